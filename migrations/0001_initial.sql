@@ -1,0 +1,132 @@
+-- Jastipin data model. Times shown to people are ISO-8601 UTC text; times
+-- only compared by the service (token expiry, rate limits) are Unix seconds.
+-- D1 enforces foreign keys, so ON DELETE CASCADE does the deleting.
+
+CREATE TABLE users (
+  id            TEXT PRIMARY KEY,
+  email         TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  slug          TEXT NOT NULL UNIQUE,
+  profile_name  TEXT,
+  profile_bio   TEXT,
+  avatar        TEXT,
+  cover_image   TEXT,
+  phone         TEXT,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+
+CREATE TABLE trips (
+  id          TEXT PRIMARY KEY,
+  jastiper_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  slug        TEXT NOT NULL UNIQUE,
+  title       TEXT NOT NULL,
+  description TEXT,
+  deadline    TEXT,
+  is_active   INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)),
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+CREATE INDEX trips_by_jastiper ON trips (jastiper_id, created_at);
+
+CREATE TABLE participants (
+  id              TEXT PRIMARY KEY,
+  trip_id         TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+  phone           TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  wa_user_id      TEXT,
+  joined_at       TEXT NOT NULL,
+  unsubscribed_at TEXT,
+  last_inbound_at TEXT,
+  UNIQUE (trip_id, phone)
+);
+CREATE INDEX participants_by_phone ON participants (phone);
+
+CREATE TABLE products (
+  id          TEXT PRIMARY KEY,
+  trip_id     TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+  slug        TEXT NOT NULL UNIQUE,
+  title       TEXT NOT NULL,
+  price       INTEGER NOT NULL CHECK (price >= 0),
+  stock       INTEGER NOT NULL CHECK (stock >= 0),
+  image       TEXT,
+  description TEXT,
+  status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'sold_out', 'discontinued')),
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+CREATE INDEX products_by_trip ON products (trip_id, created_at);
+
+CREATE TABLE orders (
+  id                TEXT PRIMARY KEY,
+  trip_id           TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+  participant_id    TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  product_id        TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+  quantity          INTEGER NOT NULL CHECK (quantity >= 1),
+  unit_price        INTEGER NOT NULL CHECK (unit_price >= 0),
+  total_price       INTEGER NOT NULL CHECK (total_price >= 0),
+  status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'rejected', 'shipped')),
+  reject_reason     TEXT,
+  notes             TEXT,
+  proof_key         TEXT,
+  access_token_hash TEXT NOT NULL UNIQUE,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL
+);
+CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
+CREATE INDEX orders_by_participant ON orders (participant_id);
+CREATE INDEX orders_by_product ON orders (product_id);
+
+-- Refresh tokens are stored only as SHA-256 hashes. Every rotation stays in
+-- its family; presenting a rotated token revokes the whole family.
+CREATE TABLE refresh_tokens (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  family_id  TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
+
+-- Failed logins per email, to slow down password guessing.
+CREATE TABLE login_attempts (
+  email             TEXT PRIMARY KEY,
+  failures          INTEGER NOT NULL,
+  window_started_at INTEGER NOT NULL,
+  locked_until      INTEGER
+);
+
+-- WhatsApp message ids (wamid) already taken in, so a re-delivery is ignored.
+CREATE TABLE processed_webhook_messages (
+  wamid       TEXT PRIMARY KEY,
+  received_at TEXT NOT NULL
+);
+
+-- Every outbound WhatsApp message is a row here first; queue messages carry
+-- outbox ids, so a retry never re-sends what was already sent.
+CREATE TABLE outbox (
+  id                TEXT PRIMARY KEY,
+  idempotency_key   TEXT NOT NULL UNIQUE,
+  queue             TEXT NOT NULL,
+  kind              TEXT NOT NULL,
+  recipient         TEXT NOT NULL,
+  trip_id           TEXT REFERENCES trips(id) ON DELETE CASCADE,
+  participant_id    TEXT REFERENCES participants(id) ON DELETE SET NULL,
+  body              TEXT,
+  template_name     TEXT,
+  template_language TEXT,
+  template_params   TEXT,
+  status            TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'delivered', 'read', 'failed', 'simulated')),
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  last_error        TEXT,
+  wamid             TEXT UNIQUE,
+  billable          INTEGER,
+  pricing_category  TEXT,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL
+);
+CREATE INDEX outbox_by_trip_status ON outbox (trip_id, status);
+CREATE INDEX outbox_by_participant ON outbox (participant_id);

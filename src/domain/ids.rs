@@ -1,0 +1,67 @@
+//! Random identifiers and secrets. `getrandom` reads `crypto.getRandomValues`
+//! in the Worker and the OS generator on the host.
+
+use super::encoding::{b64url, hex};
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    // The platform generator failing is not recoverable; the Worker would be broken.
+    getrandom::fill(&mut buf).expect("random generator unavailable");
+    buf
+}
+
+/// A new row id: 16 random bytes as 32 hex characters.
+pub fn new_id() -> String {
+    hex(&random_bytes::<16>())
+}
+
+/// A bearer secret (refresh token, order access token): 32 random bytes, base64url.
+pub fn new_secret() -> String {
+    b64url(&random_bytes::<32>())
+}
+
+/// Short random lower-case alphanumeric string, e.g. generated product slugs.
+pub fn random_alnum(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    // 32 symbols: one random byte's low 5 bits pick one uniformly.
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        for b in random_bytes::<16>() {
+            if out.len() == len {
+                break;
+            }
+            out.push(ALPHABET[(b & 31) as usize] as char);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let a = new_id();
+        let b = new_id();
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn secrets_carry_256_bits() {
+        let s = new_secret();
+        assert_eq!(s.len(), 43);
+        assert_ne!(s, new_secret());
+    }
+
+    #[test]
+    fn random_alnum_has_requested_length_and_alphabet() {
+        let s = random_alnum(5);
+        assert_eq!(s.len(), 5);
+        assert!(s
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    }
+}

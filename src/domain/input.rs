@@ -1,0 +1,229 @@
+//! Reading a JSON request body into typed values, collecting one problem per
+//! field so the caller learns everything that is wrong at once. Only the
+//! fields a handler names are accepted: anything else is refused, so a caller
+//! can never set a column it may not set (mass assignment).
+
+use super::error::{ApiError, ApiResult, FieldErrors};
+use serde_json::{Map, Value};
+
+pub struct Input {
+    map: Map<String, Value>,
+    errors: FieldErrors,
+}
+
+/// A field of a PATCH body: left out, explicitly `null` (clear it), or a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Patch<T> {
+    Absent,
+    Null,
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+
+    /// `Some(None)` clears the column, `Some(Some(v))` sets it, `None` keeps it.
+    pub fn into_change(self) -> Option<Option<T>> {
+        match self {
+            Patch::Absent => None,
+            Patch::Null => Some(None),
+            Patch::Set(v) => Some(Some(v)),
+        }
+    }
+}
+
+impl Input {
+    /// Parses a body that must be a JSON object; an empty body is an empty object.
+    pub fn parse(body: &[u8]) -> ApiResult<Input> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self::from_map(Map::new()));
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => Ok(Self::from_map(map)),
+            Ok(_) => Err(ApiError::bad_request(
+                "invalid_body",
+                "The body must be a JSON object",
+            )),
+            Err(_) => Err(ApiError::bad_request(
+                "invalid_json",
+                "The body is not valid JSON",
+            )),
+        }
+    }
+
+    pub fn from_map(map: Map<String, Value>) -> Input {
+        Input {
+            map,
+            errors: FieldErrors::new(),
+        }
+    }
+
+    /// Refuses every key not in `allowed`.
+    pub fn only(&mut self, allowed: &[&str]) {
+        let unknown: Vec<String> = self
+            .map
+            .keys()
+            .filter(|k| !allowed.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        for key in unknown {
+            self.errors
+                .insert(key, "is not a field that can be set here".into());
+        }
+    }
+
+    pub fn error(&mut self, key: &str, problem: impl Into<String>) {
+        self.errors
+            .entry(key.to_string())
+            .or_insert_with(|| problem.into());
+    }
+
+    /// Runs a parser over a value and records its complaint under `key`.
+    pub fn check<T>(&mut self, key: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(problem) => {
+                self.error(key, problem);
+                None
+            }
+        }
+    }
+
+    fn raw(&self, key: &str) -> Option<&Value> {
+        self.map.get(key)
+    }
+
+    pub fn required_str(&mut self, key: &str) -> Option<String> {
+        match self.raw(key) {
+            None | Some(Value::Null) => {
+                self.error(key, "is required");
+                None
+            }
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.error(key, "must be a string");
+                None
+            }
+        }
+    }
+
+    pub fn optional_str(&mut self, key: &str) -> Option<String> {
+        match self.patch_str(key) {
+            Patch::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn patch_str(&mut self, key: &str) -> Patch<String> {
+        match self.raw(key) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::String(s)) => Patch::Set(s.clone()),
+            Some(_) => {
+                self.error(key, "must be a string");
+                Patch::Absent
+            }
+        }
+    }
+
+    pub fn patch_bool(&mut self, key: &str) -> Patch<bool> {
+        match self.raw(key) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::Bool(b)) => Patch::Set(*b),
+            Some(_) => {
+                self.error(key, "must be true or false");
+                Patch::Absent
+            }
+        }
+    }
+
+    /// A whole number (no fraction, no string) within `min..=max`.
+    pub fn patch_int(&mut self, key: &str, min: i64, max: i64) -> Patch<i64> {
+        match self.raw(key) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(v) if (min..=max).contains(&v) => Patch::Set(v),
+                Some(_) => {
+                    self.error(key, format!("must be between {min} and {max}"));
+                    Patch::Absent
+                }
+                None => {
+                    self.error(key, "must be a whole number");
+                    Patch::Absent
+                }
+            },
+            Some(_) => {
+                self.error(key, "must be a whole number");
+                Patch::Absent
+            }
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Ends the reading: every problem found becomes one 400.
+    pub fn finish(self) -> ApiResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(json: &str) -> Input {
+        Input::parse(json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn malformed_and_non_object_bodies_are_400() {
+        assert_eq!(Input::parse(b"{").err().unwrap().code, "invalid_json");
+        assert_eq!(Input::parse(b"[1]").err().unwrap().code, "invalid_body");
+        assert!(Input::parse(b"  ").is_ok(), "empty body is an empty object");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_by_name() {
+        let mut i = input(r#"{"profileName":"x","email":"a@b.c","isAdmin":true}"#);
+        i.only(&["profileName"]);
+        let e = i.finish().unwrap_err();
+        assert_eq!(e.status, 400);
+        assert!(e.fields.contains_key("email"));
+        assert!(e.fields.contains_key("isAdmin"));
+        assert!(!e.fields.contains_key("profileName"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let mut i = input(r#"{"a":1,"c":"x","d":1.5}"#);
+        i.required_str("a");
+        i.required_str("b");
+        i.patch_bool("c");
+        i.patch_int("d", 0, 10);
+        let e = i.finish().unwrap_err();
+        assert_eq!(e.fields["a"], "must be a string");
+        assert_eq!(e.fields["b"], "is required");
+        assert_eq!(e.fields["c"], "must be true or false");
+        assert_eq!(e.fields["d"], "must be a whole number");
+    }
+
+    #[test]
+    fn patch_distinguishes_absent_null_and_value() {
+        let mut i = input(r#"{"a":null,"b":"v","n":5}"#);
+        assert_eq!(i.patch_str("a"), Patch::Null);
+        assert_eq!(i.patch_str("b"), Patch::Set("v".into()));
+        assert_eq!(i.patch_str("c"), Patch::Absent);
+        assert_eq!(i.patch_int("n", 0, 4), Patch::Absent);
+        assert!(i.has_errors(), "5 is out of range");
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure logic: no `worker` import anywhere below this module, so all of it
+//! runs and is tested natively with `cargo test`.
+
+pub mod encoding;
+pub mod error;
+pub mod ids;
+pub mod input;
+pub mod password;
+pub mod phone;
+pub mod slug;
+pub mod text;
+pub mod throttle;
+pub mod token;
+pub mod user;

@@ -1,0 +1,164 @@
+//! Access tokens (JWT, HS256 pinned) and hashing of bearer secrets.
+
+use chrono::{DateTime, Duration, Utc};
+use jwt_compact::alg::{Hs256, Hs256Key};
+use jwt_compact::{AlgorithmExt, Claims, Header, TimeOptions, UntrustedToken};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::encoding::hex;
+
+pub const ACCESS_TTL: Duration = Duration::hours(12);
+pub const REFRESH_TTL_SECS: i64 = 7 * 24 * 3600;
+
+/// A shorter secret would make HS256 guessable offline.
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// The claims of an access token besides `iat` and `exp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub sub: String,
+    pub slug: String,
+    pub email: String,
+}
+
+fn at(now: DateTime<Utc>) -> TimeOptions<impl Fn() -> DateTime<Utc>> {
+    TimeOptions::new(Duration::seconds(0), move || now)
+}
+
+pub fn issue_access(secret: &[u8], claims: &AccessClaims, now: DateTime<Utc>) -> String {
+    let claims = Claims::new(claims.clone()).set_duration_and_issuance(&at(now), ACCESS_TTL);
+    let header = Header::empty().with_token_type("JWT");
+    // HMAC signing of a serialisable struct cannot fail.
+    Hs256
+        .token(&header, &claims, &Hs256Key::new(secret))
+        .expect("JWT signing")
+}
+
+/// Checks signature (HS256 only: `alg: none` or any other algorithm fails
+/// validation) and expiry; returns the claims.
+pub fn verify_access(
+    secret: &[u8],
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<AccessClaims, &'static str> {
+    let untrusted = UntrustedToken::new(token).map_err(|_| "malformed token")?;
+    if untrusted.algorithm() != "HS256" {
+        return Err("unsupported algorithm");
+    }
+    let key = Hs256Key::new(secret);
+    let token = Hs256
+        .validator::<AccessClaims>(&key)
+        .validate(&untrusted)
+        .map_err(|_| "invalid signature")?;
+    let claims = token.claims();
+    claims
+        .validate_expiration(&at(now))
+        .map_err(|_| "token expired")?;
+    if claims.custom.sub.is_empty() {
+        return Err("token has no subject");
+    }
+    Ok(claims.custom.clone())
+}
+
+/// What is stored for a bearer secret (refresh token, order token): its SHA-256.
+/// The secrets carry 256 random bits, so a fast hash is enough.
+pub fn hash_secret(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::encoding::b64url;
+    use chrono::TimeZone;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn claims() -> AccessClaims {
+        AccessClaims {
+            sub: "u1".into(),
+            slug: "tina".into(),
+            email: "tina@example.com".into(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+    }
+
+    fn payload(token: &str) -> serde_json::Value {
+        let part = token.split('.').nth(1).unwrap();
+        serde_json::from_slice(&crate::domain::encoding::b64url_decode(part).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn token_carries_the_specified_claims_and_12h_expiry() {
+        let t = issue_access(SECRET, &claims(), now());
+        let p = payload(&t);
+        assert_eq!(p["sub"], "u1");
+        assert_eq!(p["slug"], "tina");
+        assert_eq!(p["email"], "tina@example.com");
+        assert_eq!(p["iat"].as_i64().unwrap(), now().timestamp());
+        assert_eq!(
+            p["exp"].as_i64().unwrap() - p["iat"].as_i64().unwrap(),
+            12 * 3600
+        );
+        assert_eq!(verify_access(SECRET, &t, now()).unwrap(), claims());
+    }
+
+    #[test]
+    fn expired_token_is_refused() {
+        let t = issue_access(SECRET, &claims(), now());
+        assert!(verify_access(
+            SECRET,
+            &t,
+            now() + Duration::hours(12) - Duration::seconds(1)
+        )
+        .is_ok());
+        assert_eq!(
+            verify_access(
+                SECRET,
+                &t,
+                now() + Duration::hours(12) + Duration::seconds(1)
+            ),
+            Err("token expired")
+        );
+    }
+
+    #[test]
+    fn wrong_key_or_tampered_payload_is_refused() {
+        let t = issue_access(SECRET, &claims(), now());
+        assert!(verify_access(b"another-secret-another-secret-xx", &t, now()).is_err());
+        let mut parts: Vec<String> = t.split('.').map(String::from).collect();
+        let mut p = payload(&t);
+        p["sub"] = "u2".into();
+        parts[1] = b64url(p.to_string().as_bytes());
+        assert!(verify_access(SECRET, &parts.join("."), now()).is_err());
+    }
+
+    #[test]
+    fn alg_none_and_other_algorithms_are_refused() {
+        let t = issue_access(SECRET, &claims(), now());
+        let body = t.split('.').nth(1).unwrap();
+        for alg in ["none", "HS512", "RS256"] {
+            let header = b64url(format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#).as_bytes());
+            for sig in ["", "AAAA"] {
+                let forged = format!("{header}.{body}.{sig}");
+                assert!(
+                    verify_access(SECRET, &forged, now()).is_err(),
+                    "{alg}/{sig}"
+                );
+            }
+        }
+        assert!(verify_access(SECRET, "garbage", now()).is_err());
+    }
+
+    #[test]
+    fn secrets_hash_to_sha256_hex() {
+        assert_eq!(
+            hash_secret("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! Building responses: JSON bodies, the JSON error, cookies.
+
+use serde_json::Value;
+use worker::{Headers, Response};
+
+use crate::domain::error::{ApiError, ApiResult};
+
+fn with_headers(mut resp: Response, headers: &[(&str, &str)]) -> ApiResult<Response> {
+    let h: &mut Headers = resp.headers_mut();
+    for (k, v) in headers {
+        h.set(k, v).map_err(|e| ApiError::internal(e.to_string()))?;
+    }
+    Ok(resp)
+}
+
+/// A JSON answer that must not be cached (private data, tokens).
+pub fn json(status: u16, body: &Value) -> ApiResult<Response> {
+    json_cached(status, body, "no-store")
+}
+
+pub fn json_cached(status: u16, body: &Value, cache_control: &str) -> ApiResult<Response> {
+    let resp = Response::from_json(body)
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .with_status(status);
+    with_headers(resp, &[("cache-control", cache_control)])
+}
+
+pub fn set_cookie(resp: Response, cookie: &str) -> ApiResult<Response> {
+    let mut resp = resp;
+    resp.headers_mut()
+        .append("set-cookie", cookie)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(resp)
+}
+
+pub fn text(status: u16, body: &str) -> ApiResult<Response> {
+    let resp = Response::ok(body)
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .with_status(status);
+    with_headers(
+        resp,
+        &[
+            ("content-type", "text/plain; charset=utf-8"),
+            ("cache-control", "no-store"),
+        ],
+    )
+}
+
+/// The JSON error of DESIGN.md. Never fails: if even this cannot be built,
+/// an empty 500 is returned.
+pub fn error(e: &ApiError) -> Response {
+    let build = || -> ApiResult<Response> {
+        let resp = json(e.status, &e.to_json())?;
+        match e.retry_after {
+            Some(secs) => with_headers(resp, &[("retry-after", &secs.to_string())]),
+            None => Ok(resp),
+        }
+    };
+    // Creating an empty JS Response cannot fail in practice.
+    build().unwrap_or_else(|_| Response::empty().expect("empty response").with_status(500))
+}
+
+/// Reads one cookie from the request's `Cookie` header.
+pub fn cookie(header: Option<String>, name: &str) -> Option<String> {
+    header?.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}

@@ -1,0 +1,156 @@
+//! All SQL lives under this module, one file per table or aggregate, as
+//! prepared statements. `Db` wraps D1 to map errors to `ApiError` and to count
+//! the rows each request reads (reported in `x-d1-rows-read` and the log).
+
+pub mod login_attempts;
+pub mod refresh_tokens;
+pub mod trips;
+pub mod users;
+
+use std::cell::Cell;
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, D1Result};
+
+use crate::domain::error::{ApiError, ApiResult};
+
+pub struct Db {
+    inner: D1Database,
+    rows_read: Cell<usize>,
+}
+
+/// A bind argument. D1 takes JS numbers; integers here stay far below 2^53.
+pub enum Arg<'a> {
+    Text(&'a str),
+    Int(i64),
+    Null,
+}
+
+impl From<&Arg<'_>> for JsValue {
+    fn from(a: &Arg<'_>) -> JsValue {
+        match a {
+            Arg::Text(s) => JsValue::from_str(s),
+            Arg::Int(i) => JsValue::from_f64(*i as f64),
+            Arg::Null => JsValue::NULL,
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Text(s)
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(s: &'a String) -> Self {
+        Arg::Text(s)
+    }
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(i: i64) -> Self {
+        Arg::Int(i)
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Arg<'a> {
+    fn from(s: Option<&'a str>) -> Self {
+        s.map_or(Arg::Null, Arg::Text)
+    }
+}
+
+impl<'a> From<&'a Option<String>> for Arg<'a> {
+    fn from(s: &'a Option<String>) -> Self {
+        s.as_deref().map_or(Arg::Null, Arg::Text)
+    }
+}
+
+fn db_error(e: worker::Error) -> ApiError {
+    ApiError::from_db_message(&e.to_string())
+}
+
+impl Db {
+    pub fn new(inner: D1Database) -> Db {
+        Db {
+            inner,
+            rows_read: Cell::new(0),
+        }
+    }
+
+    pub fn rows_read(&self) -> usize {
+        self.rows_read.get()
+    }
+
+    pub fn stmt(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<D1PreparedStatement> {
+        let values: Vec<JsValue> = args.iter().map(JsValue::from).collect();
+        self.inner.prepare(sql).bind(&values).map_err(db_error)
+    }
+
+    fn count(&self, result: &D1Result) {
+        if let Ok(Some(meta)) = result.meta() {
+            self.rows_read
+                .set(self.rows_read.get() + meta.rows_read.unwrap_or(0));
+        }
+    }
+
+    async fn all(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<D1Result> {
+        let result = self.stmt(sql, args)?.all().await.map_err(db_error)?;
+        if let Some(e) = result.error() {
+            return Err(ApiError::from_db_message(&e));
+        }
+        self.count(&result);
+        Ok(result)
+    }
+
+    pub async fn many<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> ApiResult<Vec<T>> {
+        self.all(sql, args)
+            .await?
+            .results::<T>()
+            .map_err(|e| ApiError::internal(format!("row decode: {e}")))
+    }
+
+    pub async fn one<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> ApiResult<Option<T>> {
+        Ok(self.many(sql, args).await?.into_iter().next())
+    }
+
+    /// Runs a write; returns the number of rows it changed.
+    pub async fn exec(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<usize> {
+        let result = self.stmt(sql, args)?.run().await.map_err(db_error)?;
+        self.count(&result);
+        Ok(result
+            .meta()
+            .ok()
+            .flatten()
+            .and_then(|m| m.changes)
+            .unwrap_or(0))
+    }
+
+    /// Runs statements in one transaction: all of them or none.
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
+        let results = self.inner.batch(statements).await.map_err(db_error)?;
+        for r in &results {
+            self.count(r);
+        }
+        Ok(results)
+    }
+}
+
+/// Changes reported by one statement of a batch.
+pub fn changes(result: &D1Result) -> usize {
+    result
+        .meta()
+        .ok()
+        .flatten()
+        .and_then(|m| m.changes)
+        .unwrap_or(0)
+}

@@ -1,0 +1,126 @@
+//! SQL for the `users` table.
+
+use serde::Deserialize;
+
+use super::{Arg, Db};
+use crate::domain::error::ApiResult;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub slug: String,
+    pub profile_name: Option<String>,
+    pub profile_bio: Option<String>,
+    pub avatar: Option<String>,
+    pub cover_image: Option<String>,
+    pub phone: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, phone";
+
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub slug: &'a str,
+    pub profile_name: &'a str,
+    pub now: &'a str,
+}
+
+pub async fn by_email(db: &Db, email: &str) -> ApiResult<Option<UserRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM users WHERE email = ?1"),
+        &[email.into()],
+    )
+    .await
+}
+
+pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<UserRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
+        &[id.into()],
+    )
+    .await
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> ApiResult<Option<UserRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM users WHERE slug = ?1"),
+        &[slug.into()],
+    )
+    .await
+}
+
+pub async fn slug_taken(db: &Db, slug: &str) -> ApiResult<bool> {
+    #[derive(Deserialize)]
+    struct Hit {
+        #[allow(dead_code)]
+        id: String,
+    }
+    Ok(db
+        .one::<Hit>("SELECT id FROM users WHERE slug = ?1", &[slug.into()])
+        .await?
+        .is_some())
+}
+
+pub async fn set_password_hash(db: &Db, id: &str, hash: &str, now: &str) -> ApiResult<()> {
+    db.exec(
+        "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1",
+        &[id.into(), hash.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Profile columns a jastiper may change; `None` keeps, `Some(None)` clears.
+#[derive(Default)]
+pub struct ProfileChange {
+    pub profile_name: Option<Option<String>>,
+    pub profile_bio: Option<Option<String>>,
+    pub avatar: Option<Option<String>>,
+    pub cover_image: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+}
+
+pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> ApiResult<()> {
+    let columns = [
+        ("profile_name", &c.profile_name),
+        ("profile_bio", &c.profile_bio),
+        ("avatar", &c.avatar),
+        ("cover_image", &c.cover_image),
+        ("phone", &c.phone),
+    ];
+    let mut sets = vec!["updated_at = ?2".to_string()];
+    let mut args: Vec<Arg<'_>> = vec![id.into(), now.into()];
+    for (column, change) in columns {
+        if let Some(value) = change {
+            args.push(value.into());
+            sets.push(format!("{column} = ?{}", args.len()));
+        }
+    }
+    db.exec(
+        &format!("UPDATE users SET {} WHERE id = ?1", sets.join(", ")),
+        &args,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The insert as a statement, to run in one batch with the first refresh token.
+pub fn insert_stmt(db: &Db, u: &NewUser<'_>) -> ApiResult<worker::D1PreparedStatement> {
+    db.stmt(
+        "INSERT INTO users (id, email, password_hash, slug, profile_name, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        &[
+            u.id.into(),
+            u.email.into(),
+            u.password_hash.into(),
+            u.slug.into(),
+            u.profile_name.into(),
+            u.now.into(),
+        ],
+    )
+}
