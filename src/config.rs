@@ -8,6 +8,9 @@ use crate::domain::token::MIN_SECRET_LEN;
 pub struct Config {
     pub jwt_secret: Option<String>,
     pub public_base_url: String,
+    /// `ENABLE_TEST_ROUTES=1` adds routes that only the test suite uses
+    /// (a deliberate panic). Never set it in production.
+    pub test_routes: bool,
 }
 
 impl Config {
@@ -19,6 +22,7 @@ impl Config {
                 .unwrap_or_else(|| "http://127.0.0.1:8787".into())
                 .trim_end_matches('/')
                 .to_string(),
+            test_routes: non_empty("ENABLE_TEST_ROUTES").as_deref() == Some("1"),
         }
     }
 

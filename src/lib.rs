@@ -11,7 +11,14 @@ use worker::{event, Context, Env, Request, Response, Result};
 
 #[event(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    // Log the panic with its message and location, then let workers-rs' own
+    // hook mark the instance failed (worker/entry.mjs answers the requests in
+    // flight with a JSON 500 and the instance is re-created).
+    let workers_rs_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        console_error_panic_hook::hook(info);
+        workers_rs_hook(info);
+    }));
 }
 
 #[event(fetch)]

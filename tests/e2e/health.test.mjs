@@ -33,3 +33,19 @@ test("unknown API routes and wrong methods answer JSON errors", async () => {
   assert.equal(wrong.status, 405);
   assert.equal(wrong.body.code, "method_not_allowed");
 });
+
+test("a panic is answered as a JSON 500 without details, and the Worker recovers", async () => {
+  const risky = await spawnApp({ bindings: { ENABLE_TEST_ROUTES: "1" } });
+  try {
+    const res = await risky.json("GET", "/api/__test/panic");
+    assert.equal(res.status, 500);
+    assert.deepEqual(res.body, { error: "Something went wrong on our side", code: "internal_error" });
+    assert.ok(!JSON.stringify(res.body).includes("deliberate"));
+    const next = await risky.json("GET", "/api/health");
+    assert.equal(next.status, 200, "the next request is served by a fresh instance");
+  } finally {
+    await risky.close();
+  }
+  const safe = await app.json("GET", "/api/__test/panic");
+  assert.equal(safe.status, 404, "the route does not exist without the flag");
+});
