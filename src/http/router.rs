@@ -49,7 +49,9 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
             _ => Err(ApiError::method_not_allowed()),
         },
         // GET /api/__test/panic — only with ENABLE_TEST_ROUTES=1: proves a panic becomes a JSON 500
-        ["api", "__test", "panic"] if app.config.test_routes => panic!("deliberate panic from the test route"),
+        ["api", "__test", "panic"] if app.config.test_routes => {
+            panic!("deliberate panic from the test route")
+        }
         ["api", ..] => Err(ApiError::new(404, "not_found", "No such API route")),
         _ => Err(ApiError::new(404, "not_found", "Page not found")),
     }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# npm test: every test there is.
+#  1. the code's habits: cargo fmt --check, cargo clippy -D warnings
+#  2. native tests of the pure logic (cargo test)
+#  3. the built bundle in the real runtime: Miniflare suites (fresh local D1,
+#     R2, Queues per file, a fake Graph API) and a smoke suite through
+#     `wrangler dev` itself (tests/smoke).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+bash scripts/setup.sh
+
+echo "== cargo fmt --check" >&2
+cargo fmt --check
+echo "== cargo clippy" >&2
+cargo clippy --all-targets --quiet -- -D warnings
+echo "== cargo test (native)" >&2
+cargo test --quiet
+echo "== build the Worker bundle" >&2
+bash scripts/build.sh
+echo "== end-to-end tests in workerd" >&2
+node --test --test-concurrency=2 tests/e2e/ tests/smoke/
