@@ -52,6 +52,8 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
         ["api", "__test", "panic"] if app.config.test_routes => {
             panic!("deliberate panic from the test route")
         }
+        // POST /api/__test/hash/:digest — only with ENABLE_TEST_ROUTES=1: one password hash, for the benchmark
+        ["api", "__test", "hash", digest] if app.config.test_routes => health::hash_once(digest),
         ["api", ..] => Err(ApiError::new(404, "not_found", "No such API route")),
         _ => Err(ApiError::new(404, "not_found", "Page not found")),
     }

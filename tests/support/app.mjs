@@ -52,6 +52,11 @@ export async function spawnApp({ bindings = {}, migrate = true } = {}) {
       ...bindings,
     },
     cf: false,
+    // The Worker's JSON log lines are noise in a passing run; JASTIPIN_TEST_LOGS=1 shows them.
+    handleRuntimeStdio(stdout, stderr) {
+      if (process.env.JASTIPIN_TEST_LOGS === "1") { stdout.pipe(process.stdout); stderr.pipe(process.stderr); }
+      else { stdout.resume(); stderr.resume(); }
+    },
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const db = await mf.getD1Database("DB");
