@@ -5,6 +5,7 @@
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod notify;
 pub mod store;
 
 use worker::{event, Context, Env, Request, Response, Result};

@@ -4,11 +4,15 @@
 pub mod encoding;
 pub mod error;
 pub mod ids;
+pub mod image;
 pub mod input;
+pub mod order;
+pub mod page;
 pub mod password;
 pub mod phone;
 pub mod slug;
 pub mod text;
 pub mod throttle;
+pub mod time;
 pub mod token;
 pub mod user;

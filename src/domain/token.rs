@@ -162,3 +162,34 @@ mod tests {
         );
     }
 }
+
+/// The token an unsubscribe link carries for one participant: an HMAC of
+/// their id under the service's secret, so links cannot be forged.
+pub fn unsubscribe_token(secret: &[u8], participant_id: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"unsubscribe:");
+    mac.update(participant_id.as_bytes());
+    crate::domain::encoding::b64url(&mac.finalize().into_bytes()[..16])
+}
+
+pub fn check_unsubscribe_token(secret: &[u8], participant_id: &str, token: &str) -> bool {
+    crate::domain::encoding::constant_time_eq(
+        unsubscribe_token(secret, participant_id).as_bytes(),
+        token.as_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod unsubscribe_tests {
+    use super::*;
+
+    #[test]
+    fn unsubscribe_tokens_bind_the_participant_and_the_secret() {
+        let t = unsubscribe_token(b"secret-one", "p1");
+        assert!(check_unsubscribe_token(b"secret-one", "p1", &t));
+        assert!(!check_unsubscribe_token(b"secret-one", "p2", &t));
+        assert!(!check_unsubscribe_token(b"secret-two", "p1", &t));
+        assert!(!check_unsubscribe_token(b"secret-one", "p1", ""));
+    }
+}

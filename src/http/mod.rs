@@ -6,9 +6,15 @@ pub mod app;
 pub mod auth;
 pub mod body;
 pub mod health;
+pub mod media;
+pub mod orders;
+pub mod participants;
+pub mod products;
 pub mod profile;
+pub mod query;
 pub mod respond;
 pub mod router;
+pub mod trips;
 pub mod views;
 
 use serde_json::json;

@@ -5,12 +5,12 @@ use worker::{Request, Response};
 
 use super::app::App;
 use super::auth::require_user;
-use super::{body, respond, views};
+use super::{body, media, respond, views};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::input::Patch;
-use crate::domain::{phone, slug, text};
-use crate::store::trips;
+use crate::domain::{image, phone, slug, text};
 use crate::store::users::{self, ProfileChange, UserRow};
+use crate::store::{products, trips};
 
 async fn current_user(app: &App, req: &Request) -> ApiResult<UserRow> {
     let me = require_user(app, req)?;
@@ -96,11 +96,62 @@ pub async fn public(app: &App, raw_slug: &str) -> ApiResult<Response> {
     let products = if trips.is_empty() {
         Vec::new()
     } else {
-        trips::public_products_of_active_trips(&app.db, &u.id).await?
+        products::public_of_active_trips(&app.db, &u.id).await?
     };
     let body = json!({
         "user": views::user_public(&u),
         "trips": trips.iter().map(|t| views::trip_with_products(t, &products)).collect::<Vec<_>>(),
     });
     respond::json_cached(200, &body, "public, max-age=60, s-maxage=300")
+}
+
+/// `POST /api/profile/me/avatar` and `/cover` (multipart `image`): stores the
+/// image in R2 and points the profile at it; the previous one is removed.
+pub async fn upload_image(
+    app: &App,
+    req: &mut Request,
+    which: ProfileImage,
+) -> ApiResult<Response> {
+    let me = require_user(app, req)?;
+    let (dir, max) = match which {
+        ProfileImage::Avatar => ("avatars", image::AVATAR_MAX),
+        ProfileImage::Cover => ("covers", image::COVER_MAX),
+    };
+    let (bytes, kind) = media::required_image(req, max).await?;
+    let before = users::by_id(&app.db, &me.id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("Account no longer exists"))?;
+    let key = media::new_key(&format!("{dir}/{}", me.id), kind);
+    media::put(app, &key, bytes, kind).await?;
+    let url = Some(Some(media::public_url(app, &key)));
+    let (change, old) = match which {
+        ProfileImage::Avatar => (
+            ProfileChange {
+                avatar: url,
+                ..Default::default()
+            },
+            before.avatar,
+        ),
+        ProfileImage::Cover => (
+            ProfileChange {
+                cover_image: url,
+                ..Default::default()
+            },
+            before.cover_image,
+        ),
+    };
+    users::update_profile(&app.db, &me.id, &change, &app.now_iso()).await?;
+    if let Some(old_key) = old.as_deref().and_then(|u| media::key_of_url(app, u)) {
+        media::delete_quietly(app, &[old_key]).await;
+    }
+    let u = users::by_id(&app.db, &me.id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("Account no longer exists"))?;
+    respond::json(200, &json!({ "user": views::user_private(&u) }))
+}
+
+#[derive(Clone, Copy)]
+pub enum ProfileImage {
+    Avatar,
+    Cover,
 }

@@ -67,3 +67,15 @@ pub fn cookie(header: Option<String>, name: &str) -> Option<String> {
         (k == name).then(|| v.to_string())
     })
 }
+
+/// A prepared body of a given type.
+pub fn raw(body: &str, content_type: &str, cache_control: &str) -> ApiResult<Response> {
+    let resp = Response::ok(body).map_err(|e| ApiError::internal(e.to_string()))?;
+    with_headers(
+        resp,
+        &[
+            ("content-type", content_type),
+            ("cache-control", cache_control),
+        ],
+    )
+}

@@ -2,7 +2,10 @@
 
 use serde_json::{json, Value};
 
-use crate::store::trips::{ProductRow, TripRow};
+use crate::store::orders::OrderRow;
+use crate::store::participants::ParticipantRow;
+use crate::store::products::ProductRow;
+use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
 
 /// What register and login answer with: `{ id, email, slug }`.
@@ -74,4 +77,37 @@ pub fn trip_with_products(t: &TripRow, products: &[ProductRow]) -> Value {
         .map(product)
         .collect();
     v
+}
+
+/// A participant as their trip's owner sees them.
+pub fn participant(p: &ParticipantRow) -> Value {
+    json!({
+        "id": p.id,
+        "tripId": p.trip_id,
+        "phone": p.phone,
+        "name": p.name,
+        "joinedAt": p.joined_at,
+        "subscribed": p.unsubscribed_at.is_none(),
+        "unsubscribedAt": p.unsubscribed_at,
+        "lastInboundAt": p.last_inbound_at,
+    })
+}
+
+/// An order; `proofUrl` is the route that serves the proof to those allowed.
+pub fn order(o: &OrderRow) -> Value {
+    json!({
+        "id": o.id,
+        "tripId": o.trip_id,
+        "participantId": o.participant_id,
+        "productId": o.product_id,
+        "quantity": o.quantity,
+        "unitPrice": o.unit_price,
+        "totalPrice": o.total_price,
+        "status": o.status,
+        "rejectReason": o.reject_reason,
+        "notes": o.notes,
+        "proofUrl": o.proof_key.as_ref().map(|_| format!("/api/orders/{}/proof", o.id)),
+        "createdAt": o.created_at,
+        "updatedAt": o.updated_at,
+    })
 }

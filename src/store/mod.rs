@@ -3,6 +3,9 @@
 //! the rows each request reads (reported in `x-d1-rows-read` and the log).
 
 pub mod login_attempts;
+pub mod orders;
+pub mod participants;
+pub mod products;
 pub mod refresh_tokens;
 pub mod trips;
 pub mod users;
@@ -153,4 +156,43 @@ pub fn changes(result: &D1Result) -> usize {
         .flatten()
         .and_then(|m| m.changes)
         .unwrap_or(0)
+}
+
+/// Builds an `UPDATE` of only the columns a PATCH names. The WHERE clause's
+/// arguments come first (`?1…`), each SET value gets the next number.
+pub struct Changes<'a> {
+    sets: Vec<String>,
+    pub args: Vec<Arg<'a>>,
+}
+
+impl<'a> Changes<'a> {
+    pub fn new(where_args: Vec<Arg<'a>>) -> Changes<'a> {
+        Changes {
+            sets: Vec::new(),
+            args: where_args,
+        }
+    }
+
+    pub fn set(&mut self, column: &str, value: Arg<'a>) {
+        self.args.push(value);
+        self.sets.push(format!("{column} = ?{}", self.args.len()));
+    }
+
+    /// `None` keeps the column, `Some(None)` clears it, `Some(Some(v))` sets it.
+    pub fn change(&mut self, column: &str, change: &'a Option<Option<String>>) {
+        if let Some(value) = change {
+            self.set(column, value.into());
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    pub fn sql(&self, table: &str, where_clause: &str) -> String {
+        format!(
+            "UPDATE {table} SET {} WHERE {where_clause}",
+            self.sets.join(", ")
+        )
+    }
 }

@@ -1,9 +1,10 @@
-//! SQL for `trips` (and the products shown with them on a profile).
+//! SQL for `trips`. Every private query names the owner in its WHERE clause.
 
 use serde::Deserialize;
 
-use super::Db;
+use super::{Changes, Db};
 use crate::domain::error::ApiResult;
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct TripRow {
@@ -18,25 +19,56 @@ pub struct TripRow {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct ProductRow {
-    pub id: String,
-    pub trip_id: String,
-    pub slug: String,
-    pub title: String,
-    pub price: i64,
-    pub stock: i64,
-    pub image: Option<String>,
-    pub description: Option<String>,
-    pub status: String,
-    pub created_at: String,
-    pub updated_at: String,
+const COLUMNS: &str =
+    "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
+
+pub struct NewTrip<'a> {
+    pub id: &'a str,
+    pub jastiper_id: &'a str,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub deadline: Option<&'a str>,
+    pub is_active: bool,
+    pub now: &'a str,
 }
 
-const TRIP_COLUMNS: &str =
-    "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
-const PRODUCT_COLUMNS: &str =
-    "p.id, p.trip_id, p.slug, p.title, p.price, p.stock, p.image, p.description, p.status, p.created_at, p.updated_at";
+pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
+    db.exec(
+        "INSERT INTO trips (id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        &[
+            t.id.into(),
+            t.jastiper_id.into(),
+            t.slug.into(),
+            t.title.into(),
+            t.description.into(),
+            t.deadline.into(),
+            i64::from(t.is_active).into(),
+            t.now.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The trip if `owner` owns it; somebody else's trip is as absent as a missing one.
+pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<TripRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"),
+        &[id.into(), owner.into()],
+    )
+    .await
+}
+
+/// A trip by id or by slug, for public routes (`/t/jpn25` names it by slug).
+pub async fn by_id_or_slug(db: &Db, key: &str) -> ApiResult<Option<TripRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 OR slug = lower(?1) LIMIT 1"),
+        &[key.into()],
+    )
+    .await
+}
 
 pub async fn by_jastiper(db: &Db, jastiper_id: &str, active_only: bool) -> ApiResult<Vec<TripRow>> {
     let filter = if active_only {
@@ -45,24 +77,69 @@ pub async fn by_jastiper(db: &Db, jastiper_id: &str, active_only: bool) -> ApiRe
         ""
     };
     db.many(
-        &format!("SELECT {TRIP_COLUMNS} FROM trips WHERE jastiper_id = ?1{filter} ORDER BY created_at DESC"),
+        &format!("SELECT {COLUMNS} FROM trips WHERE jastiper_id = ?1{filter} ORDER BY created_at DESC, id DESC"),
         &[jastiper_id.into()],
     )
     .await
 }
 
-/// Products of a jastiper's active trips that a penitip may see (not discontinued).
-pub async fn public_products_of_active_trips(
+/// One page of the owner's trips, newest first.
+pub async fn page(
     db: &Db,
-    jastiper_id: &str,
-) -> ApiResult<Vec<ProductRow>> {
+    owner: &str,
+    active_only: bool,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Vec<TripRow>> {
+    let filter = if active_only {
+        " AND is_active = 1"
+    } else {
+        ""
+    };
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
+        (c.created_at.as_str(), c.id.as_str())
+    });
     db.many(
         &format!(
-            "SELECT {PRODUCT_COLUMNS} FROM products p JOIN trips t ON t.id = p.trip_id
-             WHERE t.jastiper_id = ?1 AND t.is_active = 1 AND p.status != 'discontinued'
-             ORDER BY p.created_at DESC"
+            "SELECT {COLUMNS} FROM trips WHERE jastiper_id = ?1{filter} AND (created_at, id) < (?2, ?3)
+             ORDER BY created_at DESC, id DESC LIMIT ?4"
         ),
-        &[jastiper_id.into()],
+        &[owner.into(), after_at.into(), after_id.into(), limit.into()],
+    )
+    .await
+}
+
+#[derive(Default)]
+pub struct TripChange {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub deadline: Option<Option<String>>,
+    pub is_active: Option<bool>,
+}
+
+pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -> ApiResult<()> {
+    let mut changes = Changes::new(vec![id.into(), owner.into()]);
+    changes.set("updated_at", now.into());
+    if let Some(title) = &c.title {
+        changes.set("title", title.into());
+    }
+    changes.change("description", &c.description);
+    changes.change("deadline", &c.deadline);
+    if let Some(active) = c.is_active {
+        changes.set("is_active", i64::from(active).into());
+    }
+    db.exec(
+        &changes.sql("trips", "id = ?1 AND jastiper_id = ?2"),
+        &changes.args,
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, id: &str, owner: &str) -> ApiResult<usize> {
+    db.exec(
+        "DELETE FROM trips WHERE id = ?1 AND jastiper_id = ?2",
+        &[id.into(), owner.into()],
     )
     .await
 }

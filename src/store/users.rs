@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{Arg, Db};
+use super::{Changes, Db};
 use crate::domain::error::ApiResult;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -86,26 +86,15 @@ pub struct ProfileChange {
 }
 
 pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> ApiResult<()> {
-    let columns = [
-        ("profile_name", &c.profile_name),
-        ("profile_bio", &c.profile_bio),
-        ("avatar", &c.avatar),
-        ("cover_image", &c.cover_image),
-        ("phone", &c.phone),
-    ];
-    let mut sets = vec!["updated_at = ?2".to_string()];
-    let mut args: Vec<Arg<'_>> = vec![id.into(), now.into()];
-    for (column, change) in columns {
-        if let Some(value) = change {
-            args.push(value.into());
-            sets.push(format!("{column} = ?{}", args.len()));
-        }
-    }
-    db.exec(
-        &format!("UPDATE users SET {} WHERE id = ?1", sets.join(", ")),
-        &args,
-    )
-    .await?;
+    let mut changes = Changes::new(vec![id.into()]);
+    changes.set("updated_at", now.into());
+    changes.change("profile_name", &c.profile_name);
+    changes.change("profile_bio", &c.profile_bio);
+    changes.change("avatar", &c.avatar);
+    changes.change("cover_image", &c.cover_image);
+    changes.change("phone", &c.phone);
+    db.exec(&changes.sql("users", "id = ?1"), &changes.args)
+        .await?;
     Ok(())
 }
 

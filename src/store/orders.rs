@@ -1,0 +1,255 @@
+//! SQL for `orders`, including the atomic stock reservation.
+
+use serde::Deserialize;
+
+use super::{changes, Arg, Db};
+use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::page::Cursor;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderRow {
+    pub id: String,
+    pub trip_id: String,
+    pub participant_id: String,
+    pub product_id: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub total_price: i64,
+    pub status: String,
+    pub reject_reason: Option<String>,
+    pub notes: Option<String>,
+    pub proof_key: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str =
+    "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
+                       o.status, o.reject_reason, o.notes, o.proof_key, o.created_at, o.updated_at";
+
+pub struct NewOrder<'a> {
+    pub id: &'a str,
+    pub trip_id: &'a str,
+    pub product_id: &'a str,
+    pub quantity: i64,
+    pub notes: Option<&'a str>,
+    pub access_token_hash: &'a str,
+    pub now: &'a str,
+}
+
+/// Who the order is for: an existing participant (the owner's choice) or a
+/// penitip found or created by phone in the same transaction.
+pub enum Buyer<'a> {
+    Existing(&'a str),
+    ByPhone {
+        new_id: &'a str,
+        phone: &'a str,
+        name: &'a str,
+    },
+}
+
+/// The order was not placed because the stock ran out (or the product stopped
+/// being active) between the check and the write.
+pub const OUT_OF_STOCK: &str = "out_of_stock";
+
+/// Reserves stock and inserts the order in one D1 batch (one transaction).
+/// The stock update is conditional; when it changes no row, the order insert
+/// writes NULL into `quantity`, whose NOT NULL constraint aborts the whole
+/// batch, so nothing at all is written (not even a new participant).
+pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()> {
+    let mut statements = Vec::new();
+    let participant: Arg<'_> = match buyer {
+        Buyer::Existing(id) => Arg::Text(id),
+        Buyer::ByPhone {
+            new_id,
+            phone,
+            name,
+        } => {
+            statements.push(db.stmt(
+                "INSERT INTO participants (id, trip_id, phone, name, joined_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (trip_id, phone) DO NOTHING",
+                &[(*new_id).into(), o.trip_id.into(), (*phone).into(), (*name).into(), o.now.into()],
+            )?);
+            Arg::Text(phone)
+        }
+    };
+    let participant_sql = match buyer {
+        Buyer::Existing(_) => "?7",
+        Buyer::ByPhone { .. } => "(SELECT id FROM participants WHERE trip_id = ?2 AND phone = ?7)",
+    };
+    statements.push(db.stmt(
+        "UPDATE products SET stock = stock - ?2,
+             status = CASE WHEN stock - ?2 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
+         WHERE id = ?1 AND status = 'active' AND stock >= ?2",
+        &[o.product_id.into(), o.quantity.into(), o.now.into()],
+    )?);
+    statements.push(db.stmt(
+        &format!(
+            "INSERT INTO orders (id, trip_id, participant_id, product_id, quantity, unit_price, total_price,
+                                 status, notes, access_token_hash, created_at, updated_at)
+             SELECT ?1, ?2, {participant_sql}, p.id, CASE WHEN changes() = 1 THEN ?4 END, p.price, p.price * ?4,
+                    'pending', ?5, ?6, ?3, ?3
+             FROM products p WHERE p.id = ?8"
+        ),
+        &[
+            o.id.into(),
+            o.trip_id.into(),
+            o.now.into(),
+            o.quantity.into(),
+            o.notes.into(),
+            o.access_token_hash.into(),
+            participant,
+            o.product_id.into(),
+        ],
+    )?);
+    match db.batch(statements).await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.internal
+                .as_deref()
+                .is_some_and(|d| d.contains("NOT NULL constraint failed: orders.quantity")) =>
+        {
+            Err(ApiError::conflict(
+                OUT_OF_STOCK,
+                "Not enough stock left for this quantity",
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// An order of a trip that `owner` owns.
+pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<OrderRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM orders o JOIN trips t ON t.id = o.trip_id WHERE o.id = ?1 AND t.jastiper_id = ?2"),
+        &[id.into(), owner.into()],
+    )
+    .await
+}
+
+/// An order whose access token hashes to `token_hash`.
+pub async fn by_token(db: &Db, id: &str, token_hash: &str) -> ApiResult<Option<OrderRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM orders o WHERE o.id = ?1 AND o.access_token_hash = ?2"),
+        &[id.into(), token_hash.into()],
+    )
+    .await
+}
+
+/// An order with what its owner's list shows of its product and participant.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderDetailRow {
+    #[serde(flatten)]
+    pub order: OrderRow,
+    pub product_slug: String,
+    pub product_title: String,
+    pub product_image: Option<String>,
+    pub participant_name: String,
+    pub participant_phone: String,
+}
+
+/// One page of a trip's orders, newest first, joined with product and participant.
+pub async fn page_detailed(
+    db: &Db,
+    trip_id: &str,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Vec<OrderDetailRow>> {
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
+        (c.created_at.as_str(), c.id.as_str())
+    });
+    db.many(
+        &format!(
+            "SELECT {COLUMNS}, pr.slug AS product_slug, pr.title AS product_title, pr.image AS product_image,
+                    pa.name AS participant_name, pa.phone AS participant_phone
+             FROM orders o JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id
+             WHERE o.trip_id = ?1 AND (o.created_at, o.id) < (?2, ?3)
+             ORDER BY o.created_at DESC, o.id DESC LIMIT ?4"
+        ),
+        &[trip_id.into(), after_at.into(), after_id.into(), limit.into()],
+    )
+    .await
+}
+
+/// Orders of the given participants (for the participants list).
+pub async fn of_participants(
+    db: &Db,
+    trip_id: &str,
+    participant_ids: &[&str],
+) -> ApiResult<Vec<OrderRow>> {
+    if participant_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..participant_ids.len())
+        .map(|i| format!("?{}", i + 2))
+        .collect();
+    let mut args: Vec<Arg<'_>> = vec![trip_id.into()];
+    args.extend(participant_ids.iter().map(|id| Arg::Text(id)));
+    db.many(
+        &format!(
+            "SELECT {COLUMNS} FROM orders o WHERE o.trip_id = ?1 AND o.participant_id IN ({})
+             ORDER BY o.created_at DESC, o.id DESC",
+            marks.join(", ")
+        ),
+        &args,
+    )
+    .await
+}
+
+/// Moves an order from `from` to `to` if it is still `from`; true when it did.
+/// A rejection releases the reserved stock in the same transaction.
+pub async fn transition(
+    db: &Db,
+    o: &OrderRow,
+    from: &str,
+    to: &str,
+    reason: Option<&str>,
+    now: &str,
+) -> ApiResult<bool> {
+    let mut statements = vec![db.stmt(
+        "UPDATE orders SET status = ?3, reject_reason = ?4, updated_at = ?5 WHERE id = ?1 AND status = ?2",
+        &[o.id.as_str().into(), from.into(), to.into(), reason.into(), now.into()],
+    )?];
+    if to == "rejected" {
+        statements.push(db.stmt(
+            "UPDATE products SET stock = stock + ?2,
+                 status = CASE WHEN status = 'sold_out' THEN 'active' ELSE status END, updated_at = ?3
+             WHERE id = ?1 AND changes() = 1",
+            &[o.product_id.as_str().into(), o.quantity.into(), now.into()],
+        )?);
+    }
+    let results = db.batch(statements).await?;
+    Ok(results.first().map(changes).unwrap_or(0) == 1)
+}
+
+pub async fn set_proof(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<()> {
+    db.exec(
+        "UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE id = ?1",
+        &[id.into(), key.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Proof objects of a trip's orders, to remove from R2 when the trip goes.
+pub async fn proofs_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        proof_key: String,
+    }
+    let rows: Vec<Row> = db
+        .many(
+            "SELECT proof_key FROM orders WHERE trip_id = ?1 AND proof_key IS NOT NULL",
+            &[trip_id.into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.proof_key).collect())
+}
+
+pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<OrderRow>> {
+    db.one(
+        &format!("SELECT {COLUMNS} FROM orders o WHERE o.id = ?1"),
+        &[id.into()],
+    )
+    .await
+}
