@@ -102,11 +102,20 @@ pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
     if trip.is_active != 1 && !is_owner {
         return Err(ApiError::not_found("Product"));
     }
-    if product.status != "active" {
-        return Err(ApiError::conflict(
-            "product_unavailable",
-            format!("This product is {}", product.status.replace('_', " ")),
-        ));
+    match product.status.as_str() {
+        "active" => {}
+        "sold_out" => {
+            return Err(ApiError::conflict(
+                "out_of_stock",
+                "This product is sold out",
+            ))
+        }
+        _ => {
+            return Err(ApiError::conflict(
+                "product_unavailable",
+                "This product is no longer available",
+            ))
+        }
     }
     if product.stock < quantity {
         return Err(ApiError::conflict(

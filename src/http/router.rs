@@ -168,3 +168,76 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
         _ => Err(ApiError::new(404, "not_found", "Page not found")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    const ROUTER: &str = include_str!("router.rs");
+
+    /// `(METHODS, /path)` of every `// METHOD /path — …` route comment.
+    fn documented_routes() -> Vec<(Vec<String>, String)> {
+        ROUTER
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("// "))
+            .filter_map(|c| {
+                let (methods, rest) = c.split_once(' ')?;
+                let path = rest.split_whitespace().next()?;
+                let methods: Vec<String> = methods.split('|').map(str::to_lowercase).collect();
+                let is_route = path.starts_with('/')
+                    && methods
+                        .iter()
+                        .all(|m| ["get", "post", "patch", "delete", "put"].contains(&m.as_str()));
+                is_route.then(|| (methods, path.to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_match_arm_has_a_route_comment() {
+        let lines: Vec<&str> = ROUTER.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let is_arm = (line.starts_with("[\"api\"") || line.starts_with("[\"media\""))
+                && line.contains("=>");
+            let catch_all = line.starts_with("[\"api\", ..]");
+            if is_arm && !catch_all {
+                assert!(
+                    lines[i - 1].starts_with("// "),
+                    "route without a `// METHOD /path` comment: {line}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn openapi_describes_every_route_and_method() {
+        let doc: Value = serde_json::from_str(super::OPENAPI).expect("openapi.json is JSON");
+        assert_eq!(doc["openapi"], "3.1.0");
+        let routes = documented_routes();
+        assert!(routes.len() >= 25, "found {} routes", routes.len());
+        for (methods, path) in routes {
+            for m in methods {
+                assert!(
+                    doc["paths"][&path][&m].is_object(),
+                    "openapi.json does not describe {m} {path}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn openapi_describes_no_route_that_does_not_exist() {
+        let doc: Value = serde_json::from_str(super::OPENAPI).unwrap();
+        let routes = documented_routes();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                assert!(
+                    routes
+                        .iter()
+                        .any(|(ms, p)| p == path && ms.contains(method)),
+                    "openapi.json describes {method} {path}, which the router does not have"
+                );
+            }
+        }
+    }
+}

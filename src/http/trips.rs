@@ -85,7 +85,7 @@ pub async fn get(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     )
     .await?;
     let mut body = views::trip(&trip);
-    body["participants"] = people.iter().map(|p| views::participant(p)).collect();
+    body["participants"] = people.iter().map(views::participant).collect();
     body["products"] = items.iter().map(views::product).collect();
     respond::json(200, &json!({ "trip": body }))
 }

@@ -49,3 +49,11 @@ test("a panic is answered as a JSON 500 without details, and the Worker recovers
   const safe = await app.json("GET", "/api/__test/panic");
   assert.equal(safe.status, 404, "the route does not exist without the flag");
 });
+
+test("GET /api/openapi.json serves the OpenAPI 3.1 document of the API", async () => {
+  const res = await app.json("GET", "/api/openapi.json");
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "application/json");
+  assert.equal(res.body.openapi, "3.1.0");
+  for (const p of ["/api/auth/register", "/api/trips/{tripId}/products", "/api/orders/{orderId}/proof"]) assert.ok(res.body.paths[p], p);
+});

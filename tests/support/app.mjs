@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_splitSqlQuery } from "wrangler";
 import { startFakeGraph } from "./fake-graph.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -29,7 +29,8 @@ export async function applySql(db, statements) {
 
 export async function spawnApp({ bindings = {}, migrate = true } = {}) {
   const graph = await startFakeGraph();
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml"));
+  const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(config, undefined, { envFiles: [] });
   const mf = new Miniflare({
     ...workerOptions,
     name: "jastipin",
@@ -41,7 +42,8 @@ export async function spawnApp({ bindings = {}, migrate = true } = {}) {
       ...workerOptions.modulesRules,
     ],
     bindings: {
-      ...workerOptions.bindings,
+      // wrangler.toml's [vars] only: a developer's .dev.vars never leaks into tests.
+      ...config.vars,
       JWT_SECRET,
       WA_APP_SECRET,
       WA_VERIFY_TOKEN,
