@@ -101,8 +101,10 @@ CREATE TABLE login_attempts (
 
 -- WhatsApp message ids (wamid) already taken in, so a re-delivery is ignored.
 CREATE TABLE processed_webhook_messages (
-  wamid       TEXT PRIMARY KEY,
-  received_at TEXT NOT NULL
+  wamid        TEXT PRIMARY KEY,
+  received_at  TEXT NOT NULL,
+  processed_at TEXT,
+  outcome      TEXT
 );
 
 -- Every outbound WhatsApp message is a row here first; queue messages carry
@@ -125,8 +127,13 @@ CREATE TABLE outbox (
   wamid             TEXT UNIQUE,
   billable          INTEGER,
   pricing_category  TEXT,
+  -- A consumer holds a row while sending it (Unix seconds), so a duplicate
+  -- queue delivery can never send it twice.
+  claimed_until     INTEGER,
+  sent_at           TEXT,
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL
 );
 CREATE INDEX outbox_by_trip_status ON outbox (trip_id, status);
 CREATE INDEX outbox_by_participant ON outbox (participant_id);
+CREATE INDEX outbox_by_status ON outbox (status, updated_at);

@@ -1,6 +1,7 @@
 //! Configuration read once per request from vars and secrets (DESIGN.md
 //! "Configuration"). Pure: the Worker glue passes a lookup function.
 
+use crate::domain::cost::Rates;
 use crate::domain::error::ApiError;
 use crate::domain::token::MIN_SECRET_LEN;
 
@@ -8,14 +9,39 @@ use crate::domain::token::MIN_SECRET_LEN;
 pub struct Config {
     pub jwt_secret: Option<String>,
     pub public_base_url: String,
+    pub wa: WhatsApp,
     /// `ENABLE_TEST_ROUTES=1` adds routes that only the test suite uses
     /// (a deliberate panic). Never set it in production.
     pub test_routes: bool,
 }
 
+/// WhatsApp Cloud API settings (DESIGN.md "Configuration").
+#[derive(Debug, Clone)]
+pub struct WhatsApp {
+    /// Without it nothing is sent: outbox rows become `simulated`.
+    pub access_token: Option<String>,
+    pub app_secret: Option<String>,
+    pub verify_token: Option<String>,
+    pub phone_id: String,
+    pub api_base: String,
+    /// The number penitip write to (`wa.me/<number>` links).
+    pub business_number: String,
+    pub rate_per_sec: f64,
+    pub template_product: String,
+    pub template_order: String,
+    pub template_broadcast: String,
+    pub template_welcome: String,
+    pub template_proof: String,
+    pub template_language: String,
+    pub rates: Rates,
+}
+
 impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
         let non_empty = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &str, default: f64| {
+            non_empty(name).and_then(|v| v.trim().parse::<f64>().ok()).filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(default)
+        };
         Config {
             jwt_secret: non_empty("JWT_SECRET"),
             public_base_url: non_empty("PUBLIC_BASE_URL")
@@ -23,6 +49,29 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             test_routes: non_empty("ENABLE_TEST_ROUTES").as_deref() == Some("1"),
+            wa: WhatsApp {
+                access_token: non_empty("WA_ACCESS_TOKEN"),
+                app_secret: non_empty("WA_APP_SECRET"),
+                verify_token: non_empty("WA_VERIFY_TOKEN"),
+                phone_id: non_empty("WA_PHONE_ID").unwrap_or_default(),
+                api_base: non_empty("WA_API_BASE")
+                    .unwrap_or_else(|| "https://graph.facebook.com/v19.0".into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                business_number: non_empty("WA_BUSINESS_NUMBER").unwrap_or_default(),
+                rate_per_sec: number("WA_RATE_PER_SEC", 10.0).clamp(0.1, 1000.0),
+                template_product: non_empty("WA_TEMPLATE_PRODUCT").unwrap_or_else(|| "jastipin_product_new".into()),
+                template_order: non_empty("WA_TEMPLATE_ORDER").unwrap_or_else(|| "jastipin_order_update".into()),
+                template_broadcast: non_empty("WA_TEMPLATE_BROADCAST").unwrap_or_else(|| "jastipin_broadcast".into()),
+                template_welcome: non_empty("WA_TEMPLATE_WELCOME").unwrap_or_else(|| "jastipin_welcome".into()),
+                template_proof: non_empty("WA_TEMPLATE_PROOF").unwrap_or_else(|| "jastipin_proof_uploaded".into()),
+                template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
+                rates: Rates {
+                    marketing_usd: number("WA_RATE_MARKETING_USD", 0.0411),
+                    utility_usd: number("WA_RATE_UTILITY_USD", 0.025),
+                    usd_to_idr: number("USD_TO_IDR", 15_500.0),
+                },
+            },
         }
     }
 
@@ -49,6 +98,21 @@ mod tests {
         });
         assert_eq!(c.public_base_url, "https://jastipin.me");
         assert!(c.jwt_key().is_err());
+    }
+
+    #[test]
+    fn whatsapp_defaults_and_numbers() {
+        let c = Config::from_lookup(|n| match n {
+            "WA_RATE_PER_SEC" => Some("25".into()),
+            "USD_TO_IDR" => Some("not a number".into()),
+            "WA_API_BASE" => Some("http://127.0.0.1:9999/".into()),
+            _ => None,
+        });
+        assert_eq!(c.wa.rate_per_sec, 25.0);
+        assert_eq!(c.wa.rates.usd_to_idr, 15_500.0);
+        assert_eq!(c.wa.api_base, "http://127.0.0.1:9999");
+        assert!(c.wa.access_token.is_none());
+        assert_eq!(c.wa.template_language, "id");
     }
 
     #[test]

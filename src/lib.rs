@@ -7,8 +7,9 @@ pub mod domain;
 pub mod http;
 pub mod notify;
 pub mod store;
+pub mod whatsapp;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(start)]
 fn start() {
@@ -25,4 +26,22 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(http::handle(req, env, ctx).await)
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
+    let app = http::app::App::new(env, format!("queue:{}", batch.queue())).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    whatsapp::consumer::handle(batch, &app).await.map_err(|e| worker::Error::RustError(e.to_string()))
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let outcome = match http::app::App::new(env, "cron".into()) {
+        Ok(app) => whatsapp::consumer::requeue_stale(&app).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(n) => worker::console_log!("{}", serde_json::json!({"level": "info", "msg": "cron", "requeued": n})),
+        Err(e) => worker::console_error!("{}", serde_json::json!({"level": "error", "msg": "cron failed", "error": e.to_string()})),
+    }
 }

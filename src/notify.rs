@@ -1,57 +1,118 @@
 //! The events that tell people something on WhatsApp (spec §5–§7). Every
 //! place in the API where the spec triggers a notification calls one function
-//! here; this module decides who hears about it and how.
+//! here; each writes outbox rows (idempotency keys below) and queues them.
+
+use serde_json::json;
 
 use crate::domain::error::ApiResult;
+use crate::domain::messages::{self, OrderInfo};
+use crate::domain::token::order_link_token;
 use crate::http::app::App;
 use crate::store::orders::OrderRow;
-use crate::store::participants::ParticipantRow;
-use crate::store::products::ProductRow;
-use crate::store::trips::TripRow;
+use crate::store::outbox::To;
+use crate::store::participants::{self, ParticipantRow};
+use crate::store::products::{self, ProductRow};
+use crate::store::trips::{self, TripRow};
+use crate::store::users;
+use crate::whatsapp::outbox::{fan_out, send_one, Draft};
+use crate::whatsapp::Queue;
 
 fn event(app: &App, name: &str, detail: serde_json::Value) {
     worker::console_log!(
         "{}",
-        serde_json::json!({"level": "info", "msg": "event", "event": name, "requestId": app.request_id, "detail": detail})
+        json!({"level": "info", "msg": "event", "event": name, "requestId": app.request_id, "detail": detail})
     );
 }
 
-/// A product was added to a trip: every subscribed participant hears of it.
+/// The order's page, with a signed link token (the access token is stored hashed).
+pub fn order_link(app: &App, order_id: &str) -> ApiResult<String> {
+    let token = order_link_token(app.config.jwt_key()?, order_id);
+    Ok(format!("{}/order/{order_id}?token={token}", app.config.public_base_url))
+}
+
+/// A product was added to an open trip: every subscribed participant hears
+/// of it once (`product_new:{productId}:{participantId}`).
 pub async fn product_created(app: &App, trip: &TripRow, product: &ProductRow) -> ApiResult<()> {
-    event(
-        app,
-        "product_created",
-        serde_json::json!({"tripId": trip.id, "productId": product.id}),
-    );
+    if trip.is_active != 1 || product.status != "active" {
+        return Ok(());
+    }
+    let link = format!("{}/o/{}", app.config.public_base_url, product.slug);
+    let draft = Draft {
+        kind: "product_new",
+        queue: Queue::Notifications,
+        message: messages::product_new(&product.title, product.price, &link),
+        template: Some(&app.config.wa.template_product),
+    };
+    let queued = fan_out(app, &trip.id, &format!("product_new:{}", product.id), &draft).await?;
+    event(app, "product_created", json!({"tripId": trip.id, "productId": product.id, "queued": queued}));
     Ok(())
 }
 
-/// Somebody joined a trip (or joined again).
-pub async fn participant_joined(app: &App, trip: &TripRow, p: &ParticipantRow) -> ApiResult<()> {
-    event(
-        app,
-        "participant_joined",
-        serde_json::json!({"tripId": trip.id, "participantId": p.id}),
-    );
+/// Somebody joined a trip on the web: a welcome, once (`welcome:{participantId}`).
+/// (A JOIN on WhatsApp is answered by the inbound consumer instead.)
+pub async fn participant_joined(app: &App, trip: &TripRow, p: &ParticipantRow, created: bool) -> ApiResult<()> {
+    if !created {
+        return Ok(());
+    }
+    let link = format!("{}/t/{}", app.config.public_base_url, trip.slug);
+    let key = format!("welcome:{}", p.id);
+    let to = To { key: &key, recipient: &p.phone, trip_id: Some(&trip.id), participant_id: Some(&p.id) };
+    let draft = Draft {
+        kind: "welcome",
+        queue: Queue::Notifications,
+        message: messages::welcome(&p.name, &trip.title, &link),
+        template: Some(&app.config.wa.template_welcome),
+    };
+    send_one(app, &to, &draft).await?;
+    event(app, "participant_joined", json!({"tripId": trip.id, "participantId": p.id}));
     Ok(())
 }
 
-/// An order was confirmed, rejected or shipped: its penitip is told.
+/// An order was confirmed, rejected or shipped: its penitip is told once per
+/// status (`order_{status}:{orderId}`).
 pub async fn order_status_changed(app: &App, order: &OrderRow) -> ApiResult<()> {
-    event(
-        app,
-        "order_status_changed",
-        serde_json::json!({"orderId": order.id, "status": order.status}),
-    );
+    let Some(p) = participants::by_id(&app.db, &order.participant_id).await? else { return Ok(()) };
+    let product = products::by_id_or_slug(&app.db, &order.product_id).await?;
+    let title = product.as_ref().map_or("pesanan", |p| p.title.as_str());
+    let link = order_link(app, &order.id)?;
+    let info = OrderInfo { product: title, quantity: order.quantity, total: order.total_price, link: &link };
+    let kind = format!("order_{}", order.status);
+    let key = format!("{kind}:{}", order.id);
+    let to = To { key: &key, recipient: &p.phone, trip_id: Some(&order.trip_id), participant_id: Some(&p.id) };
+    let draft = Draft {
+        kind: &kind,
+        queue: Queue::Confirmation,
+        message: messages::order_update(&order.status, &info, order.reject_reason.as_deref()),
+        template: Some(&app.config.wa.template_order),
+    };
+    send_one(app, &to, &draft).await?;
+    event(app, "order_status_changed", json!({"orderId": order.id, "status": order.status}));
     Ok(())
 }
 
-/// A penitip uploaded a payment proof: the jastiper is told.
+/// A penitip uploaded a payment proof: the jastiper is told on their own
+/// WhatsApp number, when their profile has one (`proof:{orderId}:{proofKey}`).
 pub async fn proof_uploaded(app: &App, order: &OrderRow) -> ApiResult<()> {
-    event(
-        app,
-        "proof_uploaded",
-        serde_json::json!({"orderId": order.id}),
-    );
+    let Some(trip) = trips::by_id_or_slug(&app.db, &order.trip_id).await? else { return Ok(()) };
+    let owner = users::by_id(&app.db, &trip.jastiper_id).await?;
+    let Some(phone) = owner.and_then(|u| u.phone) else {
+        event(app, "proof_uploaded", json!({"orderId": order.id, "notified": false, "why": "the jastiper has no phone"}));
+        return Ok(());
+    };
+    let penitip = participants::by_id(&app.db, &order.participant_id).await?.map(|p| p.name).unwrap_or_default();
+    let product = products::by_id_or_slug(&app.db, &order.product_id).await?;
+    let title = product.as_ref().map_or("pesanan", |p| p.title.as_str());
+    let link = order_link(app, &order.id)?;
+    let info = OrderInfo { product: title, quantity: order.quantity, total: order.total_price, link: &link };
+    let key = format!("proof:{}:{}", order.id, order.proof_key.as_deref().unwrap_or_default());
+    let to = To { key: &key, recipient: &phone, trip_id: Some(&trip.id), participant_id: None };
+    let draft = Draft {
+        kind: "proof_uploaded",
+        queue: Queue::ProofNotify,
+        message: messages::proof_uploaded(&penitip, &info),
+        template: Some(&app.config.wa.template_proof),
+    };
+    send_one(app, &to, &draft).await?;
+    event(app, "proof_uploaded", json!({"orderId": order.id, "notified": true}));
     Ok(())
 }

@@ -193,3 +193,32 @@ mod unsubscribe_tests {
         assert!(!check_unsubscribe_token(b"secret-one", "p1", ""));
     }
 }
+
+/// A link token for an order's page in WhatsApp messages: an HMAC of the
+/// order id, so the message can link to the order without the stored
+/// (hashed, never recoverable) access token.
+pub fn order_link_token(secret: &[u8], order_id: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"order:");
+    mac.update(order_id.as_bytes());
+    format!("l.{}", crate::domain::encoding::b64url(&mac.finalize().into_bytes()[..18]))
+}
+
+pub fn check_order_link_token(secret: &[u8], order_id: &str, token: &str) -> bool {
+    crate::domain::encoding::constant_time_eq(order_link_token(secret, order_id).as_bytes(), token.as_bytes())
+}
+
+#[cfg(test)]
+mod order_link_tests {
+    use super::*;
+
+    #[test]
+    fn order_link_tokens_bind_the_order() {
+        let t = order_link_token(b"s", "o1");
+        assert!(t.starts_with("l."));
+        assert!(check_order_link_token(b"s", "o1", &t));
+        assert!(!check_order_link_token(b"s", "o2", &t));
+        assert_ne!(t, unsubscribe_token(b"s", "o1"));
+    }
+}

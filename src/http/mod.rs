@@ -7,6 +7,7 @@ pub mod auth;
 pub mod body;
 pub mod health;
 pub mod media;
+pub mod messages;
 pub mod orders;
 pub mod participants;
 pub mod products;

@@ -13,7 +13,7 @@ use crate::domain::ids::{new_id, new_secret};
 use crate::domain::image::PROOF_MAX;
 use crate::domain::input::Patch;
 use crate::domain::order::{total_price, Action, Status, MAX_QUANTITY};
-use crate::domain::token::hash_secret;
+use crate::domain::token::{check_order_link_token, hash_secret};
 use crate::domain::{phone, text};
 use crate::notify;
 use crate::store::orders::{self, Buyer, NewOrder, OrderRow};
@@ -253,6 +253,13 @@ async fn order_for(app: &App, req: &Request, id: &str) -> ApiResult<OrderRow> {
         .or_else(|| req.headers().get("x-order-token").ok().flatten())
         .filter(|t| !t.is_empty());
     match token {
+        // A link from a WhatsApp message carries a signed token instead.
+        Some(t) if t.starts_with("l.") => {
+            if !check_order_link_token(app.config.jwt_key()?, id, &t) {
+                return Err(not_found());
+            }
+            orders::by_id(&app.db, id).await?.ok_or_else(not_found)
+        }
         Some(t) => orders::by_token(&app.db, id, &hash_secret(&t))
             .await?
             .ok_or_else(not_found),

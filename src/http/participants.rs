@@ -45,7 +45,7 @@ pub async fn join(app: &App, req: &mut Request, trip_key: &str) -> ApiResult<Res
     let id = new_id();
     let p = participants::join(&app.db, &id, &trip.id, &phone, &name, &app.now_iso()).await?;
     let created = p.id == id;
-    notify::participant_joined(app, &trip, &p).await?;
+    notify::participant_joined(app, &trip, &p, created).await?;
     let body = json!({ "participant": {
         "id": p.id, "phone": p.phone, "name": p.name, "joinedAt": p.joined_at,
     }});

@@ -6,7 +6,8 @@ use worker::{Method, Request, Response};
 
 use super::app::App;
 use super::profile::ProfileImage;
-use super::{accounts, health, media, orders, participants, products, profile, respond, trips};
+use super::{accounts, health, media, messages, orders, participants, products, profile, respond, trips};
+use crate::whatsapp::webhook;
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::order::Action;
 
@@ -104,6 +105,32 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
         // GET /api/trips/{tripId}/participants — who joined, with their orders (owner)
         ["api", "trips", id, "participants"] => match method {
             Get => participants::list(app, req, id).await,
+            _ => not_allowed(),
+        },
+        // POST /api/trips/{tripId}/broadcast — a message to every subscribed participant (owner)
+        ["api", "trips", id, "broadcast"] => match method {
+            Post => messages::broadcast(app, req, id).await,
+            _ => not_allowed(),
+        },
+        // GET /api/trips/{tripId}/broadcast/estimate — what a broadcast would cost (owner)
+        ["api", "trips", id, "broadcast", "estimate"] => match method {
+            Get => messages::estimate_cost(app, req, id).await,
+            _ => not_allowed(),
+        },
+        // GET /api/trips/{tripId}/messages — the trip's WhatsApp outbox (owner)
+        ["api", "trips", id, "messages"] => match method {
+            Get => messages::list(app, req, id).await,
+            _ => not_allowed(),
+        },
+        // POST /api/messages/{messageId}/resend — re-send a failed message (owner)
+        ["api", "messages", id, "resend"] => match method {
+            Post => messages::resend(app, req, id).await,
+            _ => not_allowed(),
+        },
+        // GET|POST /api/webhooks/whatsapp — Meta's verification; signed deliveries
+        ["api", "webhooks", "whatsapp"] => match method {
+            Get => webhook::verify(app, req),
+            Post => webhook::receive(app, req).await,
             _ => not_allowed(),
         },
         // PATCH|DELETE /api/products/{productId} — change or delete a product (owner)

@@ -4,11 +4,13 @@
 
 pub mod login_attempts;
 pub mod orders;
+pub mod outbox;
 pub mod participants;
 pub mod products;
 pub mod refresh_tokens;
 pub mod trips;
 pub mod users;
+pub mod webhook_messages;
 
 use std::cell::Cell;
 

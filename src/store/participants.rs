@@ -101,3 +101,41 @@ pub async fn unsubscribe(db: &Db, id: &str, now: &str) -> ApiResult<()> {
     .await?;
     Ok(())
 }
+
+/// Records that `phone` just wrote to us (every trip they are in).
+pub async fn touch_inbound(db: &Db, phone: &str, user_id: Option<&str>, now: &str) -> ApiResult<()> {
+    db.exec(
+        "UPDATE participants SET last_inbound_at = ?2, wa_user_id = COALESCE(?3, wa_user_id) WHERE phone = ?1",
+        &[phone.into(), now.into(), user_id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Unsubscribes `phone` from one trip; false when they were not in it.
+pub async fn unsubscribe_phone(db: &Db, trip_id: &str, phone: &str, now: &str) -> ApiResult<bool> {
+    let n = db
+        .exec(
+            "UPDATE participants SET unsubscribed_at = COALESCE(unsubscribed_at, ?3) WHERE trip_id = ?1 AND phone = ?2",
+            &[trip_id.into(), phone.into(), now.into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// How many subscribed participants a trip has, and how many wrote to us since `since`.
+pub async fn audience(db: &Db, trip_id: &str, since: &str) -> ApiResult<(i64, i64)> {
+    #[derive(Deserialize)]
+    struct Row {
+        total: i64,
+        recent: Option<i64>,
+    }
+    let row: Option<Row> = db
+        .one(
+            "SELECT COUNT(*) AS total, SUM(CASE WHEN last_inbound_at >= ?2 THEN 1 ELSE 0 END) AS recent
+             FROM participants WHERE trip_id = ?1 AND unsubscribed_at IS NULL",
+            &[trip_id.into(), since.into()],
+        )
+        .await?;
+    Ok(row.map_or((0, 0), |r| (r.total, r.recent.unwrap_or(0))))
+}

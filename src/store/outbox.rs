@@ -1,0 +1,251 @@
+//! SQL for `outbox`: every outbound WhatsApp message, one row per recipient.
+
+use serde::Deserialize;
+
+use super::{Arg, Db};
+use crate::domain::error::ApiResult;
+use crate::domain::page::Cursor;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OutboxRow {
+    pub id: String,
+    pub idempotency_key: String,
+    pub queue: String,
+    pub kind: String,
+    pub recipient: String,
+    pub trip_id: Option<String>,
+    pub participant_id: Option<String>,
+    pub body: Option<String>,
+    pub template_name: Option<String>,
+    pub template_language: Option<String>,
+    pub template_params: Option<String>,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub wamid: Option<String>,
+    pub billable: Option<i64>,
+    pub pricing_category: Option<String>,
+    pub sent_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body, template_name, \
+                       template_language, template_params, status, attempts, last_error, wamid, billable, \
+                       pricing_category, sent_at, created_at, updated_at";
+
+/// What a message says, in both forms (see `domain::messages`).
+pub struct Content<'a> {
+    pub kind: &'a str,
+    pub queue: &'a str,
+    pub body: &'a str,
+    pub template_name: Option<&'a str>,
+    pub template_language: &'a str,
+    pub template_params: &'a str,
+}
+
+pub struct To<'a> {
+    pub key: &'a str,
+    pub recipient: &'a str,
+    pub trip_id: Option<&'a str>,
+    pub participant_id: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+/// One message; `None` when its idempotency key was already used.
+pub async fn insert(db: &Db, id: &str, to: &To<'_>, c: &Content<'_>, now: &str) -> ApiResult<Option<String>> {
+    let row: Option<Id> = db
+        .one(
+            "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
+                                 template_name, template_language, template_params, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+             ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            &[
+                id.into(),
+                to.key.into(),
+                c.queue.into(),
+                c.kind.into(),
+                to.recipient.into(),
+                to.trip_id.into(),
+                to.participant_id.into(),
+                c.body.into(),
+                c.template_name.into(),
+                c.template_language.into(),
+                c.template_params.into(),
+                now.into(),
+            ],
+        )
+        .await?;
+    Ok(row.map(|r| r.id))
+}
+
+/// One row per subscribed participant of a trip, in one statement, keys
+/// `{key_prefix}:{participantId}`; answers the ids of the rows it created.
+pub async fn fan_out(db: &Db, trip_id: &str, key_prefix: &str, c: &Content<'_>, now: &str) -> ApiResult<Vec<String>> {
+    let rows: Vec<Id> = db
+        .many(
+            "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
+                                 template_name, template_language, template_params, created_at, updated_at)
+             SELECT lower(hex(randomblob(16))), ?2 || ':' || p.id, ?3, ?4, p.phone, p.trip_id, p.id, ?5, ?6, ?7, ?8, ?9, ?9
+             FROM participants p WHERE p.trip_id = ?1 AND p.unsubscribed_at IS NULL
+             ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            &[
+                trip_id.into(),
+                key_prefix.into(),
+                c.queue.into(),
+                c.kind.into(),
+                c.body.into(),
+                c.template_name.into(),
+                c.template_language.into(),
+                c.template_params.into(),
+                now.into(),
+            ],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Takes a queued row for sending until `until` (Unix seconds). `None` when
+/// it is already sent, failed, or held by another delivery of the same message.
+pub async fn claim(db: &Db, id: &str, now: i64, until: i64) -> ApiResult<Option<OutboxRow>> {
+    db.one(
+        &format!(
+            "UPDATE outbox SET claimed_until = ?3, attempts = attempts + 1
+             WHERE id = ?1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < ?2)
+             RETURNING {COLUMNS}"
+        ),
+        &[id.into(), now.into(), until.into()],
+    )
+    .await
+}
+
+/// The end of a send: `sent` (with Meta's id), `simulated` or `failed`.
+pub async fn finish(db: &Db, id: &str, status: &str, wamid: Option<&str>, error: Option<&str>, now: &str) -> ApiResult<()> {
+    db.exec(
+        "UPDATE outbox SET status = ?2, wamid = COALESCE(?3, wamid), last_error = ?4, claimed_until = NULL,
+                sent_at = CASE WHEN ?2 IN ('sent', 'simulated') THEN ?5 ELSE sent_at END, updated_at = ?5
+         WHERE id = ?1",
+        &[id.into(), status.into(), wamid.into(), error.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A transient failure: the row stays queued for the next attempt.
+pub async fn release(db: &Db, id: &str, error: &str, now: &str) -> ApiResult<()> {
+    db.exec(
+        "UPDATE outbox SET claimed_until = NULL, last_error = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'queued'",
+        &[id.into(), error.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Applies a status callback, only ever forwards (`new_rank` from
+/// `domain::whatsapp::status_rank`), recording Meta's pricing when given.
+pub async fn apply_status(
+    db: &Db,
+    wamid: &str,
+    status: &str,
+    new_rank: u8,
+    billable: Option<bool>,
+    category: Option<&str>,
+    error: Option<&str>,
+    now: &str,
+) -> ApiResult<usize> {
+    db.exec(
+        "UPDATE outbox SET
+             status = CASE WHEN (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
+                                              WHEN 'read' THEN 4 ELSE 0 END) < ?3 THEN ?2 ELSE status END,
+             billable = COALESCE(?4, billable), pricing_category = COALESCE(?5, pricing_category),
+             last_error = CASE WHEN ?2 = 'failed' AND ?6 IS NOT NULL THEN ?6 ELSE last_error END,
+             updated_at = ?7
+         WHERE wamid = ?1",
+        &[
+            wamid.into(),
+            status.into(),
+            i64::from(new_rank).into(),
+            billable.map_or(Arg::Null, |b| Arg::Int(i64::from(b))),
+            category.into(),
+            error.into(),
+            now.into(),
+        ],
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub n: i64,
+}
+
+pub async fn counts(db: &Db, trip_id: &str) -> ApiResult<Vec<StatusCount>> {
+    db.many("SELECT status, COUNT(*) AS n FROM outbox WHERE trip_id = ?1 GROUP BY status", &[trip_id.into()]).await
+}
+
+pub async fn page(db: &Db, trip_id: &str, status: Option<&str>, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<OutboxRow>> {
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
+    let filter = if status.is_some() { " AND status = ?5" } else { "" };
+    let mut args: Vec<Arg<'_>> = vec![trip_id.into(), after_at.into(), after_id.into(), limit.into()];
+    if let Some(s) = status {
+        args.push(s.into());
+    }
+    db.many(
+        &format!(
+            "SELECT {COLUMNS} FROM outbox WHERE trip_id = ?1{filter} AND (created_at, id) < (?2, ?3)
+             ORDER BY created_at DESC, id DESC LIMIT ?4"
+        ),
+        &args,
+    )
+    .await
+}
+
+/// A message of a trip that `owner` owns.
+pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<OutboxRow>> {
+    db.one(
+        &format!(
+            "SELECT {} FROM outbox o JOIN trips t ON t.id = o.trip_id WHERE o.id = ?1 AND t.jastiper_id = ?2",
+            COLUMNS.split(", ").map(|c| format!("o.{}", c.trim())).collect::<Vec<_>>().join(", ")
+        ),
+        &[id.into(), owner.into()],
+    )
+    .await
+}
+
+/// Puts a failed message back in the queue; false when it was not failed.
+pub async fn requeue_failed(db: &Db, id: &str, now: &str) -> ApiResult<bool> {
+    let n = db
+        .exec(
+            "UPDATE outbox SET status = 'queued', attempts = 0, last_error = NULL, claimed_until = NULL, updated_at = ?2
+             WHERE id = ?1 AND status = 'failed'",
+            &[id.into(), now.into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Stale {
+    pub id: String,
+    pub queue: String,
+}
+
+/// Queued rows untouched since `before`: their queue message was lost.
+pub async fn stale(db: &Db, before: &str, now: i64) -> ApiResult<Vec<Stale>> {
+    db.many(
+        "SELECT id, queue FROM outbox WHERE status = 'queued' AND updated_at < ?1
+         AND (claimed_until IS NULL OR claimed_until < ?2) ORDER BY updated_at LIMIT 500",
+        &[before.into(), now.into()],
+    )
+    .await
+}
+
+pub async fn touch(db: &Db, id: &str, now: &str) -> ApiResult<()> {
+    db.exec("UPDATE outbox SET updated_at = ?2 WHERE id = ?1", &[id.into(), now.into()]).await?;
+    Ok(())
+}
