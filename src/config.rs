@@ -27,6 +27,9 @@ pub struct WhatsApp {
     /// The number penitip write to (`wa.me/<number>` links).
     pub business_number: String,
     pub rate_per_sec: f64,
+    /// Attempts per message before it is failed and dead-lettered (default 6:
+    /// the first try plus wrangler.toml's max_retries = 5).
+    pub max_attempts: i64,
     pub template_product: String,
     pub template_order: String,
     pub template_broadcast: String,
@@ -40,7 +43,10 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
         let non_empty = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         let number = |name: &str, default: f64| {
-            non_empty(name).and_then(|v| v.trim().parse::<f64>().ok()).filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(default)
+            non_empty(name)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .unwrap_or(default)
         };
         Config {
             jwt_secret: non_empty("JWT_SECRET"),
@@ -60,11 +66,17 @@ impl Config {
                     .to_string(),
                 business_number: non_empty("WA_BUSINESS_NUMBER").unwrap_or_default(),
                 rate_per_sec: number("WA_RATE_PER_SEC", 10.0).clamp(0.1, 1000.0),
-                template_product: non_empty("WA_TEMPLATE_PRODUCT").unwrap_or_else(|| "jastipin_product_new".into()),
-                template_order: non_empty("WA_TEMPLATE_ORDER").unwrap_or_else(|| "jastipin_order_update".into()),
-                template_broadcast: non_empty("WA_TEMPLATE_BROADCAST").unwrap_or_else(|| "jastipin_broadcast".into()),
-                template_welcome: non_empty("WA_TEMPLATE_WELCOME").unwrap_or_else(|| "jastipin_welcome".into()),
-                template_proof: non_empty("WA_TEMPLATE_PROOF").unwrap_or_else(|| "jastipin_proof_uploaded".into()),
+                max_attempts: number("WA_MAX_ATTEMPTS", 6.0).clamp(1.0, 6.0) as i64,
+                template_product: non_empty("WA_TEMPLATE_PRODUCT")
+                    .unwrap_or_else(|| "jastipin_product_new".into()),
+                template_order: non_empty("WA_TEMPLATE_ORDER")
+                    .unwrap_or_else(|| "jastipin_order_update".into()),
+                template_broadcast: non_empty("WA_TEMPLATE_BROADCAST")
+                    .unwrap_or_else(|| "jastipin_broadcast".into()),
+                template_welcome: non_empty("WA_TEMPLATE_WELCOME")
+                    .unwrap_or_else(|| "jastipin_welcome".into()),
+                template_proof: non_empty("WA_TEMPLATE_PROOF")
+                    .unwrap_or_else(|| "jastipin_proof_uploaded".into()),
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {
                     marketing_usd: number("WA_RATE_MARKETING_USD", 0.0411),

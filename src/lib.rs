@@ -9,7 +9,9 @@ pub mod notify;
 pub mod store;
 pub mod whatsapp;
 
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 #[event(start)]
 fn start() {
@@ -30,8 +32,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
-    let app = http::app::App::new(env, format!("queue:{}", batch.queue())).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    whatsapp::consumer::handle(batch, &app).await.map_err(|e| worker::Error::RustError(e.to_string()))
+    let app = http::app::App::new(env, format!("queue:{}", batch.queue()))
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    whatsapp::consumer::handle(batch, &app)
+        .await
+        .map_err(|e| worker::Error::RustError(e.to_string()))
 }
 
 #[event(scheduled)]
@@ -41,7 +46,13 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(n) => worker::console_log!("{}", serde_json::json!({"level": "info", "msg": "cron", "requeued": n})),
-        Err(e) => worker::console_error!("{}", serde_json::json!({"level": "error", "msg": "cron failed", "error": e.to_string()})),
+        Ok(n) => worker::console_log!(
+            "{}",
+            serde_json::json!({"level": "info", "msg": "cron", "requeued": n})
+        ),
+        Err(e) => worker::console_error!(
+            "{}",
+            serde_json::json!({"level": "error", "msg": "cron failed", "error": e.to_string()})
+        ),
     }
 }

@@ -202,11 +202,17 @@ pub fn order_link_token(secret: &[u8], order_id: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(b"order:");
     mac.update(order_id.as_bytes());
-    format!("l.{}", crate::domain::encoding::b64url(&mac.finalize().into_bytes()[..18]))
+    format!(
+        "l.{}",
+        crate::domain::encoding::b64url(&mac.finalize().into_bytes()[..18])
+    )
 }
 
 pub fn check_order_link_token(secret: &[u8], order_id: &str, token: &str) -> bool {
-    crate::domain::encoding::constant_time_eq(order_link_token(secret, order_id).as_bytes(), token.as_bytes())
+    crate::domain::encoding::constant_time_eq(
+        order_link_token(secret, order_id).as_bytes(),
+        token.as_bytes(),
+    )
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@ use worker::{Method, Request, Response};
 
 use super::app::App;
 use super::profile::ProfileImage;
-use super::{accounts, health, media, messages, orders, participants, products, profile, respond, trips};
-use crate::whatsapp::webhook;
+use super::{
+    accounts, health, media, messages, orders, participants, products, profile, respond, trips,
+};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::order::Action;
+use crate::whatsapp::webhook;
 
 const OPENAPI: &str = include_str!("openapi.json");
 

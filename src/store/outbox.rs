@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::{Arg, Db};
 use crate::domain::error::ApiResult;
 use crate::domain::page::Cursor;
+use crate::domain::whatsapp::StatusUpdate;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct OutboxRow {
@@ -57,7 +58,13 @@ struct Id {
 }
 
 /// One message; `None` when its idempotency key was already used.
-pub async fn insert(db: &Db, id: &str, to: &To<'_>, c: &Content<'_>, now: &str) -> ApiResult<Option<String>> {
+pub async fn insert(
+    db: &Db,
+    id: &str,
+    to: &To<'_>,
+    c: &Content<'_>,
+    now: &str,
+) -> ApiResult<Option<String>> {
     let row: Option<Id> = db
         .one(
             "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
@@ -85,7 +92,13 @@ pub async fn insert(db: &Db, id: &str, to: &To<'_>, c: &Content<'_>, now: &str) 
 
 /// One row per subscribed participant of a trip, in one statement, keys
 /// `{key_prefix}:{participantId}`; answers the ids of the rows it created.
-pub async fn fan_out(db: &Db, trip_id: &str, key_prefix: &str, c: &Content<'_>, now: &str) -> ApiResult<Vec<String>> {
+pub async fn fan_out(
+    db: &Db,
+    trip_id: &str,
+    key_prefix: &str,
+    c: &Content<'_>,
+    now: &str,
+) -> ApiResult<Vec<String>> {
     let rows: Vec<Id> = db
         .many(
             "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
@@ -124,7 +137,14 @@ pub async fn claim(db: &Db, id: &str, now: i64, until: i64) -> ApiResult<Option<
 }
 
 /// The end of a send: `sent` (with Meta's id), `simulated` or `failed`.
-pub async fn finish(db: &Db, id: &str, status: &str, wamid: Option<&str>, error: Option<&str>, now: &str) -> ApiResult<()> {
+pub async fn finish(
+    db: &Db,
+    id: &str,
+    status: &str,
+    wamid: Option<&str>,
+    error: Option<&str>,
+    now: &str,
+) -> ApiResult<()> {
     db.exec(
         "UPDATE outbox SET status = ?2, wamid = COALESCE(?3, wamid), last_error = ?4, claimed_until = NULL,
                 sent_at = CASE WHEN ?2 IN ('sent', 'simulated') THEN ?5 ELSE sent_at END, updated_at = ?5
@@ -145,16 +165,14 @@ pub async fn release(db: &Db, id: &str, error: &str, now: &str) -> ApiResult<()>
     Ok(())
 }
 
-/// Applies a status callback, only ever forwards (`new_rank` from
-/// `domain::whatsapp::status_rank`), recording Meta's pricing when given.
+/// Applies a status callback as outbox `status` (rank `new_rank` from
+/// `domain::whatsapp::status_rank`): only ever forwards, recording Meta's
+/// pricing when given and its error when the message failed.
 pub async fn apply_status(
     db: &Db,
-    wamid: &str,
+    s: &StatusUpdate,
     status: &str,
     new_rank: u8,
-    billable: Option<bool>,
-    category: Option<&str>,
-    error: Option<&str>,
     now: &str,
 ) -> ApiResult<usize> {
     db.exec(
@@ -162,16 +180,18 @@ pub async fn apply_status(
              status = CASE WHEN (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
                                               WHEN 'read' THEN 4 ELSE 0 END) < ?3 THEN ?2 ELSE status END,
              billable = COALESCE(?4, billable), pricing_category = COALESCE(?5, pricing_category),
-             last_error = CASE WHEN ?2 = 'failed' AND ?6 IS NOT NULL THEN ?6 ELSE last_error END,
+             last_error = CASE WHEN ?2 = 'failed' AND ?6 IS NOT NULL AND
+                                    (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
+                                                 WHEN 'read' THEN 4 ELSE 0 END) < ?3 THEN ?6 ELSE last_error END,
              updated_at = ?7
          WHERE wamid = ?1",
         &[
-            wamid.into(),
+            s.wamid.as_str().into(),
             status.into(),
             i64::from(new_rank).into(),
-            billable.map_or(Arg::Null, |b| Arg::Int(i64::from(b))),
-            category.into(),
-            error.into(),
+            s.billable.map_or(Arg::Null, |b| Arg::Int(i64::from(b))),
+            s.category.as_deref().into(),
+            s.error.as_deref().into(),
             now.into(),
         ],
     )
@@ -185,13 +205,34 @@ pub struct StatusCount {
 }
 
 pub async fn counts(db: &Db, trip_id: &str) -> ApiResult<Vec<StatusCount>> {
-    db.many("SELECT status, COUNT(*) AS n FROM outbox WHERE trip_id = ?1 GROUP BY status", &[trip_id.into()]).await
+    db.many(
+        "SELECT status, COUNT(*) AS n FROM outbox WHERE trip_id = ?1 GROUP BY status",
+        &[trip_id.into()],
+    )
+    .await
 }
 
-pub async fn page(db: &Db, trip_id: &str, status: Option<&str>, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<OutboxRow>> {
-    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
-    let filter = if status.is_some() { " AND status = ?5" } else { "" };
-    let mut args: Vec<Arg<'_>> = vec![trip_id.into(), after_at.into(), after_id.into(), limit.into()];
+pub async fn page(
+    db: &Db,
+    trip_id: &str,
+    status: Option<&str>,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Vec<OutboxRow>> {
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
+        (c.created_at.as_str(), c.id.as_str())
+    });
+    let filter = if status.is_some() {
+        " AND status = ?5"
+    } else {
+        ""
+    };
+    let mut args: Vec<Arg<'_>> = vec![
+        trip_id.into(),
+        after_at.into(),
+        after_id.into(),
+        limit.into(),
+    ];
     if let Some(s) = status {
         args.push(s.into());
     }
@@ -246,6 +287,10 @@ pub async fn stale(db: &Db, before: &str, now: i64) -> ApiResult<Vec<Stale>> {
 }
 
 pub async fn touch(db: &Db, id: &str, now: &str) -> ApiResult<()> {
-    db.exec("UPDATE outbox SET updated_at = ?2 WHERE id = ?1", &[id.into(), now.into()]).await?;
+    db.exec(
+        "UPDATE outbox SET updated_at = ?2 WHERE id = ?1",
+        &[id.into(), now.into()],
+    )
+    .await?;
     Ok(())
 }

@@ -103,7 +103,12 @@ pub async fn unsubscribe(db: &Db, id: &str, now: &str) -> ApiResult<()> {
 }
 
 /// Records that `phone` just wrote to us (every trip they are in).
-pub async fn touch_inbound(db: &Db, phone: &str, user_id: Option<&str>, now: &str) -> ApiResult<()> {
+pub async fn touch_inbound(
+    db: &Db,
+    phone: &str,
+    user_id: Option<&str>,
+    now: &str,
+) -> ApiResult<()> {
     db.exec(
         "UPDATE participants SET last_inbound_at = ?2, wa_user_id = COALESCE(?3, wa_user_id) WHERE phone = ?1",
         &[phone.into(), now.into(), user_id.into()],

@@ -26,11 +26,11 @@ pub async fn process(app: &App, job: InboundJob) -> ApiResult<()> {
 }
 
 async fn status(app: &App, s: StatusUpdate) -> ApiResult<()> {
-    let (Some(next), true) = (outbox_status(&s.status), !s.wamid.is_empty()) else { return Ok(()) };
+    let (Some(next), true) = (outbox_status(&s.status), !s.wamid.is_empty()) else {
+        return Ok(());
+    };
     let rank = status_rank(next).unwrap_or(0);
-    let error = s.error.as_deref().filter(|_| next == "failed");
-    outbox_store::apply_status(&app.db, &s.wamid, next, rank, s.billable, s.category.as_deref(), error, &app.now_iso())
-        .await?;
+    outbox_store::apply_status(&app.db, &s, next, rank, &app.now_iso()).await?;
     Ok(())
 }
 
@@ -54,22 +54,53 @@ async fn message(app: &App, m: Inbound) -> ApiResult<()> {
 }
 
 /// A reply to the message `m`, keyed by its id so it is written once.
-async fn reply(app: &App, m: &Inbound, kind: &str, message: messages::Message, trip: Option<&TripRow>, participant: Option<&str>) -> ApiResult<()> {
-    let Some(recipient) = m.phone.as_deref().or(m.user_id.as_deref()) else { return Ok(()) };
+async fn reply(
+    app: &App,
+    m: &Inbound,
+    kind: &str,
+    message: messages::Message,
+    trip: Option<&TripRow>,
+    participant: Option<&str>,
+) -> ApiResult<()> {
+    let Some(recipient) = m.phone.as_deref().or(m.user_id.as_deref()) else {
+        return Ok(());
+    };
     let key = format!("{kind}:{}", m.wamid);
-    let to = To { key: &key, recipient, trip_id: trip.map(|t| t.id.as_str()), participant_id: participant };
-    send_one(app, &to, &Draft { kind, queue: Queue::Confirmation, message, template: None }).await?;
+    let to = To {
+        key: &key,
+        recipient,
+        trip_id: trip.map(|t| t.id.as_str()),
+        participant_id: participant,
+    };
+    send_one(
+        app,
+        &to,
+        &Draft {
+            kind,
+            queue: Queue::Confirmation,
+            message,
+            template: None,
+        },
+    )
+    .await?;
     Ok(())
 }
 
 async fn open_trip(app: &App, slug: &str) -> ApiResult<Option<TripRow>> {
-    Ok(trips::by_id_or_slug(&app.db, slug).await?.filter(|t| t.is_active == 1 && t.slug == slug))
+    Ok(trips::by_id_or_slug(&app.db, slug)
+        .await?
+        .filter(|t| t.is_active == 1 && t.slug == slug))
 }
 
 fn lines(products: &[ProductRow]) -> Vec<ProductLine<'_>> {
     products
         .iter()
-        .map(|p| ProductLine { title: &p.title, price: p.price, slug: &p.slug, sold_out: p.status != "active" || p.stock == 0 })
+        .map(|p| ProductLine {
+            title: &p.title,
+            price: p.price,
+            slug: &p.slug,
+            sold_out: p.status != "active" || p.stock == 0,
+        })
         .collect()
 }
 
@@ -79,7 +110,15 @@ async fn join(app: &App, m: &Inbound, slug: &str, name: Option<String>) -> ApiRe
         return Ok("needs_phone");
     };
     let Some(trip) = open_trip(app, slug).await? else {
-        reply(app, m, "unknown_trip", messages::unknown_trip(slug), None, None).await?;
+        reply(
+            app,
+            m,
+            "unknown_trip",
+            messages::unknown_trip(slug),
+            None,
+            None,
+        )
+        .await?;
         return Ok("unknown_trip");
     };
     let name = name
@@ -101,25 +140,58 @@ async fn join(app: &App, m: &Inbound, slug: &str, name: Option<String>) -> ApiRe
 
 async fn info(app: &App, m: &Inbound, slug: &str) -> ApiResult<&'static str> {
     let Some(trip) = open_trip(app, slug).await? else {
-        reply(app, m, "unknown_trip", messages::unknown_trip(slug), None, None).await?;
+        reply(
+            app,
+            m,
+            "unknown_trip",
+            messages::unknown_trip(slug),
+            None,
+            None,
+        )
+        .await?;
         return Ok("unknown_trip");
     };
     let base = &app.config.public_base_url;
     let items = products::public_page(&app.db, &trip.id, None, 100).await?;
     let link = format!("{base}/t/{}", trip.slug);
-    let text = messages::info_reply(&trip.title, trip.deadline.as_deref(), &lines(&items), &link, base);
+    let text = messages::info_reply(
+        &trip.title,
+        trip.deadline.as_deref(),
+        &lines(&items),
+        &link,
+        base,
+    );
     reply(app, m, "info_reply", text, Some(&trip), None).await?;
     Ok("info")
 }
 
 async fn stop(app: &App, m: &Inbound, slug: &str) -> ApiResult<&'static str> {
-    let Some(trip) = trips::by_id_or_slug(&app.db, slug).await?.filter(|t| t.slug == slug) else {
-        reply(app, m, "unknown_trip", messages::unknown_trip(slug), None, None).await?;
+    let Some(trip) = trips::by_id_or_slug(&app.db, slug)
+        .await?
+        .filter(|t| t.slug == slug)
+    else {
+        reply(
+            app,
+            m,
+            "unknown_trip",
+            messages::unknown_trip(slug),
+            None,
+            None,
+        )
+        .await?;
         return Ok("unknown_trip");
     };
     if let Some(phone) = m.phone.as_deref() {
         participants::unsubscribe_phone(&app.db, &trip.id, phone, &app.now_iso()).await?;
     }
-    reply(app, m, "stop_reply", messages::stop_reply(&trip.slug), Some(&trip), None).await?;
+    reply(
+        app,
+        m,
+        "stop_reply",
+        messages::stop_reply(&trip.slug),
+        Some(&trip),
+        None,
+    )
+    .await?;
     Ok("stopped")
 }

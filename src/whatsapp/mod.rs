@@ -21,7 +21,12 @@ pub enum Queue {
 }
 
 impl Queue {
-    pub const OUTBOUND: [Queue; 4] = [Queue::Notifications, Queue::Broadcast, Queue::ProofNotify, Queue::Confirmation];
+    pub const OUTBOUND: [Queue; 4] = [
+        Queue::Notifications,
+        Queue::Broadcast,
+        Queue::ProofNotify,
+        Queue::Confirmation,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -58,12 +63,26 @@ impl Queue {
     }
 
     pub fn from_name(name: &str) -> Option<Queue> {
-        [Queue::Notifications, Queue::Broadcast, Queue::ProofNotify, Queue::Confirmation, Queue::Inbound, Queue::DeadLetter]
-            .into_iter()
-            .find(|q| q.name() == name || q.queue_name() == name)
+        [
+            Queue::Notifications,
+            Queue::Broadcast,
+            Queue::ProofNotify,
+            Queue::Confirmation,
+            Queue::Inbound,
+            Queue::DeadLetter,
+        ]
+        .into_iter()
+        .find(|q| q.name() == name || q.queue_name() == name)
     }
 }
 
 /// Kinds of message that answer something the penitip just wrote: always
 /// free-form, and sent even to someone who unsubscribed (they asked).
-pub const REPLY_KINDS: &[&str] = &["join_reply", "join_products", "info_reply", "stop_reply", "unknown_trip", "needs_phone"];
+pub const REPLY_KINDS: &[&str] = &[
+    "join_reply",
+    "join_products",
+    "info_reply",
+    "stop_reply",
+    "unknown_trip",
+    "needs_phone",
+];
