@@ -6,6 +6,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod notify;
+pub mod pages;
 pub mod store;
 pub mod whatsapp;
 

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::domain::error::ApiResult;
 use crate::domain::messages::{self, OrderInfo};
-use crate::domain::token::order_link_token;
+use crate::domain::token::{order_link_token, unsubscribe_token};
 use crate::http::app::App;
 use crate::store::orders::OrderRow;
 use crate::store::outbox::To;
@@ -72,7 +72,14 @@ pub async fn participant_joined(
     if !created {
         return Ok(());
     }
-    let link = format!("{}/t/{}", app.config.public_base_url, trip.slug);
+    let base = &app.config.public_base_url;
+    let link = format!("{base}/t/{}", trip.slug);
+    let stop = format!(
+        "{base}/u/{}?p={}&t={}",
+        trip.slug,
+        p.id,
+        unsubscribe_token(app.config.jwt_key()?, &p.id)
+    );
     let key = format!("welcome:{}", p.id);
     let to = To {
         key: &key,
@@ -83,7 +90,7 @@ pub async fn participant_joined(
     let draft = Draft {
         kind: "welcome",
         queue: Queue::Notifications,
-        message: messages::welcome(&p.name, &trip.title, &link),
+        message: messages::welcome(&p.name, &trip.title, &link, &stop),
         template: Some(&app.config.wa.template_welcome),
     };
     send_one(app, &to, &draft).await?;

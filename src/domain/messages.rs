@@ -99,10 +99,12 @@ pub fn needs_phone() -> Message {
     }
 }
 
-pub fn welcome(name: &str, trip_title: &str, link: &str) -> Message {
+pub fn welcome(name: &str, trip_title: &str, link: &str, unsubscribe: &str) -> Message {
     Message {
-        body: format!("Halo {name}, kamu sudah terdaftar di {trip_title}. Info produk & pesanan akan dikirim lewat WhatsApp ini. Lihat trip: {link}"),
-        params: vec![name.into(), trip_title.into(), link.into()],
+        body: format!(
+            "Halo {name}, kamu sudah terdaftar di {trip_title}. Info produk & pesanan akan dikirim lewat WhatsApp ini. Lihat trip: {link}\nBerhenti menerima pesan: {unsubscribe}"
+        ),
+        params: vec![name.into(), trip_title.into(), link.into(), unsubscribe.into()],
     }
 }
 

@@ -53,3 +53,48 @@ mod tests {
         assert!(parse_deadline("2026-13-01", now()).is_err());
     }
 }
+
+/// How long until a trip closes, in Indonesian: "Tutup dalam 3 hari".
+pub fn countdown(deadline: &str, now: DateTime<Utc>) -> Option<String> {
+    let at = DateTime::parse_from_rfc3339(deadline)
+        .ok()?
+        .with_timezone(&Utc);
+    let left = at - now;
+    Some(if left <= chrono::Duration::zero() {
+        "Sudah tutup".into()
+    } else if left.num_days() >= 1 {
+        format!("Tutup dalam {} hari", left.num_days())
+    } else if left.num_hours() >= 1 {
+        format!("Tutup dalam {} jam", left.num_hours())
+    } else {
+        format!("Tutup dalam {} menit", left.num_minutes().max(1))
+    })
+}
+
+#[cfg(test)]
+mod countdown_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn days_hours_minutes_and_closed() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        assert_eq!(
+            countdown("2026-12-01T13:00:00Z", now).unwrap(),
+            "Tutup dalam 3 hari"
+        );
+        assert_eq!(
+            countdown("2026-11-28T17:30:00Z", now).unwrap(),
+            "Tutup dalam 5 jam"
+        );
+        assert_eq!(
+            countdown("2026-11-28T12:20:00Z", now).unwrap(),
+            "Tutup dalam 20 menit"
+        );
+        assert_eq!(
+            countdown("2026-11-28T11:00:00Z", now).unwrap(),
+            "Sudah tutup"
+        );
+        assert_eq!(countdown("soon", now), None);
+    }
+}

@@ -11,7 +11,7 @@ use super::{body, media, respond, views};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::ids::{new_id, new_secret};
 use crate::domain::image::PROOF_MAX;
-use crate::domain::input::Patch;
+use crate::domain::input::{Input, Patch};
 use crate::domain::order::{total_price, Action, Status, MAX_QUANTITY};
 use crate::domain::token::{check_order_link_token, hash_secret};
 use crate::domain::{phone, text};
@@ -30,7 +30,25 @@ fn optional_user(app: &App, req: &Request) -> ApiResult<Option<AuthUser>> {
 /// quantity, notes? }`, or the trip's owner with `{ productId, participantId, quantity, notes? }`.
 pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
     let caller = optional_user(app, req)?;
-    let mut input = body::json(req).await?;
+    let input = body::json(req).await?;
+    let (order, access_token) = place(app, caller.as_ref(), input).await?;
+    let mut body = views::order(&order);
+    body["accessToken"] = access_token.clone().into();
+    body["statusUrl"] = format!(
+        "{}/order/{}?token={}",
+        app.config.public_base_url, order.id, access_token
+    )
+    .into();
+    respond::json(201, &json!({ "order": body }))
+}
+
+/// Validates an order form and places it: the order and its access token
+/// (shown once). Shared by the API and the order page's form.
+pub async fn place(
+    app: &App,
+    caller: Option<&AuthUser>,
+    mut input: Input,
+) -> ApiResult<(OrderRow, String)> {
     input.only(&[
         "productId",
         "productSlug",
@@ -98,7 +116,7 @@ pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
     let trip = trips::by_id_or_slug(&app.db, &product.trip_id)
         .await?
         .ok_or_else(|| ApiError::not_found("Product"))?;
-    let is_owner = caller.as_ref().is_some_and(|c| c.id == trip.jastiper_id);
+    let is_owner = caller.is_some_and(|c| c.id == trip.jastiper_id);
     if trip.is_active != 1 && !is_owner {
         return Err(ApiError::not_found("Product"));
     }
@@ -128,7 +146,7 @@ pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
     }
 
     let (participant_new_id, access_token, order_id) = (new_id(), new_secret(), new_id());
-    let existing = match (&participant_id, &caller) {
+    let existing = match (&participant_id, caller) {
         // Only a signed-in caller gets here; the participant must be theirs and in this product's trip.
         (Some(pid), Some(owner)) => {
             let p = participants::owned(&app.db, pid, &owner.id)
@@ -160,17 +178,10 @@ pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
         &buyer,
     )
     .await?;
-    let order = orders::by_token(&app.db, &order_id, &hash_secret(&access_token))
+    let order = orders::by_id(&app.db, &order_id)
         .await?
         .ok_or_else(|| ApiError::internal("order vanished"))?;
-    let mut body = views::order(&order);
-    body["accessToken"] = access_token.clone().into();
-    body["statusUrl"] = format!(
-        "{}/order/{}?token={}",
-        app.config.public_base_url, order.id, access_token
-    )
-    .into();
-    respond::json(201, &json!({ "order": body }))
+    Ok((order, access_token))
 }
 
 /// `GET /api/orders/:tripId`: the owner's orders of a trip with product and participant.
@@ -245,7 +256,7 @@ pub async fn transition(
 
 /// The order a request may see: by its access token (`?token=` or
 /// `X-Order-Token`) or as the trip's owner; anything else is 404.
-async fn order_for(app: &App, req: &Request, id: &str) -> ApiResult<OrderRow> {
+pub async fn order_for(app: &App, req: &Request, id: &str) -> ApiResult<OrderRow> {
     let not_found = || ApiError::not_found("Order");
     let token = params(req)
         .get("token")
@@ -290,6 +301,12 @@ pub async fn status(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
 /// `POST /api/orders/:id/proof` (multipart `image`): order token or owner.
 pub async fn upload_proof(app: &App, req: &mut Request, id: &str) -> ApiResult<Response> {
     let order = order_for(app, req, id).await?;
+    let order = store_proof(app, req, order).await?;
+    respond::json(200, &json!({ "order": views::order(&order) }))
+}
+
+/// Stores the proof image of `req` for `order` and tells the jastiper.
+pub async fn store_proof(app: &App, req: &mut Request, order: OrderRow) -> ApiResult<OrderRow> {
     if !matches!(order.status.as_str(), "pending" | "confirmed") {
         return Err(ApiError::conflict(
             "invalid_transition",
@@ -307,7 +324,7 @@ pub async fn upload_proof(app: &App, req: &mut Request, id: &str) -> ApiResult<R
         .await?
         .ok_or_else(|| ApiError::not_found("Order"))?;
     notify::proof_uploaded(app, &order).await?;
-    respond::json(200, &json!({ "order": views::order(&order) }))
+    Ok(order)
 }
 
 /// `GET /api/orders/:id/proof`: the private proof, for the order's token holder or owner.

@@ -4,15 +4,18 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use super::app::App;
-use super::auth::require_user;
+use super::auth::{require_user, AuthUser};
 use super::query::{params, Paging};
 use super::trips::owned_or_404;
 use super::{body, respond, views};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::ids::new_id;
+use crate::domain::input::Input;
 use crate::domain::token::check_unsubscribe_token;
 use crate::domain::{phone, text};
 use crate::notify;
+use crate::store::participants::ParticipantRow;
+use crate::store::trips::TripRow;
 use crate::store::{orders, participants, trips};
 
 /// `POST /api/trips/:tripId/join` `{ phone, name }`: public (trip id or slug).
@@ -24,7 +27,22 @@ pub async fn join(app: &App, req: &mut Request, trip_key: &str) -> ApiResult<Res
     } else {
         None
     };
-    let mut input = body::json(req).await?;
+    let input = body::json(req).await?;
+    let (_, p, created) = join_trip(app, owner.as_ref(), trip_key, input).await?;
+    let body = json!({ "participant": {
+        "id": p.id, "phone": p.phone, "name": p.name, "joinedAt": p.joined_at,
+    }});
+    respond::json(if created { 201 } else { 200 }, &body)
+}
+
+/// Validates `{ phone, name }` and joins the trip: the trip, the participant
+/// and whether they are new. Shared by the API and the join page's form.
+pub async fn join_trip(
+    app: &App,
+    owner: Option<&AuthUser>,
+    trip_key: &str,
+    mut input: Input,
+) -> ApiResult<(TripRow, ParticipantRow, bool)> {
     input.only(&["phone", "name"]);
     let phone = input
         .required_str("phone")
@@ -40,16 +58,13 @@ pub async fn join(app: &App, req: &mut Request, trip_key: &str) -> ApiResult<Res
     // The public may join only an open (active) trip; its owner may add people to any of theirs.
     let trip = trips::by_id_or_slug(&app.db, trip_key)
         .await?
-        .filter(|t| t.is_active == 1 || owner.as_ref().is_some_and(|o| o.id == t.jastiper_id))
+        .filter(|t| t.is_active == 1 || owner.is_some_and(|o| o.id == t.jastiper_id))
         .ok_or_else(|| ApiError::not_found("Trip"))?;
     let id = new_id();
     let p = participants::join(&app.db, &id, &trip.id, &phone, &name, &app.now_iso()).await?;
     let created = p.id == id;
     notify::participant_joined(app, &trip, &p, created).await?;
-    let body = json!({ "participant": {
-        "id": p.id, "phone": p.phone, "name": p.name, "joinedAt": p.joined_at,
-    }});
-    respond::json(if created { 201 } else { 200 }, &body)
+    Ok((trip, p, created))
 }
 
 /// `GET /api/trips/:tripId/participants`: owner only, with each one's orders.

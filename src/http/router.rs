@@ -194,7 +194,18 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
             Get | Head => media::serve_public(app, &rest.join("/")).await,
             _ => not_allowed(),
         },
-        _ => Err(ApiError::new(404, "not_found", "Page not found")),
+        // Pages and shortlinks (/tina, /t/jpn25, /o/pd12a, /u/jpn25, /join, /order …): see pages::route
+        _ => {
+            let decoded: Vec<String> = segments
+                .iter()
+                .map(|s| {
+                    percent_encoding::percent_decode_str(s)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
+                .collect();
+            crate::pages::route(app, req, &decoded).await
+        }
     }
 }
 

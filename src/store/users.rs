@@ -113,3 +113,37 @@ pub fn insert_stmt(db: &Db, u: &NewUser<'_>) -> ApiResult<worker::D1PreparedStat
         ],
     )
 }
+
+/// A profile's numbers: active trips, and orders fulfilled (shipped) ever.
+pub async fn stats(db: &Db, id: &str) -> ApiResult<(i64, i64)> {
+    #[derive(Deserialize)]
+    struct Row {
+        trips: i64,
+        fulfilled: i64,
+    }
+    let row: Option<Row> = db
+        .one(
+            "SELECT (SELECT COUNT(*) FROM trips WHERE jastiper_id = ?1 AND is_active = 1) AS trips,
+                    (SELECT COUNT(*) FROM orders o JOIN trips t ON t.id = o.trip_id
+                      WHERE t.jastiper_id = ?1 AND o.status = 'shipped') AS fulfilled",
+            &[id.into()],
+        )
+        .await?;
+    Ok(row.map_or((0, 0), |r| (r.trips, r.fulfilled)))
+}
+
+/// Slugs of jastipers with at least one open trip, for the sitemap.
+pub async fn public_slugs(db: &Db, limit: i64) -> ApiResult<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        slug: String,
+    }
+    let rows: Vec<Row> = db
+        .many(
+            "SELECT u.slug FROM users u WHERE EXISTS (SELECT 1 FROM trips t WHERE t.jastiper_id = u.id AND t.is_active = 1)
+             ORDER BY u.slug LIMIT ?1",
+            &[limit.into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.slug).collect())
+}
