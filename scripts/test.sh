@@ -3,8 +3,9 @@
 #  1. the code's habits: cargo fmt --check, cargo clippy -D warnings
 #  2. native tests of the pure logic (cargo test)
 #  3. the built bundle in the real runtime: Miniflare suites (fresh local D1,
-#     R2, Queues per file, a fake Graph API) and a smoke suite through
-#     `wrangler dev` itself (tests/smoke).
+#     R2, Queues per file, a fake Graph API), a smoke suite through
+#     `wrangler dev` itself (tests/smoke), and the penitip's journey in
+#     headless Chromium (tests/browser; screenshots in test-artifacts/).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -18,5 +19,5 @@ echo "== cargo test (native)" >&2
 cargo test --quiet
 echo "== build the Worker bundle" >&2
 bash scripts/build.sh
-echo "== end-to-end tests in workerd" >&2
-node --test --test-concurrency=2 tests/e2e/ tests/smoke/
+echo "== end-to-end, smoke and browser tests in workerd" >&2
+node --test --test-concurrency=2 tests/e2e/ tests/smoke/ tests/browser/

@@ -22,7 +22,7 @@ h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}p{
 .stats{display:flex;gap:16px;margin:.5rem 0}.stats b{font-size:1.1rem}\
 .card{background:#fff;border:1px solid var(--line);border-radius:14px;padding:14px;margin:12px 0}\
 .grid{display:grid;grid-template-columns:repeat(2,1fr);gap:10px}.item{background:#fff;border:1px solid var(--line);border-radius:12px;overflow:hidden;text-decoration:none;color:inherit;display:block}\
-.item img,.ph{width:100%;aspect-ratio:1;object-fit:cover;background:#FFEDD5;display:block}.item div{padding:8px}.price{font-weight:700}\
+.item img,.ph{width:100%;aspect-ratio:1;object-fit:cover;background:#FFEDD5;display:block}.item>div{padding:8px}.price{font-weight:700}\
 .btn{display:block;width:100%;text-align:center;background:var(--cta);color:#fff;border:0;border-radius:12px;padding:14px;font-size:1rem;font-weight:700;text-decoration:none;cursor:pointer;margin:10px 0}\
 .btn:hover{background:var(--cta-dark)}.btn.alt{background:#fff;color:var(--link);border:2px solid var(--link)}\
 label{display:block;font-weight:600;margin:10px 0 4px}input,textarea{width:100%;padding:12px;border:1px solid #D1D5DB;border-radius:10px;font-size:1rem;font-family:inherit;background:#fff}\

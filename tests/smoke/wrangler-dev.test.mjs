@@ -27,6 +27,8 @@ before(async () => {
   child = spawn(wrangler, [
     "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
     "--var", "JWT_SECRET:smoke-secret-smoke-secret-smoke-secret", "--var", "PUBLIC_BASE_URL:" + base,
+    // Never a real send from a test, whatever a developer's .dev.vars holds.
+    "--var", "WA_ACCESS_TOKEN:", "--var", "WA_API_BASE:http://127.0.0.1:9", "--var", "WA_APP_SECRET:smoke-app-secret",
   ], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d) => (log += d));
@@ -70,4 +72,36 @@ test("a jastiper registers, signs in and reads their profile through wrangler de
   const { token } = await login.json();
   const me = await fetch(`${base}/api/profile/me`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal((await me.json()).user.email, email);
+});
+
+test("npm run wa: a signed JOIN goes through wrangler dev's queues and is answered (simulated)", async () => {
+  const email = `wa${Date.now()}@example.com`;
+  const reg = await fetch(`${base}/api/auth/register`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: "rahasia-123", fullName: "WA Smoke" }),
+  });
+  const { token } = await reg.json();
+  const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const trip = await (await fetch(`${base}/api/trips`, { method: "POST", headers: auth, body: JSON.stringify({ title: "Smoke", slug: "smk25", isActive: true }) })).json();
+  const out = execFileSync("node", ["scripts/wa.mjs", "JOIN smk25 | Nama: Siti", "--from", "628123450000", "--url", base], {
+    cwd: ROOT, env: { ...process.env, WA_APP_SECRET: "smoke-app-secret" }, encoding: "utf8",
+  });
+  assert.match(out, /^200 /);
+  let messages = [];
+  for (let i = 0; i < 80 && messages.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    const res = await fetch(`${base}/api/trips/${trip.trip.id}/messages?status=simulated`, { headers: auth });
+    messages = (await res.json()).messages;
+  }
+  assert.deepEqual(messages.map((m) => m.kind).sort(), ["join_products", "join_reply"]);
+  assert.ok(messages.every((m) => m.recipient === "628123450000"));
+});
+
+test("shortlinks and pages through wrangler dev", async () => {
+  const r = await fetch(`${base}/t/smk25`, { redirect: "manual" });
+  assert.equal(r.status, 302);
+  assert.equal(r.headers.get("location"), "/join?trip=smk25");
+  const page = await fetch(`${base}/join?trip=smk25`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Ikut via WhatsApp/);
 });

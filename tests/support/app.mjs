@@ -2,6 +2,7 @@
 // and Queues, configured from wrangler.toml itself, plus a fake Graph API.
 // Every test file gets its own; `close()` tears everything down.
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
@@ -27,8 +28,16 @@ export async function applySql(db, statements) {
   if (statements.length) await db.batch(statements.map((s) => db.prepare(s)));
 }
 
-export async function spawnApp({ bindings = {}, migrate = true } = {}) {
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+/** `selfBaseUrl`: PUBLIC_BASE_URL is the app's own address (for a browser to follow links to images). */
+export async function spawnApp({ bindings = {}, migrate = true, selfBaseUrl = false } = {}) {
   const graph = await startFakeGraph();
+  const port = selfBaseUrl ? await freePort() : undefined;
   const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(config, undefined, { envFiles: [] });
   const mf = new Miniflare({
@@ -50,10 +59,11 @@ export async function spawnApp({ bindings = {}, migrate = true } = {}) {
       WA_ACCESS_TOKEN: "test-access-token",
       WA_PHONE_ID: "1234567890",
       WA_API_BASE: graph.url,
-      PUBLIC_BASE_URL: "https://jastipin.test",
+      PUBLIC_BASE_URL: port ? `http://127.0.0.1:${port}` : "https://jastipin.test",
       ...bindings,
     },
     cf: false,
+    ...(port ? { host: "127.0.0.1", port } : {}),
     // The Worker's JSON log lines are noise in a passing run; JASTIPIN_TEST_LOGS=1 shows them.
     handleRuntimeStdio(stdout, stderr) {
       if (process.env.JASTIPIN_TEST_LOGS === "1") { stdout.pipe(process.stdout); stderr.pipe(process.stderr); }

@@ -1,0 +1,113 @@
+// The penitip's journey in a real headless Chromium at phone width:
+// /<jastiper> → a trip → a product → order → the order page → proof upload
+// → the status changes after the jastiper confirms through the API.
+// Screenshots of every page go to test-artifacts/screenshots/ (not committed).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { spawnApp, registerJastiper, ROOT } from "../support/app.mjs";
+import { createTrip, upload, form, PNG_1x1 } from "../support/fixtures.mjs";
+
+const SHOTS = path.join(ROOT, "test-artifacts/screenshots");
+let app, browser, context, page;
+const consoleErrors = [];
+const foreignRequests = [];
+
+before(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  app = await spawnApp({ selfBaseUrl: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "id-ID",
+    userAgent: "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
+  });
+  page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("request", (r) => { if (!r.url().startsWith(app.url) && !r.url().startsWith("data:")) foreignRequests.push(r.url()); });
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+test("a penitip goes from the jastiper's link to a confirmed order", async () => {
+  const tina = await registerJastiper(app, { slug: "tina", fullName: "Jastip by Tina" });
+  await app.json("PATCH", "/api/profile/me", { profileBio: "Titip barang Jepang & Korea ✈️", phone: "081234567890" }, { token: tina.token });
+  await upload(app, "POST", "/api/profile/me/avatar", form({}, PNG_1x1), { token: tina.token });
+  const trip = await createTrip(app, tina.token, { slug: "jpn25", title: "Jastip Jepang Desember", description: "Tokyo & Osaka", deadline: new Date(Date.now() + 5 * 864e5 + 3600e3).toISOString() });
+  for (const [title, price, slug] of [["Tokyo Banana (isi 8)", 125000, "tkbnn"], ["Royce Nama Chocolate", 185000, "royce"]]) {
+    const res = await upload(app, "POST", `/api/trips/${trip.id}/products`, form({ title, price, stock: 10, slug }, PNG_1x1), { token: tina.token });
+    assert.equal(res.status, 201);
+  }
+
+  // 1. The shared link: /tina redirects to the profile.
+  await page.goto(`${app.url}/tina`);
+  assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, "/profile?user=tina");
+  await page.getByRole("heading", { name: "Jastip by Tina" }).waitFor();
+  assert.ok(await page.getByText("Tutup dalam 5 hari").isVisible());
+  await shot("1-profile");
+
+  // 2. The trip: its join page, with the WhatsApp link following the name typed.
+  await page.getByRole("link", { name: "Ikut trip jpn25" }).click();
+  await page.waitForURL(/\/join\?trip=jpn25$/);
+  await page.getByLabel("Nama kamu").fill("Siti Aminah");
+  const wa = await page.getByRole("link", { name: "Ikut via WhatsApp" }).getAttribute("href");
+  assert.equal(wa, "https://wa.me/6281100000000?text=JOIN%20jpn25%20%7C%20Nama%3A%20Siti%20Aminah");
+  await shot("2-join");
+
+  // 3. A product, and its order form.
+  await page.getByRole("link", { name: /Royce Nama Chocolate/ }).click();
+  await page.waitForURL(/\/order\?product=royce$/);
+  assert.ok(await page.getByText("Rp 185.000").first().isVisible());
+  await page.getByLabel("Nama").fill("Siti Aminah");
+  await page.getByLabel("Nomor WhatsApp").fill("0812-3456-789");
+  await page.getByLabel("Jumlah").fill("2");
+  await page.getByLabel("Catatan (opsional)").fill("Yang original ya kak");
+  await shot("3-order-form");
+  await page.getByRole("button", { name: "Pesan sekarang" }).click();
+
+  // 4. The order's own page.
+  await page.waitForURL(/\/order\/[0-9a-f]{32}\?token=/);
+  assert.ok(await page.getByText("Total Rp 370.000").isVisible());
+  assert.equal(await page.locator("#timeline").getAttribute("data-status"), "pending");
+  await shot("4-order-page");
+
+  // 5. The payment proof.
+  await page.setInputFiles("#image", { name: "bukti.png", mimeType: "image/png", buffer: PNG_1x1 });
+  await page.getByRole("button", { name: "Kirim bukti bayar" }).click();
+  await page.getByText("Bukti bayar sudah diterima").waitFor();
+  await shot("5-proof-received");
+  const orderId = new URL(page.url()).pathname.split("/")[2];
+
+  // 6. The jastiper confirms through the API; the penitip sees it.
+  const confirmed = await app.json("PATCH", `/api/orders/${orderId}/confirm`, undefined, { token: tina.token });
+  assert.equal(confirmed.status, 200);
+  await page.reload();
+  assert.equal(await page.locator("#timeline").getAttribute("data-status"), "confirmed");
+  assert.equal(await page.locator("#timeline li.done").count(), 2);
+  await shot("6-confirmed");
+
+  assert.deepEqual(consoleErrors, [], "no console errors");
+  assert.deepEqual(foreignRequests, [], "no requests outside the service");
+});
+
+test("the friendly 404 page renders without errors", async () => {
+  const res = await page.goto(`${app.url}/profile?user=nobody-here`);
+  assert.equal(res.status(), 404);
+  await page.getByRole("heading", { name: "Jastiper tidak ditemukan" }).waitFor();
+  await shot("7-not-found");
+  assert.deepEqual(consoleErrors.filter((e) => !e.includes("404")), []);
+});
