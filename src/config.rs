@@ -67,16 +67,11 @@ impl Config {
                 business_number: non_empty("WA_BUSINESS_NUMBER").unwrap_or_default(),
                 rate_per_sec: number("WA_RATE_PER_SEC", 10.0).clamp(0.1, 1000.0),
                 max_attempts: number("WA_MAX_ATTEMPTS", 6.0).clamp(1.0, 6.0) as i64,
-                template_product: non_empty("WA_TEMPLATE_PRODUCT")
-                    .unwrap_or_else(|| "jastipin_product_new".into()),
-                template_order: non_empty("WA_TEMPLATE_ORDER")
-                    .unwrap_or_else(|| "jastipin_order_update".into()),
-                template_broadcast: non_empty("WA_TEMPLATE_BROADCAST")
-                    .unwrap_or_else(|| "jastipin_broadcast".into()),
-                template_welcome: non_empty("WA_TEMPLATE_WELCOME")
-                    .unwrap_or_else(|| "jastipin_welcome".into()),
-                template_proof: non_empty("WA_TEMPLATE_PROOF")
-                    .unwrap_or_else(|| "jastipin_proof_uploaded".into()),
+                template_product: non_empty("WA_TEMPLATE_PRODUCT").unwrap_or_else(|| "jastipin_product_new".into()),
+                template_order: non_empty("WA_TEMPLATE_ORDER").unwrap_or_else(|| "jastipin_order_update".into()),
+                template_broadcast: non_empty("WA_TEMPLATE_BROADCAST").unwrap_or_else(|| "jastipin_broadcast".into()),
+                template_welcome: non_empty("WA_TEMPLATE_WELCOME").unwrap_or_else(|| "jastipin_welcome".into()),
+                template_proof: non_empty("WA_TEMPLATE_PROOF").unwrap_or_else(|| "jastipin_proof_uploaded".into()),
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {
                     marketing_usd: number("WA_RATE_MARKETING_USD", 0.0411),
@@ -91,9 +86,7 @@ impl Config {
     pub fn jwt_key(&self) -> Result<&[u8], ApiError> {
         match &self.jwt_secret {
             Some(s) if s.len() >= MIN_SECRET_LEN => Ok(s.as_bytes()),
-            Some(_) => Err(ApiError::internal(format!(
-                "JWT_SECRET is shorter than {MIN_SECRET_LEN} bytes"
-            ))),
+            Some(_) => Err(ApiError::internal(format!("JWT_SECRET is shorter than {MIN_SECRET_LEN} bytes"))),
             None => Err(ApiError::internal("JWT_SECRET is not configured")),
         }
     }
@@ -105,9 +98,7 @@ mod tests {
 
     #[test]
     fn defaults_and_trimming() {
-        let c = Config::from_lookup(|n| {
-            (n == "PUBLIC_BASE_URL").then(|| "https://jastipin.me/".to_string())
-        });
+        let c = Config::from_lookup(|n| (n == "PUBLIC_BASE_URL").then(|| "https://jastipin.me/".to_string()));
         assert_eq!(c.public_base_url, "https://jastipin.me");
         assert!(c.jwt_key().is_err());
     }

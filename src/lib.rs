@@ -10,9 +10,7 @@ pub mod pages;
 pub mod store;
 pub mod whatsapp;
 
-use worker::{
-    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
-};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(start)]
 fn start() {
@@ -35,9 +33,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
     let app = http::app::App::new(env, format!("queue:{}", batch.queue()))
         .map_err(|e| worker::Error::RustError(e.to_string()))?;
-    whatsapp::consumer::handle(batch, &app)
-        .await
-        .map_err(|e| worker::Error::RustError(e.to_string()))
+    whatsapp::consumer::handle(batch, &app).await.map_err(|e| worker::Error::RustError(e.to_string()))
 }
 
 #[event(scheduled)]
@@ -47,10 +43,7 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(n) => worker::console_log!(
-            "{}",
-            serde_json::json!({"level": "info", "msg": "cron", "requeued": n})
-        ),
+        Ok(n) => worker::console_log!("{}", serde_json::json!({"level": "info", "msg": "cron", "requeued": n})),
         Err(e) => worker::console_error!(
             "{}",
             serde_json::json!({"level": "error", "msg": "cron failed", "error": e.to_string()})

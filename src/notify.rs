@@ -27,10 +27,13 @@ fn event(app: &App, name: &str, detail: serde_json::Value) {
 /// The order's page, with a signed link token (the access token is stored hashed).
 pub fn order_link(app: &App, order_id: &str) -> ApiResult<String> {
     let token = order_link_token(app.config.jwt_key()?, order_id);
-    Ok(format!(
-        "{}/order/{order_id}?token={token}",
-        app.config.public_base_url
-    ))
+    Ok(format!("{}/order/{order_id}?token={token}", app.config.public_base_url))
+}
+
+/// What an order message names: the product's title and the order's page.
+async fn title_and_link(app: &App, order: &OrderRow) -> ApiResult<(String, String)> {
+    let product = products::by_id_or_slug(&app.db, &order.product_id).await?;
+    Ok((product.map_or_else(|| "pesanan".into(), |p| p.title), order_link(app, &order.id)?))
 }
 
 /// A product was added to an open trip: every subscribed participant hears
@@ -46,47 +49,22 @@ pub async fn product_created(app: &App, trip: &TripRow, product: &ProductRow) ->
         message: messages::product_new(&product.title, product.price, &link),
         template: Some(&app.config.wa.template_product),
     };
-    let queued = fan_out(
-        app,
-        &trip.id,
-        &format!("product_new:{}", product.id),
-        &draft,
-    )
-    .await?;
-    event(
-        app,
-        "product_created",
-        json!({"tripId": trip.id, "productId": product.id, "queued": queued}),
-    );
+    let queued = fan_out(app, &trip.id, &format!("product_new:{}", product.id), &draft).await?;
+    event(app, "product_created", json!({"tripId": trip.id, "productId": product.id, "queued": queued}));
     Ok(())
 }
 
 /// Somebody joined a trip on the web: a welcome, once (`welcome:{participantId}`).
 /// (A JOIN on WhatsApp is answered by the inbound consumer instead.)
-pub async fn participant_joined(
-    app: &App,
-    trip: &TripRow,
-    p: &ParticipantRow,
-    created: bool,
-) -> ApiResult<()> {
+pub async fn participant_joined(app: &App, trip: &TripRow, p: &ParticipantRow, created: bool) -> ApiResult<()> {
     if !created {
         return Ok(());
     }
     let base = &app.config.public_base_url;
     let link = format!("{base}/t/{}", trip.slug);
-    let stop = format!(
-        "{base}/u/{}?p={}&t={}",
-        trip.slug,
-        p.id,
-        unsubscribe_token(app.config.jwt_key()?, &p.id)
-    );
+    let stop = format!("{base}/u/{}?p={}&t={}", trip.slug, p.id, unsubscribe_token(app.config.jwt_key()?, &p.id));
     let key = format!("welcome:{}", p.id);
-    let to = To {
-        key: &key,
-        recipient: &p.phone,
-        trip_id: Some(&trip.id),
-        participant_id: Some(&p.id),
-    };
+    let to = To { key: &key, recipient: &p.phone, trip_id: Some(&trip.id), participant_id: Some(&p.id) };
     let draft = Draft {
         kind: "welcome",
         queue: Queue::Notifications,
@@ -94,11 +72,7 @@ pub async fn participant_joined(
         template: Some(&app.config.wa.template_welcome),
     };
     send_one(app, &to, &draft).await?;
-    event(
-        app,
-        "participant_joined",
-        json!({"tripId": trip.id, "participantId": p.id}),
-    );
+    event(app, "participant_joined", json!({"tripId": trip.id, "participantId": p.id}));
     Ok(())
 }
 
@@ -108,23 +82,11 @@ pub async fn order_status_changed(app: &App, order: &OrderRow) -> ApiResult<()> 
     let Some(p) = participants::by_id(&app.db, &order.participant_id).await? else {
         return Ok(());
     };
-    let product = products::by_id_or_slug(&app.db, &order.product_id).await?;
-    let title = product.as_ref().map_or("pesanan", |p| p.title.as_str());
-    let link = order_link(app, &order.id)?;
-    let info = OrderInfo {
-        product: title,
-        quantity: order.quantity,
-        total: order.total_price,
-        link: &link,
-    };
+    let (title, link) = title_and_link(app, order).await?;
+    let info = OrderInfo { product: &title, quantity: order.quantity, total: order.total_price, link: &link };
     let kind = format!("order_{}", order.status);
     let key = format!("{kind}:{}", order.id);
-    let to = To {
-        key: &key,
-        recipient: &p.phone,
-        trip_id: Some(&order.trip_id),
-        participant_id: Some(&p.id),
-    };
+    let to = To { key: &key, recipient: &p.phone, trip_id: Some(&order.trip_id), participant_id: Some(&p.id) };
     let draft = Draft {
         kind: &kind,
         queue: Queue::Confirmation,
@@ -132,11 +94,7 @@ pub async fn order_status_changed(app: &App, order: &OrderRow) -> ApiResult<()> 
         template: Some(&app.config.wa.template_order),
     };
     send_one(app, &to, &draft).await?;
-    event(
-        app,
-        "order_status_changed",
-        json!({"orderId": order.id, "status": order.status}),
-    );
+    event(app, "order_status_changed", json!({"orderId": order.id, "status": order.status}));
     Ok(())
 }
 
@@ -155,30 +113,11 @@ pub async fn proof_uploaded(app: &App, order: &OrderRow) -> ApiResult<()> {
         );
         return Ok(());
     };
-    let penitip = participants::by_id(&app.db, &order.participant_id)
-        .await?
-        .map(|p| p.name)
-        .unwrap_or_default();
-    let product = products::by_id_or_slug(&app.db, &order.product_id).await?;
-    let title = product.as_ref().map_or("pesanan", |p| p.title.as_str());
-    let link = order_link(app, &order.id)?;
-    let info = OrderInfo {
-        product: title,
-        quantity: order.quantity,
-        total: order.total_price,
-        link: &link,
-    };
-    let key = format!(
-        "proof:{}:{}",
-        order.id,
-        order.proof_key.as_deref().unwrap_or_default()
-    );
-    let to = To {
-        key: &key,
-        recipient: &phone,
-        trip_id: Some(&trip.id),
-        participant_id: None,
-    };
+    let penitip = participants::by_id(&app.db, &order.participant_id).await?.map(|p| p.name).unwrap_or_default();
+    let (title, link) = title_and_link(app, order).await?;
+    let info = OrderInfo { product: &title, quantity: order.quantity, total: order.total_price, link: &link };
+    let key = format!("proof:{}:{}", order.id, order.proof_key.as_deref().unwrap_or_default());
+    let to = To { key: &key, recipient: &phone, trip_id: Some(&trip.id), participant_id: None };
     let draft = Draft {
         kind: "proof_uploaded",
         queue: Queue::ProofNotify,
@@ -186,10 +125,6 @@ pub async fn proof_uploaded(app: &App, order: &OrderRow) -> ApiResult<()> {
         template: Some(&app.config.wa.template_proof),
     };
     send_one(app, &to, &draft).await?;
-    event(
-        app,
-        "proof_uploaded",
-        json!({"orderId": order.id, "notified": true}),
-    );
+    event(app, "proof_uploaded", json!({"orderId": order.id, "notified": true}));
     Ok(())
 }

@@ -10,10 +10,7 @@ pub enum Command {
 }
 
 fn slug(word: &str) -> Option<String> {
-    let ok = (3..=10).contains(&word.len())
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ok = (3..=10).contains(&word.len()) && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     ok.then(|| word.to_ascii_lowercase())
 }
 
@@ -32,31 +29,20 @@ fn name_part(rest: &str) -> Option<String> {
         })
         .unwrap_or(rest);
     let value: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    let value: String = value
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect();
+    let value: String = value.chars().filter(|c| !c.is_control()).take(100).collect();
     (!value.is_empty()).then_some(value)
 }
 
 pub fn parse(text: &str) -> Option<Command> {
     let text = text.trim();
-    let (verb, rest) = text
-        .split_once(|c: char| c.is_whitespace())
-        .unwrap_or((text, ""));
+    let (verb, rest) = text.split_once(|c: char| c.is_whitespace()).unwrap_or((text, ""));
     let rest = rest.trim_start();
     // The slug ends at whitespace or at the `|` that starts the name.
-    let end = rest
-        .find(|c: char| c.is_whitespace() || c == '|')
-        .unwrap_or(rest.len());
+    let end = rest.find(|c: char| c.is_whitespace() || c == '|').unwrap_or(rest.len());
     let (word, tail) = rest.split_at(end);
     let trip = slug(word)?;
     match verb.to_ascii_uppercase().as_str() {
-        "JOIN" => Some(Command::Join {
-            trip,
-            name: name_part(tail),
-        }),
+        "JOIN" => Some(Command::Join { trip, name: name_part(tail) }),
         "INFO" if tail.trim().is_empty() => Some(Command::Info { trip }),
         "STOP" if tail.trim().is_empty() => Some(Command::Stop { trip }),
         _ => None,
@@ -68,61 +54,26 @@ mod tests {
     use super::*;
 
     fn join(trip: &str, name: Option<&str>) -> Option<Command> {
-        Some(Command::Join {
-            trip: trip.into(),
-            name: name.map(String::from),
-        })
+        Some(Command::Join { trip: trip.into(), name: name.map(String::from) })
     }
 
     #[test]
     fn the_specs_examples() {
-        assert_eq!(
-            parse("JOIN jpn25 | Nama: Siti"),
-            join("jpn25", Some("Siti"))
-        );
-        assert_eq!(
-            parse("INFO jpn25"),
-            Some(Command::Info {
-                trip: "jpn25".into()
-            })
-        );
-        assert_eq!(
-            parse("STOP jpn25"),
-            Some(Command::Stop {
-                trip: "jpn25".into()
-            })
-        );
+        assert_eq!(parse("JOIN jpn25 | Nama: Siti"), join("jpn25", Some("Siti")));
+        assert_eq!(parse("INFO jpn25"), Some(Command::Info { trip: "jpn25".into() }));
+        assert_eq!(parse("STOP jpn25"), Some(Command::Stop { trip: "jpn25".into() }));
     }
 
     #[test]
     fn tolerant_of_case_spacing_and_labels() {
-        assert_eq!(
-            parse("  join   JPN25|nama :  Siti   Aminah "),
-            join("jpn25", Some("Siti Aminah"))
-        );
-        assert_eq!(
-            parse("Join jpn25 | Name: Budi"),
-            join("jpn25", Some("Budi"))
-        );
+        assert_eq!(parse("  join   JPN25|nama :  Siti   Aminah "), join("jpn25", Some("Siti Aminah")));
+        assert_eq!(parse("Join jpn25 | Name: Budi"), join("jpn25", Some("Budi")));
         assert_eq!(parse("JOIN jpn25 Siti"), join("jpn25", Some("Siti")));
         assert_eq!(parse("JOIN jpn25"), join("jpn25", None));
         assert_eq!(parse("JOIN jpn25 |"), join("jpn25", None));
-        assert_eq!(
-            parse("info\tKOR-1"),
-            Some(Command::Info {
-                trip: "kor-1".into()
-            })
-        );
-        assert_eq!(
-            parse("stop jpn25\n"),
-            Some(Command::Stop {
-                trip: "jpn25".into()
-            })
-        );
-        assert_eq!(
-            parse("JOIN jpn25 | Nama: Dédé 🌸"),
-            join("jpn25", Some("Dédé 🌸"))
-        );
+        assert_eq!(parse("info\tKOR-1"), Some(Command::Info { trip: "kor-1".into() }));
+        assert_eq!(parse("stop jpn25\n"), Some(Command::Stop { trip: "jpn25".into() }));
+        assert_eq!(parse("JOIN jpn25 | Nama: Dédé 🌸"), join("jpn25", Some("Dédé 🌸")));
     }
 
     #[test]

@@ -76,11 +76,7 @@ pub fn estimate(participants: i64, in_window: i64, category: Category, rates: Ra
         billable_count: billable,
         cost_per_message_idr: per_message,
         total_cost_idr: total,
-        recommendation: if total > HIGH_COST_IDR {
-            "High cost - consider opt-in"
-        } else {
-            "OK"
-        },
+        recommendation: if total > HIGH_COST_IDR { "High cost - consider opt-in" } else { "OK" },
     }
 }
 
@@ -88,20 +84,13 @@ pub fn estimate(participants: i64, in_window: i64, category: Category, rates: Ra
 mod tests {
     use super::*;
 
-    const RATES: Rates = Rates {
-        marketing_usd: 0.0411,
-        utility_usd: 0.025,
-        usd_to_idr: 15_500.0,
-    };
+    const RATES: Rates = Rates { marketing_usd: 0.0411, utility_usd: 0.025, usd_to_idr: 15_500.0 };
 
     #[test]
     fn marketing_charges_everyone() {
         let e = estimate(100, 40, Category::Marketing, RATES);
         assert_eq!(e.cost_per_message_idr, 637);
-        assert_eq!(
-            (e.free_count, e.billable_count, e.total_cost_idr),
-            (0, 100, 63_700)
-        );
+        assert_eq!((e.free_count, e.billable_count, e.total_cost_idr), (0, 100, 63_700));
         assert_eq!(e.recommendation, "High cost - consider opt-in");
         assert_eq!(e.total_cost(), "Rp 63.700");
     }
@@ -110,20 +99,13 @@ mod tests {
     fn utility_is_free_inside_the_window() {
         let e = estimate(100, 40, Category::Utility, RATES);
         assert_eq!(e.cost_per_message_idr, 388);
-        assert_eq!(
-            (e.free_count, e.billable_count, e.total_cost_idr),
-            (40, 60, 23_280)
-        );
+        assert_eq!((e.free_count, e.billable_count, e.total_cost_idr), (40, 60, 23_280));
         assert_eq!(e.recommendation, "OK");
     }
 
     #[test]
     fn the_specs_own_figures() {
-        let spec = Rates {
-            marketing_usd: 0.0055,
-            utility_usd: 0.0055,
-            usd_to_idr: 15_500.0,
-        };
+        let spec = Rates { marketing_usd: 0.0055, utility_usd: 0.0055, usd_to_idr: 15_500.0 };
         let e = estimate(10, 0, Category::Marketing, spec);
         assert_eq!(e.cost_per_message(), "Rp 85");
         assert_eq!(e.total_cost_idr, 850);

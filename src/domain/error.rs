@@ -63,11 +63,7 @@ impl ApiError {
     }
 
     pub fn too_large(limit_bytes: usize) -> Self {
-        Self::new(
-            413,
-            "payload_too_large",
-            format!("The request body is larger than {limit_bytes} bytes"),
-        )
+        Self::new(413, "payload_too_large", format!("The request body is larger than {limit_bytes} bytes"))
     }
 
     pub fn unsupported_media(message: impl Into<String>) -> Self {
@@ -75,21 +71,13 @@ impl ApiError {
     }
 
     pub fn too_many(retry_after: u64) -> Self {
-        let mut e = Self::new(
-            429,
-            "too_many_requests",
-            "Too many attempts, try again later",
-        );
+        let mut e = Self::new(429, "too_many_requests", "Too many attempts, try again later");
         e.retry_after = Some(retry_after);
         e
     }
 
     pub fn method_not_allowed() -> Self {
-        Self::new(
-            405,
-            "method_not_allowed",
-            "This method is not allowed on this path",
-        )
+        Self::new(405, "method_not_allowed", "This method is not allowed on this path")
     }
 
     /// An unexpected failure: the caller sees a generic 500, the detail goes to the log.
@@ -103,11 +91,7 @@ impl ApiError {
     /// caller's conflict (409, naming the field); anything else is ours (500).
     pub fn from_db_message(message: &str) -> Self {
         if let Some(rest) = message.split("UNIQUE constraint failed: ").nth(1) {
-            let column = rest
-                .split([',', ' ', ':'])
-                .next()
-                .and_then(|tc| tc.split('.').nth(1))
-                .unwrap_or("value");
+            let column = rest.split([',', ' ', ':']).next().and_then(|tc| tc.split('.').nth(1)).unwrap_or("value");
             let field = snake_to_camel(column);
             let mut e = Self::conflict("already_exists", format!("{field} is already taken"));
             e.fields.insert(field, "already taken".into());
@@ -167,22 +151,14 @@ mod tests {
     #[test]
     fn plain_error_has_no_fields_key() {
         let json = ApiError::not_found("Trip").to_json();
-        assert_eq!(
-            json,
-            serde_json::json!({"error": "Trip not found", "code": "not_found"})
-        );
+        assert_eq!(json, serde_json::json!({"error": "Trip not found", "code": "not_found"}));
     }
 
     #[test]
     fn unique_violation_becomes_409_with_field() {
-        let e = ApiError::from_db_message(
-            "D1_ERROR: UNIQUE constraint failed: users.email: SQLITE_CONSTRAINT",
-        );
+        let e = ApiError::from_db_message("D1_ERROR: UNIQUE constraint failed: users.email: SQLITE_CONSTRAINT");
         assert_eq!(e.status, 409);
-        assert_eq!(
-            e.fields.get("email").map(String::as_str),
-            Some("already taken")
-        );
+        assert_eq!(e.fields.get("email").map(String::as_str), Some("already taken"));
         let e = ApiError::from_db_message("UNIQUE constraint failed: users.profile_name");
         assert!(e.fields.contains_key("profileName"));
     }
@@ -193,10 +169,7 @@ mod tests {
         assert_eq!(e.status, 500);
         let json = e.to_json();
         assert!(!json.to_string().contains("no such table"));
-        assert!(
-            e.to_string().contains("no such table"),
-            "detail kept for the log"
-        );
+        assert!(e.to_string().contains("no such table"), "detail kept for the log");
     }
 
     #[test]

@@ -60,8 +60,6 @@ mod tests {
     fn random_alnum_has_requested_length_and_alphabet() {
         let s = random_alnum(5);
         assert_eq!(s.len(), 5);
-        assert!(s
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert!(s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
     }
 }

@@ -58,10 +58,7 @@ pub fn check(bytes: &[u8], max: usize) -> Result<ImageKind, (u16, String)> {
         return Err((400, "The image file is empty".into()));
     }
     if bytes.len() > max {
-        return Err((
-            413,
-            format!("The image is larger than {} MB", max / (1024 * 1024)),
-        ));
+        return Err((413, format!("The image is larger than {} MB", max / (1024 * 1024))));
     }
     ImageKind::sniff(bytes).ok_or((415, "The image must be a JPEG, PNG or WebP file".into()))
 }
@@ -72,9 +69,7 @@ pub fn is_safe_key(key: &str) -> bool {
         && key.len() <= 200
         && !key.contains("..")
         && !key.starts_with('/')
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
 }
 
 #[cfg(test)]
@@ -83,18 +78,9 @@ mod tests {
 
     #[test]
     fn sniffs_the_three_formats_by_magic_bytes() {
-        assert_eq!(
-            ImageKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
-            Some(ImageKind::Jpeg)
-        );
-        assert_eq!(
-            ImageKind::sniff(b"\x89PNG\r\n\x1a\n...."),
-            Some(ImageKind::Png)
-        );
-        assert_eq!(
-            ImageKind::sniff(b"RIFF\x24\0\0\0WEBPVP8 "),
-            Some(ImageKind::Webp)
-        );
+        assert_eq!(ImageKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some(ImageKind::Jpeg));
+        assert_eq!(ImageKind::sniff(b"\x89PNG\r\n\x1a\n...."), Some(ImageKind::Png));
+        assert_eq!(ImageKind::sniff(b"RIFF\x24\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
         assert_eq!(ImageKind::sniff(b"GIF89a"), None);
         assert_eq!(ImageKind::sniff(b"<svg xmlns"), None);
         assert_eq!(ImageKind::sniff(b"RIFF\0\0\0\0WAVE"), None);
@@ -103,12 +89,7 @@ mod tests {
     #[test]
     fn check_reports_empty_large_and_wrong_type() {
         assert_eq!(check(b"", 10).unwrap_err().0, 400);
-        assert_eq!(
-            check(&[0xFF, 0xD8, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0], 10)
-                .unwrap_err()
-                .0,
-            413
-        );
+        assert_eq!(check(&[0xFF, 0xD8, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0], 10).unwrap_err().0, 413);
         assert_eq!(check(b"%PDF-1.4", 100).unwrap_err().0, 415);
         assert_eq!(check(&[0xFF, 0xD8, 0xFF, 1], 100), Ok(ImageKind::Jpeg));
     }

@@ -42,42 +42,25 @@ impl Input {
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(Self::from_map(map)),
-            Ok(_) => Err(ApiError::bad_request(
-                "invalid_body",
-                "The body must be a JSON object",
-            )),
-            Err(_) => Err(ApiError::bad_request(
-                "invalid_json",
-                "The body is not valid JSON",
-            )),
+            Ok(_) => Err(ApiError::bad_request("invalid_body", "The body must be a JSON object")),
+            Err(_) => Err(ApiError::bad_request("invalid_json", "The body is not valid JSON")),
         }
     }
 
     pub fn from_map(map: Map<String, Value>) -> Input {
-        Input {
-            map,
-            errors: FieldErrors::new(),
-        }
+        Input { map, errors: FieldErrors::new() }
     }
 
     /// Refuses every key not in `allowed`.
     pub fn only(&mut self, allowed: &[&str]) {
-        let unknown: Vec<String> = self
-            .map
-            .keys()
-            .filter(|k| !allowed.contains(&k.as_str()))
-            .cloned()
-            .collect();
+        let unknown: Vec<String> = self.map.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
         for key in unknown {
-            self.errors
-                .insert(key, "is not a field that can be set here".into());
+            self.errors.insert(key, "is not a field that can be set here".into());
         }
     }
 
     pub fn error(&mut self, key: &str, problem: impl Into<String>) {
-        self.errors
-            .entry(key.to_string())
-            .or_insert_with(|| problem.into());
+        self.errors.entry(key.to_string()).or_insert_with(|| problem.into());
     }
 
     /// Runs a parser over a value and records its complaint under `key`.
@@ -163,6 +146,24 @@ impl Input {
         }
     }
 
+    /// A required string field run through `parse`.
+    pub fn required_with<T>(&mut self, key: &str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+        let raw = self.required_str(key)?;
+        self.check(key, parse(&raw))
+    }
+
+    /// A PATCH field that may be left out but not cleared: `null` is refused.
+    pub fn patch_required_with<T>(&mut self, key: &str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+        match self.patch_str(key) {
+            Patch::Set(raw) => self.check(key, parse(&raw)),
+            Patch::Null => {
+                self.error(key, "cannot be empty");
+                None
+            }
+            Patch::Absent => None,
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
@@ -215,6 +216,19 @@ mod tests {
         assert_eq!(e.fields["b"], "is required");
         assert_eq!(e.fields["c"], "must be true or false");
         assert_eq!(e.fields["d"], "must be a whole number");
+    }
+
+    #[test]
+    fn parsed_fields_report_their_problems() {
+        let mut i = input(r#"{"a":"  x ","b":null,"c":"bad"}"#);
+        assert_eq!(i.required_with("a", |s| Ok::<_, String>(s.trim().to_string())), Some("x".into()));
+        assert_eq!(i.patch_required_with("b", |s| Ok::<_, String>(s.to_string())), None);
+        assert_eq!(i.patch_required_with("missing", |s| Ok::<_, String>(s.to_string())), None);
+        assert_eq!(i.required_with("c", |_| Err::<(), _>("is wrong".to_string())), None);
+        let e = i.finish().unwrap_err();
+        assert_eq!(e.fields["b"], "cannot be empty");
+        assert_eq!(e.fields["c"], "is wrong");
+        assert!(!e.fields.contains_key("missing"));
     }
 
     #[test]

@@ -20,10 +20,7 @@ pub struct ProductLine<'a> {
 
 pub fn product_new(title: &str, price: i64, link: &str) -> Message {
     Message {
-        body: format!(
-            "🛍️ Produk baru: {title}\nHarga: {}\nPesan di sini: {link}",
-            rupiah(price)
-        ),
+        body: format!("🛍️ Produk baru: {title}\nHarga: {}\nPesan di sini: {link}", rupiah(price)),
         params: vec![title.into(), rupiah(price), link.into()],
     }
 }
@@ -44,21 +41,12 @@ pub fn product_list(trip_title: &str, products: &[ProductLine<'_>], base_url: &s
     }
     for (i, p) in products.iter().take(20).enumerate() {
         let status = if p.sold_out { " (habis)" } else { "" };
-        body.push_str(&format!(
-            "{}. {} — {}{status}\n   {base_url}/o/{}\n",
-            i + 1,
-            p.title,
-            rupiah(p.price),
-            p.slug
-        ));
+        body.push_str(&format!("{}. {} — {}{status}\n   {base_url}/o/{}\n", i + 1, p.title, rupiah(p.price), p.slug));
     }
     if products.len() > 20 {
         body.push_str(&format!("…dan {} produk lainnya.", products.len() - 20));
     }
-    Message {
-        body: body.trim_end().to_string(),
-        params: vec![trip_title.into()],
-    }
+    Message { body: body.trim_end().to_string(), params: vec![trip_title.into()] }
 }
 
 pub fn info_reply(
@@ -69,25 +57,23 @@ pub fn info_reply(
     base_url: &str,
 ) -> Message {
     let mut m = product_list(trip_title, products, base_url);
-    let close = deadline
-        .map(|d| format!("\nDeadline: {}", &d[..d.len().min(10)]))
-        .unwrap_or_default();
+    let close = deadline.map(|d| format!("\nDeadline: {}", &d[..d.len().min(10)])).unwrap_or_default();
     m.body = format!("{}{close}\nIkut trip: {link}", m.body);
     m
 }
 
 pub fn stop_reply(trip_slug: &str) -> Message {
     Message {
-        body: format!("Kamu sudah berhenti menerima pesan dari trip {trip_slug}. Ketik JOIN {trip_slug} untuk ikut lagi."),
+        body: format!(
+            "Kamu sudah berhenti menerima pesan dari trip {trip_slug}. Ketik JOIN {trip_slug} untuk ikut lagi."
+        ),
         params: vec![trip_slug.into()],
     }
 }
 
 pub fn unknown_trip(trip_slug: &str) -> Message {
     Message {
-        body: format!(
-            "Maaf, trip {trip_slug} tidak ditemukan atau sudah ditutup. Cek lagi kodenya ya."
-        ),
+        body: format!("Maaf, trip {trip_slug} tidak ditemukan atau sudah ditutup. Cek lagi kodenya ya."),
         params: vec![trip_slug.into()],
     }
 }
@@ -124,24 +110,10 @@ pub fn order_update(status: &str, o: &OrderInfo<'_>, reason: Option<&str>) -> Me
             reason.map(|r| format!("\nAlasan: {r}")).unwrap_or_default(),
             o.link
         ),
-        "shipped" => format!(
-            "📦 Pesananmu sudah dikirim: {what}.\nCek status: {}",
-            o.link
-        ),
-        other => format!(
-            "Status pesananmu: {other} — {what}.\nCek status: {}",
-            o.link
-        ),
+        "shipped" => format!("📦 Pesananmu sudah dikirim: {what}.\nCek status: {}", o.link),
+        other => format!("Status pesananmu: {other} — {what}.\nCek status: {}", o.link),
     };
-    Message {
-        body,
-        params: vec![
-            status.into(),
-            o.product.into(),
-            rupiah(o.total),
-            o.link.into(),
-        ],
-    }
+    Message { body, params: vec![status.into(), o.product.into(), rupiah(o.total), o.link.into()] }
 }
 
 pub fn proof_uploaded(penitip: &str, o: &OrderInfo<'_>) -> Message {
@@ -153,20 +125,12 @@ pub fn proof_uploaded(penitip: &str, o: &OrderInfo<'_>) -> Message {
             rupiah(o.total),
             o.link
         ),
-        params: vec![
-            penitip.into(),
-            o.product.into(),
-            rupiah(o.total),
-            o.link.into(),
-        ],
+        params: vec![penitip.into(), o.product.into(), rupiah(o.total), o.link.into()],
     }
 }
 
 pub fn broadcast(text: &str) -> Message {
-    Message {
-        body: text.into(),
-        params: vec![text.into()],
-    }
+    Message { body: text.into(), params: vec![text.into()] }
 }
 
 #[cfg(test)]
@@ -178,58 +142,31 @@ mod tests {
         let m = product_new("Tokyo Banana", 125_000, "https://jastipin.me/o/pd12a");
         assert!(m.body.contains("Produk baru: Tokyo Banana"));
         assert!(m.body.contains("Rp 125.000"));
-        assert_eq!(
-            m.params,
-            ["Tokyo Banana", "Rp 125.000", "https://jastipin.me/o/pd12a"]
-        );
+        assert_eq!(m.params, ["Tokyo Banana", "Rp 125.000", "https://jastipin.me/o/pd12a"]);
     }
 
     #[test]
     fn join_reply_thanks_by_name_with_the_link() {
-        let m = join_reply(
-            "Siti",
-            "jpn25",
-            "Jastip Jepang",
-            "https://jastipin.me/t/jpn25",
-        );
-        assert!(m
-            .body
-            .starts_with("Terima kasih Siti! Kamu sekarang tergabung di trip jpn25"));
+        let m = join_reply("Siti", "jpn25", "Jastip Jepang", "https://jastipin.me/t/jpn25");
+        assert!(m.body.starts_with("Terima kasih Siti! Kamu sekarang tergabung di trip jpn25"));
         assert!(m.body.contains("https://jastipin.me/t/jpn25"));
     }
 
     #[test]
     fn product_lists_are_bounded() {
-        let many: Vec<ProductLine> = (0..25)
-            .map(|_| ProductLine {
-                title: "X",
-                price: 1000,
-                slug: "abcde",
-                sold_out: false,
-            })
-            .collect();
+        let many: Vec<ProductLine> =
+            (0..25).map(|_| ProductLine { title: "X", price: 1000, slug: "abcde", sold_out: false }).collect();
         let m = product_list("Trip", &many, "https://j");
         assert_eq!(m.body.matches("https://j/o/abcde").count(), 20);
         assert!(m.body.ends_with("…dan 5 produk lainnya."));
-        assert!(product_list("Trip", &[], "x")
-            .body
-            .contains("Belum ada produk"));
+        assert!(product_list("Trip", &[], "x").body.contains("Belum ada produk"));
     }
 
     #[test]
     fn order_updates_name_the_reason_of_a_rejection() {
-        let o = OrderInfo {
-            product: "Royce",
-            quantity: 2,
-            total: 370_000,
-            link: "L",
-        };
-        assert!(order_update("rejected", &o, Some("Stok habis"))
-            .body
-            .contains("Alasan: Stok habis"));
+        let o = OrderInfo { product: "Royce", quantity: 2, total: 370_000, link: "L" };
+        assert!(order_update("rejected", &o, Some("Stok habis")).body.contains("Alasan: Stok habis"));
         assert!(order_update("shipped", &o, None).body.contains("dikirim"));
-        assert!(order_update("confirmed", &o, None)
-            .body
-            .contains("Rp 370.000"));
+        assert!(order_update("confirmed", &o, None).body.contains("Rp 370.000"));
     }
 }

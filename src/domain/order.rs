@@ -53,11 +53,7 @@ impl Action {
         if current == from {
             Ok(to)
         } else {
-            Err(format!(
-                "An order that is {} cannot become {}",
-                current.as_str(),
-                to.as_str()
-            ))
+            Err(format!("An order that is {} cannot become {}", current.as_str(), to.as_str()))
         }
     }
 }
@@ -94,10 +90,7 @@ mod tests {
             }
         }
         assert_eq!(allowed, 3);
-        assert_eq!(
-            Ship.apply(Pending).unwrap_err(),
-            "An order that is pending cannot become shipped"
-        );
+        assert_eq!(Ship.apply(Pending).unwrap_err(), "An order that is pending cannot become shipped");
         assert!(Confirm.apply(Rejected).is_err());
         assert!(Reject.apply(Confirmed).is_err());
     }

@@ -21,10 +21,7 @@ impl Cursor {
         let bytes = b64url_decode(raw).ok_or("is not a valid cursor")?;
         let text = String::from_utf8(bytes).map_err(|_| "is not a valid cursor")?;
         let (created_at, id) = text.split_once('|').ok_or("is not a valid cursor")?;
-        Ok(Cursor {
-            created_at: created_at.into(),
-            id: id.into(),
-        })
+        Ok(Cursor { created_at: created_at.into(), id: id.into() })
     }
 }
 
@@ -44,10 +41,7 @@ mod tests {
 
     #[test]
     fn cursor_round_trips() {
-        let c = Cursor {
-            created_at: "2026-11-28T12:00:00.000Z".into(),
-            id: "abc".into(),
-        };
+        let c = Cursor { created_at: "2026-11-28T12:00:00.000Z".into(), id: "abc".into() };
         assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
         assert!(Cursor::decode("!!").is_err());
         assert!(Cursor::decode(&b64url(b"no-separator")).is_err());

@@ -49,10 +49,7 @@ pub struct Params {
 }
 
 /// What new passwords are hashed with.
-pub const CURRENT: Params = Params {
-    digest: Digest::Sha512,
-    iterations: 210_000,
-};
+pub const CURRENT: Params = Params { digest: Digest::Sha512, iterations: 210_000 };
 
 const SALT_LEN: usize = 16;
 const HASH_LEN: usize = 32;
@@ -75,12 +72,8 @@ pub fn check_policy(password: &str) -> Result<(), String> {
 fn derive(params: Params, password: &str, salt: &[u8]) -> [u8; HASH_LEN] {
     let mut out = [0u8; HASH_LEN];
     match params.digest {
-        Digest::Sha256 => {
-            pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, params.iterations, &mut out)
-        }
-        Digest::Sha512 => {
-            pbkdf2_hmac::<Sha512>(password.as_bytes(), salt, params.iterations, &mut out)
-        }
+        Digest::Sha256 => pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, params.iterations, &mut out),
+        Digest::Sha512 => pbkdf2_hmac::<Sha512>(password.as_bytes(), salt, params.iterations, &mut out),
     }
     out
 }
@@ -88,13 +81,7 @@ fn derive(params: Params, password: &str, salt: &[u8]) -> [u8; HASH_LEN] {
 pub fn hash_with(params: Params, password: &str) -> String {
     let salt = random_bytes::<SALT_LEN>();
     let hash = derive(params, password, &salt);
-    format!(
-        "${}$i={}${}${}",
-        params.digest.name(),
-        params.iterations,
-        b64url(&salt),
-        b64url(&hash)
-    )
+    format!("${}$i={}${}${}", params.digest.name(), params.iterations, b64url(&salt), b64url(&hash))
 }
 
 pub fn hash(password: &str) -> String {
@@ -116,11 +103,7 @@ fn parse_stored(stored: &str) -> Option<Stored> {
     if parts.next().is_some() || iterations == 0 || salt.is_empty() || hash.is_empty() {
         return None;
     }
-    Some(Stored {
-        params: Params { digest, iterations },
-        salt,
-        hash,
-    })
+    Some(Stored { params: Params { digest, iterations }, salt, hash })
 }
 
 /// Checks `password` against a stored string; a malformed stored string never matches.
@@ -130,12 +113,8 @@ pub fn verify(password: &str, stored: &str) -> bool {
     };
     let mut out = vec![0u8; s.hash.len()];
     match s.params.digest {
-        Digest::Sha256 => {
-            pbkdf2_hmac::<Sha256>(password.as_bytes(), &s.salt, s.params.iterations, &mut out)
-        }
-        Digest::Sha512 => {
-            pbkdf2_hmac::<Sha512>(password.as_bytes(), &s.salt, s.params.iterations, &mut out)
-        }
+        Digest::Sha256 => pbkdf2_hmac::<Sha256>(password.as_bytes(), &s.salt, s.params.iterations, &mut out),
+        Digest::Sha512 => pbkdf2_hmac::<Sha512>(password.as_bytes(), &s.salt, s.params.iterations, &mut out),
     }
     constant_time_eq(&out, &s.hash)
 }
@@ -153,23 +132,14 @@ pub fn needs_rehash(stored: &str) -> bool {
 pub fn decoy_hash() -> String {
     let salt = [7u8; SALT_LEN];
     let hash = [0u8; HASH_LEN];
-    format!(
-        "${}$i={}${}${}",
-        CURRENT.digest.name(),
-        CURRENT.iterations,
-        b64url(&salt),
-        b64url(&hash)
-    )
+    format!("${}$i={}${}${}", CURRENT.digest.name(), CURRENT.iterations, b64url(&salt), b64url(&hash))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const FAST: Params = Params {
-        digest: Digest::Sha512,
-        iterations: 1_000,
-    };
+    const FAST: Params = Params { digest: Digest::Sha512, iterations: 1_000 };
 
     #[test]
     fn current_settings_meet_owasp() {
@@ -195,13 +165,7 @@ mod tests {
 
     #[test]
     fn sha256_hashes_still_verify_and_need_rehash() {
-        let h = hash_with(
-            Params {
-                digest: Digest::Sha256,
-                iterations: 1_000,
-            },
-            "pw-sha256!",
-        );
+        let h = hash_with(Params { digest: Digest::Sha256, iterations: 1_000 }, "pw-sha256!");
         assert!(h.starts_with("$pbkdf2-sha256$"));
         assert!(verify("pw-sha256!", &h));
         assert!(needs_rehash(&h));
@@ -210,10 +174,7 @@ mod tests {
     #[test]
     fn weaker_iterations_need_rehash_current_do_not() {
         assert!(needs_rehash(&hash_with(FAST, "x")));
-        let current = format!(
-            "$pbkdf2-sha512$i={}$AAAAAAAAAAAAAAAAAAAAAA$AAAA",
-            CURRENT.iterations
-        );
+        let current = format!("$pbkdf2-sha512$i={}$AAAAAAAAAAAAAAAAAAAAAA$AAAA", CURRENT.iterations);
         assert!(!needs_rehash(&current));
     }
 

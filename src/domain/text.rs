@@ -6,18 +6,12 @@ pub fn clean(raw: &str, min: usize, max: usize, multiline: bool) -> Result<Strin
     let s = raw.trim();
     let len = s.chars().count();
     if len < min {
-        return Err(if min <= 1 {
-            "must not be empty".into()
-        } else {
-            format!("must be at least {min} characters")
-        });
+        return Err(if min <= 1 { "must not be empty".into() } else { format!("must be at least {min} characters") });
     }
     if len > max {
         return Err(format!("must be at most {max} characters"));
     }
-    if s.chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
-    {
+    if s.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
         return Err("must not contain control characters".into());
     }
     Ok(s.to_string())
@@ -29,9 +23,7 @@ pub fn image_url(raw: &str) -> Result<String, String> {
     let s = raw.trim();
     let ok = (s.starts_with("https://") || s.starts_with("/media/"))
         && s.len() <= 500
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
     if ok {
         Ok(s.to_string())
     } else {
@@ -48,10 +40,7 @@ mod tests {
         assert_eq!(clean("  Siti  ", 1, 5, false).unwrap(), "Siti");
         assert!(clean("   ", 1, 5, false).is_err());
         assert!(clean("éééééé", 1, 5, false).is_err());
-        assert!(
-            clean("ééééé", 1, 5, false).is_ok(),
-            "counted in characters, not bytes"
-        );
+        assert!(clean("ééééé", 1, 5, false).is_ok(), "counted in characters, not bytes");
     }
 
     #[test]

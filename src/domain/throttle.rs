@@ -20,20 +20,10 @@ pub fn locked_for(a: Option<&Attempts>, now: i64) -> Option<u64> {
 
 /// The record after one more failure at `now`.
 pub fn record_failure(a: Option<&Attempts>, now: i64) -> Attempts {
-    let fresh = Attempts {
-        failures: 1,
-        window_started_at: now,
-        locked_until: None,
-    };
+    let fresh = Attempts { failures: 1, window_started_at: now, locked_until: None };
     let mut next = match a {
-        Some(a)
-            if now - a.window_started_at < WINDOW_SECS
-                && a.locked_until.is_none_or(|u| u > now) =>
-        {
-            Attempts {
-                failures: a.failures + 1,
-                ..*a
-            }
+        Some(a) if now - a.window_started_at < WINDOW_SECS && a.locked_until.is_none_or(|u| u > now) => {
+            Attempts { failures: a.failures + 1, ..*a }
         }
         _ => fresh,
     };
@@ -63,11 +53,7 @@ mod tests {
 
     #[test]
     fn failures_outside_the_window_start_over() {
-        let a = Attempts {
-            failures: 4,
-            window_started_at: 0,
-            locked_until: None,
-        };
+        let a = Attempts { failures: 4, window_started_at: 0, locked_until: None };
         let next = record_failure(Some(&a), WINDOW_SECS + 1);
         assert_eq!(next.failures, 1);
         assert_eq!(next.locked_until, None);
@@ -75,11 +61,7 @@ mod tests {
 
     #[test]
     fn an_expired_lock_starts_over() {
-        let a = Attempts {
-            failures: 5,
-            window_started_at: 0,
-            locked_until: Some(100),
-        };
+        let a = Attempts { failures: 5, window_started_at: 0, locked_until: Some(100) };
         assert_eq!(record_failure(Some(&a), 101).failures, 1);
     }
 }

@@ -30,31 +30,20 @@ pub fn issue_access(secret: &[u8], claims: &AccessClaims, now: DateTime<Utc>) ->
     let claims = Claims::new(claims.clone()).set_duration_and_issuance(&at(now), ACCESS_TTL);
     let header = Header::empty().with_token_type("JWT");
     // HMAC signing of a serialisable struct cannot fail.
-    Hs256
-        .token(&header, &claims, &Hs256Key::new(secret))
-        .expect("JWT signing")
+    Hs256.token(&header, &claims, &Hs256Key::new(secret)).expect("JWT signing")
 }
 
 /// Checks signature (HS256 only: `alg: none` or any other algorithm fails
 /// validation) and expiry; returns the claims.
-pub fn verify_access(
-    secret: &[u8],
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<AccessClaims, &'static str> {
+pub fn verify_access(secret: &[u8], token: &str, now: DateTime<Utc>) -> Result<AccessClaims, &'static str> {
     let untrusted = UntrustedToken::new(token).map_err(|_| "malformed token")?;
     if untrusted.algorithm() != "HS256" {
         return Err("unsupported algorithm");
     }
     let key = Hs256Key::new(secret);
-    let token = Hs256
-        .validator::<AccessClaims>(&key)
-        .validate(&untrusted)
-        .map_err(|_| "invalid signature")?;
+    let token = Hs256.validator::<AccessClaims>(&key).validate(&untrusted).map_err(|_| "invalid signature")?;
     let claims = token.claims();
-    claims
-        .validate_expiration(&at(now))
-        .map_err(|_| "token expired")?;
+    claims.validate_expiration(&at(now)).map_err(|_| "token expired")?;
     if claims.custom.sub.is_empty() {
         return Err("token has no subject");
     }
@@ -76,11 +65,7 @@ mod tests {
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
     fn claims() -> AccessClaims {
-        AccessClaims {
-            sub: "u1".into(),
-            slug: "tina".into(),
-            email: "tina@example.com".into(),
-        }
+        AccessClaims { sub: "u1".into(), slug: "tina".into(), email: "tina@example.com".into() }
     }
 
     fn now() -> DateTime<Utc> {
@@ -100,30 +85,15 @@ mod tests {
         assert_eq!(p["slug"], "tina");
         assert_eq!(p["email"], "tina@example.com");
         assert_eq!(p["iat"].as_i64().unwrap(), now().timestamp());
-        assert_eq!(
-            p["exp"].as_i64().unwrap() - p["iat"].as_i64().unwrap(),
-            12 * 3600
-        );
+        assert_eq!(p["exp"].as_i64().unwrap() - p["iat"].as_i64().unwrap(), 12 * 3600);
         assert_eq!(verify_access(SECRET, &t, now()).unwrap(), claims());
     }
 
     #[test]
     fn expired_token_is_refused() {
         let t = issue_access(SECRET, &claims(), now());
-        assert!(verify_access(
-            SECRET,
-            &t,
-            now() + Duration::hours(12) - Duration::seconds(1)
-        )
-        .is_ok());
-        assert_eq!(
-            verify_access(
-                SECRET,
-                &t,
-                now() + Duration::hours(12) + Duration::seconds(1)
-            ),
-            Err("token expired")
-        );
+        assert!(verify_access(SECRET, &t, now() + Duration::hours(12) - Duration::seconds(1)).is_ok());
+        assert_eq!(verify_access(SECRET, &t, now() + Duration::hours(12) + Duration::seconds(1)), Err("token expired"));
     }
 
     #[test]
@@ -145,10 +115,7 @@ mod tests {
             let header = b64url(format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#).as_bytes());
             for sig in ["", "AAAA"] {
                 let forged = format!("{header}.{body}.{sig}");
-                assert!(
-                    verify_access(SECRET, &forged, now()).is_err(),
-                    "{alg}/{sig}"
-                );
+                assert!(verify_access(SECRET, &forged, now()).is_err(), "{alg}/{sig}");
             }
         }
         assert!(verify_access(SECRET, "garbage", now()).is_err());
@@ -156,10 +123,7 @@ mod tests {
 
     #[test]
     fn secrets_hash_to_sha256_hex() {
-        assert_eq!(
-            hash_secret("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hash_secret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }
 
@@ -174,10 +138,7 @@ pub fn unsubscribe_token(secret: &[u8], participant_id: &str) -> String {
 }
 
 pub fn check_unsubscribe_token(secret: &[u8], participant_id: &str, token: &str) -> bool {
-    crate::domain::encoding::constant_time_eq(
-        unsubscribe_token(secret, participant_id).as_bytes(),
-        token.as_bytes(),
-    )
+    crate::domain::encoding::constant_time_eq(unsubscribe_token(secret, participant_id).as_bytes(), token.as_bytes())
 }
 
 #[cfg(test)]
@@ -202,17 +163,11 @@ pub fn order_link_token(secret: &[u8], order_id: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(b"order:");
     mac.update(order_id.as_bytes());
-    format!(
-        "l.{}",
-        crate::domain::encoding::b64url(&mac.finalize().into_bytes()[..18])
-    )
+    format!("l.{}", crate::domain::encoding::b64url(&mac.finalize().into_bytes()[..18]))
 }
 
 pub fn check_order_link_token(secret: &[u8], order_id: &str, token: &str) -> bool {
-    crate::domain::encoding::constant_time_eq(
-        order_link_token(secret, order_id).as_bytes(),
-        token.as_bytes(),
-    )
+    crate::domain::encoding::constant_time_eq(order_link_token(secret, order_id).as_bytes(), token.as_bytes())
 }
 
 #[cfg(test)]

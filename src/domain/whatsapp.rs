@@ -17,8 +17,7 @@ pub fn verify_signature(app_secret: &[u8], raw_body: &[u8], header: Option<&str>
     let Some(given) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
         return false;
     };
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(app_secret).expect("HMAC takes any key length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(app_secret).expect("HMAC takes any key length");
     mac.update(raw_body);
     let expected = hex(&mac.finalize().into_bytes());
     constant_time_eq(expected.as_bytes(), given.to_ascii_lowercase().as_bytes())
@@ -99,10 +98,7 @@ pub struct Events {
 }
 
 fn str_of(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(String::from)
-        .filter(|s| !s.is_empty())
+    v.get(key).and_then(Value::as_str).map(String::from).filter(|s| !s.is_empty())
 }
 
 fn digits_only(s: Option<String>) -> Option<String> {
@@ -112,8 +108,7 @@ fn digits_only(s: Option<String>) -> Option<String> {
 /// Reads every message and status of a delivery. Unknown fields and shapes
 /// are ignored, never an error: Meta adds fields over time.
 pub fn read_delivery(body: &[u8]) -> Result<Events, String> {
-    let delivery: Delivery =
-        serde_json::from_slice(body).map_err(|e| format!("not a webhook delivery: {e}"))?;
+    let delivery: Delivery = serde_json::from_slice(body).map_err(|e| format!("not a webhook delivery: {e}"))?;
     let mut events = Events::default();
     for change in delivery.entry.into_iter().flat_map(|e| e.changes) {
         let v = change.value;
@@ -126,10 +121,7 @@ pub fn read_delivery(body: &[u8]) -> Result<Events, String> {
             let contact = v
                 .contacts
                 .iter()
-                .find(|c| {
-                    (from.is_some() && c.wa_id == from)
-                        || (user_id.is_some() && c.user_id == user_id)
-                })
+                .find(|c| (from.is_some() && c.wa_id == from) || (user_id.is_some() && c.user_id == user_id))
                 .or(v.contacts.first())
                 .cloned()
                 .unwrap_or_default();
@@ -139,10 +131,7 @@ pub fn read_delivery(body: &[u8]) -> Result<Events, String> {
                 user_id: user_id.or(contact.user_id),
                 profile_name: contact.profile.name,
                 kind: str_of(m, "type").unwrap_or_else(|| "unknown".into()),
-                text: m
-                    .pointer("/text/body")
-                    .and_then(Value::as_str)
-                    .map(String::from),
+                text: m.pointer("/text/body").and_then(Value::as_str).map(String::from),
                 timestamp: str_of(m, "timestamp").and_then(|t| t.parse().ok()),
             });
         }
@@ -152,21 +141,14 @@ pub fn read_delivery(body: &[u8]) -> Result<Events, String> {
             };
             let error = s.pointer("/errors/0").map(|e| {
                 let code = e.get("code").map(Value::to_string).unwrap_or_default();
-                let title = e
-                    .get("title")
-                    .or_else(|| e.get("message"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("error");
+                let title = e.get("title").or_else(|| e.get("message")).and_then(Value::as_str).unwrap_or("error");
                 format!("{code} {title}").trim().to_string()
             });
             events.statuses.push(StatusUpdate {
                 wamid,
                 status,
                 billable: s.pointer("/pricing/billable").and_then(Value::as_bool),
-                category: s
-                    .pointer("/pricing/category")
-                    .and_then(Value::as_str)
-                    .map(String::from),
+                category: s.pointer("/pricing/category").and_then(Value::as_str).map(String::from),
                 error,
             });
         }
@@ -211,16 +193,8 @@ pub fn in_window(last_inbound: Option<DateTime<Utc>>, now: DateTime<Utc>) -> boo
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outbound {
-    Text {
-        to: String,
-        body: String,
-    },
-    Template {
-        to: String,
-        name: String,
-        language: String,
-        params: Vec<String>,
-    },
+    Text { to: String, body: String },
+    Template { to: String, name: String, language: String, params: Vec<String> },
 }
 
 impl Outbound {
@@ -234,16 +208,8 @@ impl Outbound {
                 "type": "text",
                 "text": { "preview_url": true, "body": body },
             }),
-            Outbound::Template {
-                to,
-                name,
-                language,
-                params,
-            } => {
-                let parameters: Vec<Value> = params
-                    .iter()
-                    .map(|p| json!({ "type": "text", "text": p }))
-                    .collect();
+            Outbound::Template { to, name, language, params } => {
+                let parameters: Vec<Value> = params.iter().map(|p| json!({ "type": "text", "text": p })).collect();
                 let mut template = json!({ "name": name, "language": { "code": language } });
                 if !parameters.is_empty() {
                     template["components"] = json!([{ "type": "body", "parameters": parameters }]);
@@ -274,9 +240,7 @@ pub fn classify_response(status: u16, body: &str) -> SendOutcome {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     if (200..300).contains(&status) {
         return match parsed.pointer("/messages/0/id").and_then(Value::as_str) {
-            Some(id) => SendOutcome::Sent {
-                wamid: id.to_string(),
-            },
+            Some(id) => SendOutcome::Sent { wamid: id.to_string() },
             None => SendOutcome::Transient(format!("{status}: answer without a message id")),
         };
     }
@@ -315,25 +279,19 @@ mod tests {
 
     #[test]
     fn signature_over_raw_bytes() {
-        let body = br#"{"entry":[{"changes":[{"value":{"messages":[{"text":{"body":"Halo \u00e9 \ud83d\ude00"}}]}}]}]}"#;
+        let body =
+            br#"{"entry":[{"changes":[{"value":{"messages":[{"text":{"body":"Halo \u00e9 \ud83d\ude00"}}]}}]}]}"#;
         let header = sign(b"secret", body);
         assert!(verify_signature(b"secret", body, Some(&header)));
-        assert!(verify_signature(
-            b"secret",
-            body,
-            Some(&header.to_uppercase().replace("SHA256=", "sha256="))
-        ));
+        assert!(verify_signature(b"secret", body, Some(&header.to_uppercase().replace("SHA256=", "sha256="))));
         assert!(!verify_signature(b"other", body, Some(&header)));
         assert!(!verify_signature(b"secret", b"{}", Some(&header)));
         assert!(!verify_signature(b"secret", body, None));
         assert!(!verify_signature(b"secret", body, Some("sha1=abc")));
         // The same JSON re-serialised with raw UTF-8 is different bytes: refused.
-        let reserialised = "{\"entry\":[{\"changes\":[{\"value\":{\"messages\":[{\"text\":{\"body\":\"Halo é 😀\"}}]}}]}]}";
-        assert!(!verify_signature(
-            b"secret",
-            reserialised.as_bytes(),
-            Some(&header)
-        ));
+        let reserialised =
+            "{\"entry\":[{\"changes\":[{\"value\":{\"messages\":[{\"text\":{\"body\":\"Halo é 😀\"}}]}}]}]}";
+        assert!(!verify_signature(b"secret", reserialised.as_bytes(), Some(&header)));
     }
 
     #[test]
@@ -373,18 +331,14 @@ mod tests {
         let e = read_delivery(body).unwrap();
         assert_eq!(e.statuses[0].billable, Some(true));
         assert_eq!(e.statuses[0].category.as_deref(), Some("utility"));
-        assert_eq!(
-            e.statuses[1].error.as_deref(),
-            Some("131047 Re-engagement message")
-        );
+        assert_eq!(e.statuses[1].error.as_deref(), Some("131047 Re-engagement message"));
     }
 
     #[test]
     fn odd_deliveries_are_empty_not_errors() {
         assert_eq!(read_delivery(b"{}").unwrap(), Events::default());
         assert_eq!(
-            read_delivery(br#"{"entry":[{"changes":[{"value":{"messages":[{"type":"text"}]}}]}]}"#)
-                .unwrap(),
+            read_delivery(br#"{"entry":[{"changes":[{"value":{"messages":[{"type":"text"}]}}]}]}"#).unwrap(),
             Events::default()
         );
         assert!(read_delivery(b"not json").is_err());
@@ -395,10 +349,7 @@ mod tests {
         let rank = |s| status_rank(s).unwrap();
         assert!(rank("sent") > rank("queued"));
         assert!(rank("read") > rank("delivered"));
-        assert!(
-            rank("delivered") > rank("failed"),
-            "a failure after delivery is ignored"
-        );
+        assert!(rank("delivered") > rank("failed"), "a failure after delivery is ignored");
         assert!(rank("failed") > rank("sent"));
         assert_eq!(outbox_status("played"), Some("read"));
         assert_eq!(outbox_status("deleted"), None);
@@ -414,20 +365,12 @@ mod tests {
 
     #[test]
     fn payloads_match_the_cloud_api() {
-        let t = Outbound::Text {
-            to: "628".into(),
-            body: "hi".into(),
-        }
-        .payload();
+        let t = Outbound::Text { to: "628".into(), body: "hi".into() }.payload();
         assert_eq!(t["type"], "text");
         assert_eq!(t["text"]["body"], "hi");
-        let p = Outbound::Template {
-            to: "628".into(),
-            name: "n".into(),
-            language: "id".into(),
-            params: vec!["a".into()],
-        }
-        .payload();
+        let p =
+            Outbound::Template { to: "628".into(), name: "n".into(), language: "id".into(), params: vec!["a".into()] }
+                .payload();
         assert_eq!(p["template"]["language"]["code"], "id");
         assert_eq!(p["template"]["components"][0]["parameters"][0]["text"], "a");
     }
@@ -436,38 +379,18 @@ mod tests {
     fn classifies_send_results() {
         assert_eq!(
             classify_response(200, r#"{"messages":[{"id":"wamid.X"}]}"#),
-            SendOutcome::Sent {
-                wamid: "wamid.X".into()
-            }
+            SendOutcome::Sent { wamid: "wamid.X".into() }
         );
+        assert!(matches!(classify_response(503, "oops"), SendOutcome::Transient(_)));
+        assert!(matches!(classify_response(429, "{}"), SendOutcome::Transient(_)));
         assert!(matches!(
-            classify_response(503, "oops"),
+            classify_response(400, r#"{"error":{"code":130429,"message":"Rate limit hit"}}"#),
             SendOutcome::Transient(_)
         ));
+        let p = classify_response(400, r#"{"error":{"code":131047,"message":"Re-engagement message"}}"#);
+        assert_eq!(p, SendOutcome::Permanent("400 (code 131047): Re-engagement message".into()));
         assert!(matches!(
-            classify_response(429, "{}"),
-            SendOutcome::Transient(_)
-        ));
-        assert!(matches!(
-            classify_response(
-                400,
-                r#"{"error":{"code":130429,"message":"Rate limit hit"}}"#
-            ),
-            SendOutcome::Transient(_)
-        ));
-        let p = classify_response(
-            400,
-            r#"{"error":{"code":131047,"message":"Re-engagement message"}}"#,
-        );
-        assert_eq!(
-            p,
-            SendOutcome::Permanent("400 (code 131047): Re-engagement message".into())
-        );
-        assert!(matches!(
-            classify_response(
-                400,
-                r#"{"error":{"code":131026,"message":"Undeliverable"}}"#
-            ),
+            classify_response(400, r#"{"error":{"code":131026,"message":"Undeliverable"}}"#),
             SendOutcome::Permanent(_)
         ));
     }

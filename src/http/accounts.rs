@@ -24,11 +24,7 @@ fn clear_cookie() -> String {
 }
 
 fn access_token(app: &App, u: &UserRow) -> ApiResult<String> {
-    let claims = AccessClaims {
-        sub: u.id.clone(),
-        slug: u.slug.clone(),
-        email: u.email.clone(),
-    };
+    let claims = AccessClaims { sub: u.id.clone(), slug: u.slug.clone(), email: u.email.clone() };
     Ok(issue_access(app.config.jwt_key()?, &claims, app.now))
 }
 
@@ -42,11 +38,7 @@ struct Refresh {
 impl Refresh {
     fn new() -> Refresh {
         let secret = new_secret();
-        Refresh {
-            hash: hash_secret(&secret),
-            id: new_id(),
-            secret,
-        }
+        Refresh { hash: hash_secret(&secret), id: new_id(), secret }
     }
 
     fn row<'a>(&'a self, app: &App, user_id: &'a str, family_id: &'a str) -> NewRefresh<'a> {
@@ -63,10 +55,7 @@ impl Refresh {
 
 fn signed_in(app: &App, status: u16, u: &UserRow, refresh: &str) -> ApiResult<Response> {
     let token = access_token(app, u)?;
-    let resp = respond::json(
-        status,
-        &json!({ "user": views::user_brief(u), "token": token }),
-    )?;
+    let resp = respond::json(status, &json!({ "user": views::user_brief(u), "token": token }))?;
     respond::set_cookie(resp, &refresh_cookie(refresh))
 }
 
@@ -74,18 +63,11 @@ fn signed_in(app: &App, status: u16, u: &UserRow, refresh: &str) -> ApiResult<Re
 pub async fn register(app: &App, req: &mut Request) -> ApiResult<Response> {
     let mut input = body::json(req).await?;
     input.only(&["email", "password", "fullName", "slug"]);
-    let email = input
-        .required_str("email")
-        .and_then(|s| input.check("email", user::parse_email(&s)));
-    let pw = input
-        .required_str("password")
-        .and_then(|s| input.check("password", password::check_policy(&s).map(|_| s)));
-    let full_name = input
-        .required_str("fullName")
-        .and_then(|s| input.check("fullName", user::parse_full_name(&s)));
-    let chosen_slug = input
-        .optional_str("slug")
-        .and_then(|s| input.check("slug", slug::parse_user_slug(&s)));
+    let email = input.required_str("email").and_then(|s| input.check("email", user::parse_email(&s)));
+    let pw =
+        input.required_str("password").and_then(|s| input.check("password", password::check_policy(&s).map(|_| s)));
+    let full_name = input.required_str("fullName").and_then(|s| input.check("fullName", user::parse_full_name(&s)));
+    let chosen_slug = input.optional_str("slug").and_then(|s| input.check("slug", slug::parse_user_slug(&s)));
     input.finish()?;
     let (Some(email), Some(pw), Some(full_name)) = (email, pw, full_name) else {
         return Err(ApiError::internal("validated fields missing"));
@@ -102,14 +84,7 @@ pub async fn register(app: &App, req: &mut Request) -> ApiResult<Response> {
     let statements = vec![
         users::insert_stmt(
             &app.db,
-            &NewUser {
-                id: &id,
-                email: &email,
-                password_hash: &hash,
-                slug: &slug,
-                profile_name: &full_name,
-                now: &now,
-            },
+            &NewUser { id: &id, email: &email, password_hash: &hash, slug: &slug, profile_name: &full_name, now: &now },
         )?,
         refresh_tokens::insert_stmt(&app.db, &refresh.row(app, &id, &family))?,
     ];
@@ -140,10 +115,7 @@ async fn available_slug(app: &App, base: &str) -> ApiResult<String> {
             return Ok(candidate);
         }
     }
-    Err(ApiError::conflict(
-        "slug_unavailable",
-        "Could not find a free profile slug: choose one",
-    ))
+    Err(ApiError::conflict("slug_unavailable", "Could not find a free profile slug: choose one"))
 }
 
 /// `POST /api/auth/login` `{ email, password }`.
@@ -164,17 +136,10 @@ pub async fn login(app: &App, req: &mut Request) -> ApiResult<Response> {
     }
     let found = users::by_email(&app.db, &email).await?;
     // An unknown email costs the same hashing work as a wrong password.
-    let stored = found
-        .as_ref()
-        .map_or_else(password::decoy_hash, |u| u.password_hash.clone());
+    let stored = found.as_ref().map_or_else(password::decoy_hash, |u| u.password_hash.clone());
     let valid = password::verify(&pw, &stored);
     let Some(mut u) = found.filter(|_| valid) else {
-        login_attempts::put(
-            &app.db,
-            &email,
-            &throttle::record_failure(attempts.as_ref(), now),
-        )
-        .await?;
+        login_attempts::put(&app.db, &email, &throttle::record_failure(attempts.as_ref(), now)).await?;
         return Err(ApiError::unauthorized("Wrong email or password"));
     };
     if attempts.is_some() {
@@ -203,9 +168,7 @@ pub async fn refresh(app: &App, req: &Request) -> ApiResult<Response> {
                 refresh_tokens::revoke_family(&app.db, &known.family_id, now).await?;
             }
         }
-        return Err(ApiError::unauthorized(
-            "Refresh token is invalid or expired: sign in again",
-        ));
+        return Err(ApiError::unauthorized("Refresh token is invalid or expired: sign in again"));
     };
     let u = users::by_id(&app.db, &rotated.user_id)
         .await?
@@ -218,9 +181,7 @@ pub async fn refresh(app: &App, req: &Request) -> ApiResult<Response> {
 
 /// `GET|POST /api/auth/logout`: revokes the session's refresh tokens, clears the cookie.
 pub async fn logout(app: &App, req: &Request) -> ApiResult<Response> {
-    if let Some(presented) =
-        respond::cookie(req.headers().get("cookie").ok().flatten(), REFRESH_COOKIE)
-    {
+    if let Some(presented) = respond::cookie(req.headers().get("cookie").ok().flatten(), REFRESH_COOKIE) {
         if let Some(known) = refresh_tokens::find(&app.db, &hash_secret(&presented)).await? {
             refresh_tokens::revoke_family(&app.db, &known.family_id, app.now_secs()).await?;
         }

@@ -19,22 +19,10 @@ pub struct App {
 impl App {
     pub fn new(env: Env, request_id: String) -> ApiResult<App> {
         let config = Config::from_lookup(|name| {
-            env.secret(name)
-                .map(|s| s.to_string())
-                .or_else(|_| env.var(name).map(|v| v.to_string()))
-                .ok()
+            env.secret(name).map(|s| s.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
         });
-        let db = Db::new(
-            env.d1("DB")
-                .map_err(|e| ApiError::internal(format!("D1 binding: {e}")))?,
-        );
-        Ok(App {
-            env,
-            config,
-            db,
-            now: Utc::now(),
-            request_id,
-        })
+        let db = Db::new(env.d1("DB").map_err(|e| ApiError::internal(format!("D1 binding: {e}")))?);
+        Ok(App { env, config, db, now: Utc::now(), request_id })
     }
 
     /// Now as ISO-8601 UTC with milliseconds, the format of every stored timestamp.

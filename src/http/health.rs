@@ -12,22 +12,10 @@ pub async fn get(app: &App) -> ApiResult<Response> {
     #[derive(Deserialize)]
     struct Row {}
     // Reads at most one row, and fails when the migrations were not applied.
-    match app
-        .db
-        .one::<Row>("SELECT 1 AS ok FROM users LIMIT 1", &[])
-        .await
-    {
+    match app.db.one::<Row>("SELECT 1 AS ok FROM users LIMIT 1", &[]).await {
         Ok(_) => respond::json(200, &json!({ "status": "ok" })),
-        Err(e)
-            if e.internal
-                .as_deref()
-                .is_some_and(|d| d.contains("no such table")) =>
-        {
-            Err(ApiError::new(
-                503,
-                "database_not_migrated",
-                "The database has no schema: apply the migrations",
-            ))
+        Err(e) if e.internal.as_deref().is_some_and(|d| d.contains("no such table")) => {
+            Err(ApiError::new(503, "database_not_migrated", "The database has no schema: apply the migrations"))
         }
         Err(e) => Err(e),
     }
@@ -43,12 +31,6 @@ pub fn hash_once(digest: &str) -> ApiResult<Response> {
         "none" => return respond::json(200, &json!({ "hash": null })),
         _ => return Err(ApiError::not_found("Digest")),
     };
-    let hash = hash_with(
-        Params {
-            digest,
-            iterations: digest.owasp_iterations(),
-        },
-        "benchmark-password",
-    );
+    let hash = hash_with(Params { digest, iterations: digest.owasp_iterations() }, "benchmark-password");
     respond::json(200, &json!({ "hash": hash }))
 }

@@ -16,9 +16,7 @@ const PRIVATE_PREFIXES: &[&str] = &["orders/"];
 const FORM_OVERHEAD: usize = 64 * 1024;
 
 fn bucket(app: &App) -> ApiResult<Bucket> {
-    app.env
-        .bucket("BUCKET")
-        .map_err(|e| ApiError::internal(format!("R2 binding: {e}")))
+    app.env.bucket("BUCKET").map_err(|e| ApiError::internal(format!("R2 binding: {e}")))
 }
 
 pub fn is_multipart(req: &Request) -> bool {
@@ -32,31 +30,16 @@ pub fn is_multipart(req: &Request) -> bool {
 /// Reads a `multipart/form-data` body whose file may be up to `max_file` bytes.
 pub async fn form(req: &mut Request, max_file: usize) -> ApiResult<FormData> {
     if !is_multipart(req) {
-        return Err(ApiError::unsupported_media(
-            "Send the image as multipart/form-data",
-        ));
+        return Err(ApiError::unsupported_media("Send the image as multipart/form-data"));
     }
-    let limit = max_file + FORM_OVERHEAD;
-    let declared = req
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::too_large(limit));
-    }
-    req.form_data().await.map_err(|_| {
-        ApiError::bad_request("invalid_multipart", "The multipart body could not be read")
-    })
+    super::body::refuse_declared_over(req, max_file + FORM_OVERHEAD)?;
+    req.form_data()
+        .await
+        .map_err(|_| ApiError::bad_request("invalid_multipart", "The multipart body could not be read"))
 }
 
 /// The image in field `name` of a form, checked; `None` when the field is absent.
-pub async fn image_field(
-    form: &FormData,
-    name: &str,
-    max: usize,
-) -> ApiResult<Option<(Vec<u8>, ImageKind)>> {
+pub async fn image_field(form: &FormData, name: &str, max: usize) -> ApiResult<Option<(Vec<u8>, ImageKind)>> {
     match form.get(name) {
         None => Ok(None),
         Some(FormEntry::Field(_)) => Err(ApiError::field(name, "must be an image file")),
@@ -64,10 +47,7 @@ pub async fn image_field(
             if file.size() > max {
                 return Err(ApiError::too_large(max));
             }
-            let bytes = file
-                .bytes()
-                .await
-                .map_err(|e| ApiError::internal(format!("reading upload: {e}")))?;
+            let bytes = file.bytes().await.map_err(|e| ApiError::internal(format!("reading upload: {e}")))?;
             match image::check(&bytes, max) {
                 Ok(kind) => Ok(Some((bytes, kind))),
                 Err((413, _)) => Err(ApiError::too_large(max)),
@@ -81,9 +61,7 @@ pub async fn image_field(
 /// The one image of an image-only upload (avatar, cover, proof): field `image`.
 pub async fn required_image(req: &mut Request, max: usize) -> ApiResult<(Vec<u8>, ImageKind)> {
     let form = form(req, max).await?;
-    image_field(&form, "image", max)
-        .await?
-        .ok_or_else(|| ApiError::field("image", "is required"))
+    image_field(&form, "image", max).await?.ok_or_else(|| ApiError::field("image", "is required"))
 }
 
 /// A fresh object key `dir/<uuid>.<ext>`.
@@ -104,10 +82,7 @@ pub fn new_key(dir: &str, kind: ImageKind) -> String {
 pub async fn put(app: &App, key: &str, bytes: Vec<u8>, kind: ImageKind) -> ApiResult<()> {
     bucket(app)?
         .put(key, bytes)
-        .http_metadata(HttpMetadata {
-            content_type: Some(kind.content_type().into()),
-            ..Default::default()
-        })
+        .http_metadata(HttpMetadata { content_type: Some(kind.content_type().into()), ..Default::default() })
         .execute()
         .await
         .map_err(|e| ApiError::internal(format!("R2 put {key}: {e}")))?;
@@ -121,10 +96,7 @@ pub async fn delete_quietly(app: &App, keys: &[String]) {
         return;
     }
     let result = match bucket(app) {
-        Ok(b) => b
-            .delete_multiple(keys.iter().map(String::as_str).collect())
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(b) => b.delete_multiple(keys.iter().map(String::as_str).collect()).await.map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
     if let Err(e) = result {
@@ -153,22 +125,14 @@ pub async fn respond_object(app: &App, key: &str, cache: &str) -> ApiResult<Resp
     if !image::is_safe_key(key) {
         return Err(not_found());
     }
-    let object = bucket(app)?
-        .get(key)
-        .execute()
-        .await
-        .map_err(|e| ApiError::internal(format!("R2 get: {e}")))?;
+    let object = bucket(app)?.get(key).execute().await.map_err(|e| ApiError::internal(format!("R2 get: {e}")))?;
     let object = object.ok_or_else(not_found)?;
     let content_type = key
         .rsplit('.')
         .next()
         .and_then(ImageKind::from_extension)
         .map_or("application/octet-stream", ImageKind::content_type);
-    let body = object
-        .body()
-        .ok_or_else(not_found)?
-        .response_body()
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let body = object.body().ok_or_else(not_found)?.response_body().map_err(|e| ApiError::internal(e.to_string()))?;
     let mut resp = Response::from_body(body).map_err(|e| ApiError::internal(e.to_string()))?;
     let headers = resp.headers_mut();
     for (k, v) in [
@@ -177,9 +141,7 @@ pub async fn respond_object(app: &App, key: &str, cache: &str) -> ApiResult<Resp
         ("x-content-type-options", "nosniff"),
         ("etag", &object.http_etag()),
     ] {
-        headers
-            .set(k, v)
-            .map_err(|e| ApiError::internal(e.to_string()))?;
+        headers.set(k, v).map_err(|e| ApiError::internal(e.to_string()))?;
     }
     Ok(resp)
 }

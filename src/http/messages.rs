@@ -25,9 +25,7 @@ const STATUSES: &[&str] = &["queued", "sent", "delivered", "read", "failed", "si
 
 fn template_name(raw: &str) -> Result<String, String> {
     let ok = (1..=512).contains(&raw.len())
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if ok {
         Ok(raw.to_string())
     } else {
@@ -42,12 +40,8 @@ pub async fn broadcast(app: &App, req: &mut Request, trip_id: &str) -> ApiResult
     let trip = owned_or_404(app, trip_id, &me.id).await?;
     let mut input = body::json(req).await?;
     input.only(&["message", "template"]);
-    let message = input
-        .optional_str("message")
-        .and_then(|m| input.check("message", text::clean(&m, 1, 1000, true)));
-    let template = input
-        .optional_str("template")
-        .and_then(|t| input.check("template", template_name(&t)));
+    let message = input.optional_str("message").and_then(|m| input.check("message", text::clean(&m, 1, 1000, true)));
+    let template = input.optional_str("template").and_then(|t| input.check("template", template_name(&t)));
     if !input.has_errors() {
         match (&message, &template) {
             (Some(_), Some(_)) => input.error("message", "send a message or a template, not both"),
@@ -59,30 +53,13 @@ pub async fn broadcast(app: &App, req: &mut Request, trip_id: &str) -> ApiResult
     let broadcast_id = new_id();
     let (msg, template) = match (message, template) {
         // Free-form inside each penitip's window; the broadcast template outside it.
-        (Some(m), _) => (
-            messages::broadcast(&m),
-            app.config.wa.template_broadcast.clone(),
-        ),
-        (None, Some(t)) => (
-            messages::Message {
-                body: String::new(),
-                params: vec![],
-            },
-            t,
-        ),
+        (Some(m), _) => (messages::broadcast(&m), app.config.wa.template_broadcast.clone()),
+        (None, Some(t)) => (messages::Message { body: String::new(), params: vec![] }, t),
         (None, None) => return Err(ApiError::internal("validated fields missing")),
     };
-    let draft = Draft {
-        kind: "broadcast",
-        queue: Queue::Broadcast,
-        message: msg,
-        template: Some(&template),
-    };
+    let draft = Draft { kind: "broadcast", queue: Queue::Broadcast, message: msg, template: Some(&template) };
     let queued = fan_out(app, &trip.id, &format!("broadcast:{broadcast_id}"), &draft).await?;
-    respond::json(
-        202,
-        &json!({ "broadcastId": broadcast_id, "queued": queued }),
-    )
+    respond::json(202, &json!({ "broadcastId": broadcast_id, "queued": queued }))
 }
 
 /// `GET /api/trips/:tripId/broadcast/estimate?template=&category=` (spec §12).
@@ -95,8 +72,7 @@ pub async fn estimate_cost(app: &App, req: &Request, trip_id: &str) -> ApiResult
     }
     let category = match q.get("category").map(String::as_str) {
         None | Some("") => Category::Marketing,
-        Some(c) => Category::parse(c)
-            .ok_or_else(|| ApiError::field("category", "must be marketing or utility"))?,
+        Some(c) => Category::parse(c).ok_or_else(|| ApiError::field("category", "must be marketing or utility"))?,
     };
     let since = (app.now - WINDOW).to_rfc3339_opts(SecondsFormat::Millis, true);
     let (total, recent) = participants::audience(&app.db, &trip.id, &since).await?;
@@ -142,25 +118,12 @@ pub async fn list(app: &App, req: &Request, trip_id: &str) -> ApiResult<Response
     let me = require_user(app, req)?;
     let trip = owned_or_404(app, trip_id, &me.id).await?;
     let q = params(req);
-    let status = q
-        .get("status")
-        .filter(|s| !s.is_empty())
-        .map(String::as_str);
+    let status = q.get("status").filter(|s| !s.is_empty()).map(String::as_str);
     if status.is_some_and(|s| !STATUSES.contains(&s)) {
-        return Err(ApiError::field(
-            "status",
-            "must be queued, sent, delivered, read, failed or simulated",
-        ));
+        return Err(ApiError::field("status", "must be queued, sent, delivered, read, failed or simulated"));
     }
     let paging = Paging::from(&q)?;
-    let rows = outbox::page(
-        &app.db,
-        &trip.id,
-        status,
-        paging.after.as_ref(),
-        paging.limit,
-    )
-    .await?;
+    let rows = outbox::page(&app.db, &trip.id, status, paging.after.as_ref(), paging.limit).await?;
     let mut counts = serde_json::Map::new();
     for s in STATUSES {
         counts.insert((*s).into(), 0.into());
@@ -178,23 +141,15 @@ pub async fn list(app: &App, req: &Request, trip_id: &str) -> ApiResult<Response
 /// `POST /api/messages/:id/resend`: a failed message back into its queue.
 pub async fn resend(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     let me = require_user(app, req)?;
-    let row = outbox::owned(&app.db, id, &me.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Message"))?;
+    let row = outbox::owned(&app.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Message"))?;
     if !outbox::requeue_failed(&app.db, &row.id, &app.now_iso()).await? {
         return Err(ApiError::conflict(
             "not_failed",
-            format!(
-                "Only failed messages can be re-sent; this one is {}",
-                row.status
-            ),
+            format!("Only failed messages can be re-sent; this one is {}", row.status),
         ));
     }
-    let queue = Queue::from_name(&row.queue)
-        .ok_or_else(|| ApiError::internal("outbox row of an unknown queue"))?;
+    let queue = Queue::from_name(&row.queue).ok_or_else(|| ApiError::internal("outbox row of an unknown queue"))?;
     enqueue(app, queue, std::slice::from_ref(&row.id)).await?;
-    let row = outbox::owned(&app.db, id, &me.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Message"))?;
+    let row = outbox::owned(&app.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Message"))?;
     respond::json(200, &json!({ "message": view(&row) }))
 }

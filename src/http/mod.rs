@@ -27,12 +27,7 @@ use app::App;
 
 pub async fn handle(mut req: Request, env: Env, _ctx: Context) -> Response {
     let started = Date::now().as_millis();
-    let request_id = req
-        .headers()
-        .get("cf-ray")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| new_id()[..16].to_string());
+    let request_id = req.headers().get("cf-ray").ok().flatten().unwrap_or_else(|| new_id()[..16].to_string());
     let (method, path) = (req.method().to_string(), req.path());
 
     let (outcome, rows_read) = match App::new(env, request_id.clone()) {

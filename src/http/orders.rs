@@ -34,34 +34,15 @@ pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
     let (order, access_token) = place(app, caller.as_ref(), input).await?;
     let mut body = views::order(&order);
     body["accessToken"] = access_token.clone().into();
-    body["statusUrl"] = format!(
-        "{}/order/{}?token={}",
-        app.config.public_base_url, order.id, access_token
-    )
-    .into();
+    body["statusUrl"] = format!("{}/order/{}?token={}", app.config.public_base_url, order.id, access_token).into();
     respond::json(201, &json!({ "order": body }))
 }
 
 /// Validates an order form and places it: the order and its access token
 /// (shown once). Shared by the API and the order page's form.
-pub async fn place(
-    app: &App,
-    caller: Option<&AuthUser>,
-    mut input: Input,
-) -> ApiResult<(OrderRow, String)> {
-    input.only(&[
-        "productId",
-        "productSlug",
-        "participantId",
-        "phone",
-        "name",
-        "quantity",
-        "notes",
-    ]);
-    let product_key = match (
-        input.optional_str("productId"),
-        input.optional_str("productSlug"),
-    ) {
+pub async fn place(app: &App, caller: Option<&AuthUser>, mut input: Input) -> ApiResult<(OrderRow, String)> {
+    input.only(&["productId", "productSlug", "participantId", "phone", "name", "quantity", "notes"]);
+    let product_key = match (input.optional_str("productId"), input.optional_str("productSlug")) {
         (Some(id), None) => Some(id),
         (None, Some(slug)) => Some(slug),
         (Some(_), Some(_)) => {
@@ -76,10 +57,7 @@ pub async fn place(
     let participant_id = input.optional_str("participantId");
     let (phone, name) = if participant_id.is_some() {
         if caller.is_none() {
-            input.error(
-                "participantId",
-                "only the trip's owner may order for a participant; send phone and name",
-            );
+            input.error("participantId", "only the trip's owner may order for a participant; send phone and name");
         }
         for key in ["phone", "name"] {
             if input.optional_str(key).is_some() {
@@ -88,12 +66,8 @@ pub async fn place(
         }
         (None, None)
     } else {
-        let phone = input
-            .required_str("phone")
-            .and_then(|s| input.check("phone", phone::normalize_phone(&s)));
-        let name = input
-            .required_str("name")
-            .and_then(|s| input.check("name", text::clean(&s, 1, 100, false)));
+        let phone = input.required_with("phone", phone::normalize_phone);
+        let name = input.required_with("name", |s| text::clean(s, 1, 100, false));
         (phone, name)
     };
     let quantity = match input.patch_int("quantity", 1, MAX_QUANTITY) {
@@ -110,36 +84,20 @@ pub async fn place(
         return Err(ApiError::internal("validated fields missing"));
     };
 
-    let product = products::by_id_or_slug(&app.db, &product_key)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Product"))?;
-    let trip = trips::by_id_or_slug(&app.db, &product.trip_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Product"))?;
+    let product =
+        products::by_id_or_slug(&app.db, &product_key).await?.ok_or_else(|| ApiError::not_found("Product"))?;
+    let trip = trips::by_id_or_slug(&app.db, &product.trip_id).await?.ok_or_else(|| ApiError::not_found("Product"))?;
     let is_owner = caller.is_some_and(|c| c.id == trip.jastiper_id);
     if trip.is_active != 1 && !is_owner {
         return Err(ApiError::not_found("Product"));
     }
     match product.status.as_str() {
         "active" => {}
-        "sold_out" => {
-            return Err(ApiError::conflict(
-                "out_of_stock",
-                "This product is sold out",
-            ))
-        }
-        _ => {
-            return Err(ApiError::conflict(
-                "product_unavailable",
-                "This product is no longer available",
-            ))
-        }
+        "sold_out" => return Err(ApiError::conflict("out_of_stock", "This product is sold out")),
+        _ => return Err(ApiError::conflict("product_unavailable", "This product is no longer available")),
     }
     if product.stock < quantity {
-        return Err(ApiError::conflict(
-            "out_of_stock",
-            format!("Only {} left in stock", product.stock),
-        ));
+        return Err(ApiError::conflict("out_of_stock", format!("Only {} left in stock", product.stock)));
     }
     if total_price(product.price, quantity).is_none() {
         return Err(ApiError::field("quantity", "makes the total too large"));
@@ -149,9 +107,7 @@ pub async fn place(
     let existing = match (&participant_id, caller) {
         // Only a signed-in caller gets here; the participant must be theirs and in this product's trip.
         (Some(pid), Some(owner)) => {
-            let p = participants::owned(&app.db, pid, &owner.id)
-                .await?
-                .filter(|p| p.trip_id == trip.id);
+            let p = participants::owned(&app.db, pid, &owner.id).await?.filter(|p| p.trip_id == trip.id);
             Some(p.ok_or_else(|| ApiError::not_found("Participant"))?)
         }
         _ => None,
@@ -178,9 +134,7 @@ pub async fn place(
         &buyer,
     )
     .await?;
-    let order = orders::by_id(&app.db, &order_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("order vanished"))?;
+    let order = orders::by_id(&app.db, &order_id).await?.ok_or_else(|| ApiError::internal("order vanished"))?;
     Ok((order, access_token))
 }
 
@@ -189,8 +143,7 @@ pub async fn list_for_trip(app: &App, req: &Request, trip_id: &str) -> ApiResult
     let me = require_user(app, req)?;
     let trip = owned_or_404(app, trip_id, &me.id).await?;
     let paging = Paging::from(&params(req))?;
-    let rows =
-        orders::page_detailed(&app.db, &trip.id, paging.after.as_ref(), paging.limit).await?;
+    let rows = orders::page_detailed(&app.db, &trip.id, paging.after.as_ref(), paging.limit).await?;
     let list: Vec<_> = rows
         .iter()
         .map(|d| {
@@ -205,51 +158,27 @@ pub async fn list_for_trip(app: &App, req: &Request, trip_id: &str) -> ApiResult
 }
 
 /// `PATCH /api/orders/:id/{confirm|reject|ship}`: only the allowed transitions; 409 otherwise.
-pub async fn transition(
-    app: &App,
-    req: &mut Request,
-    id: &str,
-    action: Action,
-) -> ApiResult<Response> {
+pub async fn transition(app: &App, req: &mut Request, id: &str, action: Action) -> ApiResult<Response> {
     let me = require_user(app, req)?;
-    let order = orders::owned(&app.db, id, &me.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Order"))?;
+    let order = orders::owned(&app.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Order"))?;
     let mut input = body::json(req).await?;
     let reason = if action == Action::Reject {
         input.only(&["reason"]);
-        let r = input
-            .optional_str("reason")
-            .filter(|s| !s.trim().is_empty());
+        let r = input.optional_str("reason").filter(|s| !s.trim().is_empty());
         r.and_then(|s| input.check("reason", text::clean(&s, 1, 500, true)))
     } else {
         input.only(&[]);
         None
     };
     input.finish()?;
-    let current =
-        Status::parse(&order.status).ok_or_else(|| ApiError::internal("unknown order status"))?;
-    let next = action
-        .apply(current)
-        .map_err(|m| ApiError::conflict("invalid_transition", m))?;
-    let moved = orders::transition(
-        &app.db,
-        &order,
-        current.as_str(),
-        next.as_str(),
-        reason.as_deref(),
-        &app.now_iso(),
-    )
-    .await?;
+    let current = Status::parse(&order.status).ok_or_else(|| ApiError::internal("unknown order status"))?;
+    let next = action.apply(current).map_err(|m| ApiError::conflict("invalid_transition", m))?;
+    let moved =
+        orders::transition(&app.db, &order, current.as_str(), next.as_str(), reason.as_deref(), &app.now_iso()).await?;
     if !moved {
-        return Err(ApiError::conflict(
-            "invalid_transition",
-            "The order changed meanwhile: reload it",
-        ));
+        return Err(ApiError::conflict("invalid_transition", "The order changed meanwhile: reload it"));
     }
-    let order = orders::owned(&app.db, id, &me.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Order"))?;
+    let order = orders::owned(&app.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Order"))?;
     notify::order_status_changed(app, &order).await?;
     respond::json(200, &json!({ "order": views::order(&order) }))
 }
@@ -271,14 +200,10 @@ pub async fn order_for(app: &App, req: &Request, id: &str) -> ApiResult<OrderRow
             }
             orders::by_id(&app.db, id).await?.ok_or_else(not_found)
         }
-        Some(t) => orders::by_token(&app.db, id, &hash_secret(&t))
-            .await?
-            .ok_or_else(not_found),
+        Some(t) => orders::by_token(&app.db, id, &hash_secret(&t)).await?.ok_or_else(not_found),
         None => {
             let me = require_user(app, req)?;
-            orders::owned(&app.db, id, &me.id)
-                .await?
-                .ok_or_else(not_found)
+            orders::owned(&app.db, id, &me.id).await?.ok_or_else(not_found)
         }
     }
 }
@@ -289,12 +214,9 @@ pub async fn status(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     let product = products::by_id_or_slug(&app.db, &order.product_id).await?;
     let trip = trips::by_id_or_slug(&app.db, &order.trip_id).await?;
     let mut body = views::order(&order);
-    body["product"] = product
-        .map(|p| json!({ "slug": p.slug, "title": p.title, "image": p.image }))
-        .unwrap_or_default();
-    body["trip"] = trip
-        .map(|t| json!({ "slug": t.slug, "title": t.title }))
-        .unwrap_or_default();
+    body["product"] =
+        product.map(|p| json!({ "slug": p.slug, "title": p.title, "image": p.image })).unwrap_or_default();
+    body["trip"] = trip.map(|t| json!({ "slug": t.slug, "title": t.title })).unwrap_or_default();
     respond::json(200, &json!({ "order": body }))
 }
 
@@ -320,9 +242,7 @@ pub async fn store_proof(app: &App, req: &mut Request, order: OrderRow) -> ApiRe
     if let Some(old) = &order.proof_key {
         media::delete_quietly(app, std::slice::from_ref(old)).await;
     }
-    let order = orders::by_id(&app.db, &order.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Order"))?;
+    let order = orders::by_id(&app.db, &order.id).await?.ok_or_else(|| ApiError::not_found("Order"))?;
     notify::proof_uploaded(app, &order).await?;
     Ok(order)
 }
@@ -330,8 +250,6 @@ pub async fn store_proof(app: &App, req: &mut Request, order: OrderRow) -> ApiRe
 /// `GET /api/orders/:id/proof`: the private proof, for the order's token holder or owner.
 pub async fn proof(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     let order = order_for(app, req, id).await?;
-    let key = order
-        .proof_key
-        .ok_or_else(|| ApiError::not_found("Proof"))?;
+    let key = order.proof_key.ok_or_else(|| ApiError::not_found("Proof"))?;
     media::respond_object(app, &key, "private, no-store").await
 }

@@ -22,11 +22,7 @@ use crate::store::{orders, participants, trips};
 /// The same phone again answers the same participant (200 instead of 201).
 pub async fn join(app: &App, req: &mut Request, trip_key: &str) -> ApiResult<Response> {
     let has_token = req.headers().get("authorization").ok().flatten().is_some();
-    let owner = if has_token {
-        Some(require_user(app, req)?)
-    } else {
-        None
-    };
+    let owner = if has_token { Some(require_user(app, req)?) } else { None };
     let input = body::json(req).await?;
     let (_, p, created) = join_trip(app, owner.as_ref(), trip_key, input).await?;
     let body = json!({ "participant": {
@@ -44,12 +40,8 @@ pub async fn join_trip(
     mut input: Input,
 ) -> ApiResult<(TripRow, ParticipantRow, bool)> {
     input.only(&["phone", "name"]);
-    let phone = input
-        .required_str("phone")
-        .and_then(|s| input.check("phone", phone::normalize_phone(&s)));
-    let name = input
-        .required_str("name")
-        .and_then(|s| input.check("name", text::clean(&s, 1, 100, false)));
+    let phone = input.required_with("phone", phone::normalize_phone);
+    let name = input.required_with("name", |s| text::clean(s, 1, 100, false));
     input.finish()?;
     let (Some(phone), Some(name)) = (phone, name) else {
         return Err(ApiError::internal("validated fields missing"));
@@ -79,11 +71,7 @@ pub async fn list(app: &App, req: &Request, trip_id: &str) -> ApiResult<Response
         .iter()
         .map(|p| {
             let mut v = views::participant(p);
-            v["orders"] = their_orders
-                .iter()
-                .filter(|o| o.participant_id == p.id)
-                .map(views::order)
-                .collect();
+            v["orders"] = their_orders.iter().filter(|o| o.participant_id == p.id).map(views::order).collect();
             v
         })
         .collect();
@@ -101,15 +89,11 @@ pub async fn unsubscribe(app: &App, req: &Request, id: &str) -> ApiResult<Respon
             if !check_unsubscribe_token(app.config.jwt_key()?, id, &t) {
                 return Err(not_found());
             }
-            participants::by_id(&app.db, id)
-                .await?
-                .ok_or_else(not_found)?
+            participants::by_id(&app.db, id).await?.ok_or_else(not_found)?
         }
         _ => {
             let me = require_user(app, req)?;
-            participants::owned(&app.db, id, &me.id)
-                .await?
-                .ok_or_else(not_found)?
+            participants::owned(&app.db, id, &me.id).await?.ok_or_else(not_found)?
         }
     };
     participants::unsubscribe(&app.db, &participant.id, &app.now_iso()).await?;

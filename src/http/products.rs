@@ -78,12 +78,8 @@ pub async fn create(app: &App, req: &mut Request, trip_id: &str) -> ApiResult<Re
     let me = require_user(app, req)?;
     let trip = owned_or_404(app, trip_id, &me.id).await?;
     let (mut input, image) = read_body(req).await?;
-    let chosen_slug = input
-        .optional_str("slug")
-        .and_then(|s| input.check("slug", slug::parse_product_slug(&s)));
-    let title = input
-        .required_str("title")
-        .and_then(|s| input.check("title", text::clean(&s, 1, 120, false)));
+    let chosen_slug = input.optional_str("slug").and_then(|s| input.check("slug", slug::parse_product_slug(&s)));
+    let title = input.required_with("title", |s| text::clean(s, 1, 120, false));
     let price = int(&mut input, "price", MAX_PRICE);
     let stock = int(&mut input, "stock", MAX_STOCK);
     for (key, value) in [("price", price), ("stock", stock)] {
@@ -91,11 +87,8 @@ pub async fn create(app: &App, req: &mut Request, trip_id: &str) -> ApiResult<Re
             input.error(key, "is required");
         }
     }
-    let description = input
-        .optional_str("description")
-        .filter(|s| !s.trim().is_empty());
-    let description =
-        description.and_then(|s| input.check("description", text::clean(&s, 1, 2000, true)));
+    let description = input.optional_str("description").filter(|s| !s.trim().is_empty());
+    let description = description.and_then(|s| input.check("description", text::clean(&s, 1, 2000, true)));
     let st = input.patch_str("status");
     let status = status(&mut input, st).unwrap_or_else(|| "active".into());
     input.finish()?;
@@ -152,16 +145,11 @@ async fn free_slug(app: &App) -> ApiResult<String> {
             return Ok(candidate);
         }
     }
-    Err(ApiError::conflict(
-        "slug_unavailable",
-        "Could not generate a free product slug: choose one",
-    ))
+    Err(ApiError::conflict("slug_unavailable", "Could not generate a free product slug: choose one"))
 }
 
 async fn owned_or_404_product(app: &App, id: &str, owner: &str) -> ApiResult<ProductRow> {
-    products::owned(&app.db, id, owner)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Product"))
+    products::owned(&app.db, id, owner).await?.ok_or_else(|| ApiError::not_found("Product"))
 }
 
 /// `GET /api/trips/:tripId/products`: public (trip id or slug), active trips only.
@@ -171,8 +159,7 @@ pub async fn list_public(app: &App, req: &Request, trip_key: &str) -> ApiResult<
         .await?
         .filter(|t| t.is_active == 1)
         .ok_or_else(|| ApiError::not_found("Trip"))?;
-    let rows =
-        products::public_page(&app.db, &trip.id, paging.after.as_ref(), paging.limit).await?;
+    let rows = products::public_page(&app.db, &trip.id, paging.after.as_ref(), paging.limit).await?;
     let next = paging.next(&rows, |p| (p.created_at.clone(), p.id.clone()));
     let body = json!({ "products": rows.iter().map(views::product).collect::<Vec<_>>(), "nextCursor": next });
     respond::json_cached(200, &body, "public, max-age=60")
@@ -187,21 +174,12 @@ pub async fn update(app: &App, req: &mut Request, id: &str) -> ApiResult<Respons
     if input.optional_str("slug").is_some() {
         input.error("slug", "cannot be changed: links to it are already shared");
     }
-    let title = match input.patch_str("title") {
-        Patch::Set(s) => input.check("title", text::clean(&s, 1, 120, false)),
-        Patch::Null => {
-            input.error("title", "cannot be empty");
-            None
-        }
-        Patch::Absent => None,
-    };
+    let title = input.patch_required_with("title", |s| text::clean(s, 1, 120, false));
     let price = int(&mut input, "price", MAX_PRICE);
     let stock = int(&mut input, "stock", MAX_STOCK);
     let description = match input.patch_str("description") {
         Patch::Set(s) if s.trim().is_empty() => Some(None),
-        Patch::Set(s) => input
-            .check("description", text::clean(&s, 1, 2000, true))
-            .map(Some),
+        Patch::Set(s) => input.check("description", text::clean(&s, 1, 2000, true)).map(Some),
         Patch::Null => Some(None),
         Patch::Absent => None,
     };
@@ -215,22 +193,12 @@ pub async fn update(app: &App, req: &mut Request, id: &str) -> ApiResult<Respons
         Some((bytes, kind)) => {
             let key = media::new_key(&format!("products/{}", trip.slug), kind);
             media::put(app, &key, bytes, kind).await?;
-            old_key = product
-                .image
-                .as_deref()
-                .and_then(|u| media::key_of_url(app, u));
+            old_key = product.image.as_deref().and_then(|u| media::key_of_url(app, u));
             Some(Some(media::public_url(app, &key)))
         }
         None => None,
     };
-    let change = ProductChange {
-        title,
-        price,
-        stock,
-        status,
-        description,
-        image: image_change,
-    };
+    let change = ProductChange { title, price, stock, status, description, image: image_change };
     products::update(&app.db, &product.id, &change, &app.now_iso()).await?;
     if let Some(key) = old_key {
         media::delete_quietly(app, &[key]).await;
@@ -255,11 +223,7 @@ pub async fn delete(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     if products::delete_unordered(&app.db, &product.id).await? == 0 {
         return Err(refuse());
     }
-    if let Some(key) = product
-        .image
-        .as_deref()
-        .and_then(|u| media::key_of_url(app, u))
-    {
+    if let Some(key) = product.image.as_deref().and_then(|u| media::key_of_url(app, u)) {
         media::delete_quietly(app, &[key]).await;
     }
     respond::json(200, &json!({ "message": "Product deleted" }))

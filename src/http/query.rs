@@ -8,9 +8,7 @@ use crate::domain::error::{ApiError, ApiResult, FieldErrors};
 use crate::domain::page::{parse_limit, Cursor};
 
 pub fn params(req: &Request) -> HashMap<String, String> {
-    req.url()
-        .map(|u| u.query_pairs().into_owned().collect())
-        .unwrap_or_default()
+    req.url().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default()
 }
 
 pub struct Paging {
@@ -21,14 +19,10 @@ pub struct Paging {
 impl Paging {
     pub fn from(q: &HashMap<String, String>) -> ApiResult<Paging> {
         let mut errors = FieldErrors::new();
-        let limit = parse_limit(q.get("limit").map(String::as_str))
-            .map_err(|e| errors.insert("limit".into(), e))
-            .ok();
+        let limit = parse_limit(q.get("limit").map(String::as_str)).map_err(|e| errors.insert("limit".into(), e)).ok();
         let after = match q.get("cursor").filter(|c| !c.is_empty()) {
             None => None,
-            Some(c) => Cursor::decode(c)
-                .map_err(|e| errors.insert("cursor".into(), e))
-                .ok(),
+            Some(c) => Cursor::decode(c).map_err(|e| errors.insert("cursor".into(), e)).ok(),
         };
         match limit {
             Some(limit) if errors.is_empty() => Ok(Paging { after, limit }),

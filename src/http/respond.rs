@@ -19,31 +19,19 @@ pub fn json(status: u16, body: &Value) -> ApiResult<Response> {
 }
 
 pub fn json_cached(status: u16, body: &Value, cache_control: &str) -> ApiResult<Response> {
-    let resp = Response::from_json(body)
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .with_status(status);
+    let resp = Response::from_json(body).map_err(|e| ApiError::internal(e.to_string()))?.with_status(status);
     with_headers(resp, &[("cache-control", cache_control)])
 }
 
 pub fn set_cookie(resp: Response, cookie: &str) -> ApiResult<Response> {
     let mut resp = resp;
-    resp.headers_mut()
-        .append("set-cookie", cookie)
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    resp.headers_mut().append("set-cookie", cookie).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(resp)
 }
 
 pub fn text(status: u16, body: &str) -> ApiResult<Response> {
-    let resp = Response::ok(body)
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .with_status(status);
-    with_headers(
-        resp,
-        &[
-            ("content-type", "text/plain; charset=utf-8"),
-            ("cache-control", "no-store"),
-        ],
-    )
+    let resp = Response::ok(body).map_err(|e| ApiError::internal(e.to_string()))?.with_status(status);
+    with_headers(resp, &[("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store")])
 }
 
 /// The JSON error of DESIGN.md. Never fails: if even this cannot be built,
@@ -71,11 +59,5 @@ pub fn cookie(header: Option<String>, name: &str) -> Option<String> {
 /// A prepared body of a given type.
 pub fn raw(body: &str, content_type: &str, cache_control: &str) -> ApiResult<Response> {
     let resp = Response::ok(body).map_err(|e| ApiError::internal(e.to_string()))?;
-    with_headers(
-        resp,
-        &[
-            ("content-type", content_type),
-            ("cache-control", cache_control),
-        ],
-    )
+    with_headers(resp, &[("content-type", content_type), ("cache-control", cache_control)])
 }

@@ -6,9 +6,7 @@ use worker::{Method, Request, Response};
 
 use super::app::App;
 use super::profile::ProfileImage;
-use super::{
-    accounts, health, media, messages, orders, participants, products, profile, respond, trips,
-};
+use super::{accounts, health, media, messages, orders, participants, products, profile, respond, trips};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::order::Action;
 use crate::whatsapp::webhook;
@@ -32,11 +30,7 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
         },
         // GET /api/openapi.json — this API, described
         ["api", "openapi.json"] => match method {
-            Get => Ok(respond::raw(
-                OPENAPI,
-                "application/json",
-                "public, max-age=300",
-            )?),
+            Get => Ok(respond::raw(OPENAPI, "application/json", "public, max-age=300")?),
             _ => not_allowed(),
         },
         // POST /api/auth/register — create an account, signed in
@@ -198,11 +192,7 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
         _ => {
             let decoded: Vec<String> = segments
                 .iter()
-                .map(|s| {
-                    percent_encoding::percent_decode_str(s)
-                        .decode_utf8_lossy()
-                        .into_owned()
-                })
+                .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
                 .collect();
             crate::pages::route(app, req, &decoded).await
         }
@@ -225,9 +215,7 @@ mod tests {
                 let path = rest.split_whitespace().next()?;
                 let methods: Vec<String> = methods.split('|').map(str::to_lowercase).collect();
                 let is_route = path.starts_with('/')
-                    && methods
-                        .iter()
-                        .all(|m| ["get", "post", "patch", "delete", "put"].contains(&m.as_str()));
+                    && methods.iter().all(|m| ["get", "post", "patch", "delete", "put"].contains(&m.as_str()));
                 is_route.then(|| (methods, path.to_string()))
             })
             .collect()
@@ -237,14 +225,10 @@ mod tests {
     fn every_match_arm_has_a_route_comment() {
         let lines: Vec<&str> = ROUTER.lines().map(str::trim).collect();
         for (i, line) in lines.iter().enumerate() {
-            let is_arm = (line.starts_with("[\"api\"") || line.starts_with("[\"media\""))
-                && line.contains("=>");
+            let is_arm = (line.starts_with("[\"api\"") || line.starts_with("[\"media\"")) && line.contains("=>");
             let catch_all = line.starts_with("[\"api\", ..]");
             if is_arm && !catch_all {
-                assert!(
-                    lines[i - 1].starts_with("// "),
-                    "route without a `// METHOD /path` comment: {line}"
-                );
+                assert!(lines[i - 1].starts_with("// "), "route without a `// METHOD /path` comment: {line}");
             }
         }
     }
@@ -257,10 +241,7 @@ mod tests {
         assert!(routes.len() >= 25, "found {} routes", routes.len());
         for (methods, path) in routes {
             for m in methods {
-                assert!(
-                    doc["paths"][&path][&m].is_object(),
-                    "openapi.json does not describe {m} {path}"
-                );
+                assert!(doc["paths"][&path][&m].is_object(), "openapi.json does not describe {m} {path}");
             }
         }
     }
@@ -272,9 +253,7 @@ mod tests {
         for (path, item) in doc["paths"].as_object().unwrap() {
             for method in item.as_object().unwrap().keys() {
                 assert!(
-                    routes
-                        .iter()
-                        .any(|(ms, p)| p == path && ms.contains(method)),
+                    routes.iter().any(|(ms, p)| p == path && ms.contains(method)),
                     "openapi.json describes {method} {path}, which the router does not have"
                 );
             }

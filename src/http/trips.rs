@@ -15,9 +15,7 @@ use crate::store::trips::{self, NewTrip, TripChange, TripRow};
 use crate::store::{orders, participants, products};
 
 pub async fn owned_or_404(app: &App, id: &str, owner: &str) -> ApiResult<TripRow> {
-    trips::owned(&app.db, id, owner)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Trip"))
+    trips::owned(&app.db, id, owner).await?.ok_or_else(|| ApiError::not_found("Trip"))
 }
 
 fn description(p: Patch<String>) -> Result<Option<Option<String>>, String> {
@@ -33,20 +31,12 @@ pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
     let me = require_user(app, req)?;
     let mut input = body::json(req).await?;
     input.only(&["title", "description", "slug", "deadline", "isActive"]);
-    let title = input
-        .required_str("title")
-        .and_then(|s| input.check("title", text::clean(&s, 1, 120, false)));
-    let slug = input
-        .required_str("slug")
-        .and_then(|s| input.check("slug", slug::parse_trip_slug(&s)));
+    let title = input.required_with("title", |s| text::clean(s, 1, 120, false));
+    let slug = input.required_str("slug").and_then(|s| input.check("slug", slug::parse_trip_slug(&s)));
     let desc = input.patch_str("description");
-    let desc = input
-        .check("description", description(desc))
-        .flatten()
-        .flatten();
-    let deadline = input
-        .optional_str("deadline")
-        .and_then(|s| input.check("deadline", time::parse_deadline(&s, app.now)));
+    let desc = input.check("description", description(desc)).flatten().flatten();
+    let deadline =
+        input.optional_str("deadline").and_then(|s| input.check("deadline", time::parse_deadline(&s, app.now)));
     let is_active = match input.patch_bool("isActive") {
         Patch::Set(b) => b,
         _ => false,
@@ -79,11 +69,9 @@ pub async fn create(app: &App, req: &mut Request) -> ApiResult<Response> {
 pub async fn get(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     let me = require_user(app, req)?;
     let trip = owned_or_404(app, id, &me.id).await?;
-    let (people, items) = futures::future::try_join(
-        participants::of_trip(&app.db, &trip.id),
-        products::of_trip(&app.db, &trip.id),
-    )
-    .await?;
+    let (people, items) =
+        futures::future::try_join(participants::of_trip(&app.db, &trip.id), products::of_trip(&app.db, &trip.id))
+            .await?;
     let mut body = views::trip(&trip);
     body["participants"] = people.iter().map(views::participant).collect();
     body["products"] = items.iter().map(views::product).collect();
@@ -100,19 +88,9 @@ pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
         Some(_) => return Err(ApiError::field("filter", "must be active or all")),
     };
     let paging = Paging::from(&q)?;
-    let rows = trips::page(
-        &app.db,
-        &me.id,
-        active_only,
-        paging.after.as_ref(),
-        paging.limit,
-    )
-    .await?;
+    let rows = trips::page(&app.db, &me.id, active_only, paging.after.as_ref(), paging.limit).await?;
     let next = paging.next(&rows, |t| (t.created_at.clone(), t.id.clone()));
-    respond::json(
-        200,
-        &json!({ "trips": rows.iter().map(views::trip).collect::<Vec<_>>(), "nextCursor": next }),
-    )
+    respond::json(200, &json!({ "trips": rows.iter().map(views::trip).collect::<Vec<_>>(), "nextCursor": next }))
 }
 
 /// `PATCH /api/trips/:id` `{ title?, description?, isActive?, deadline? }`.
@@ -121,21 +99,13 @@ pub async fn update(app: &App, req: &mut Request, id: &str) -> ApiResult<Respons
     let trip = owned_or_404(app, id, &me.id).await?;
     let mut input = body::json(req).await?;
     input.only(&["title", "description", "isActive", "deadline"]);
-    let title = match input.patch_str("title") {
-        Patch::Set(s) => input.check("title", text::clean(&s, 1, 120, false)),
-        Patch::Null => {
-            input.error("title", "cannot be empty");
-            None
-        }
-        Patch::Absent => None,
-    };
+    let title = input.patch_required_with("title", |s| text::clean(s, 1, 120, false));
     let desc = input.patch_str("description");
     let description = input.check("description", description(desc)).flatten();
     let deadline = match input.patch_str("deadline") {
-        Patch::Set(s) => input
-            .check("deadline", time::parse_deadline(&s, app.now))
-            .map(|d| Some(Some(d)))
-            .unwrap_or(None),
+        Patch::Set(s) => {
+            input.check("deadline", time::parse_deadline(&s, app.now)).map(|d| Some(Some(d))).unwrap_or(None)
+        }
         Patch::Null => Some(None),
         Patch::Absent => None,
     };
@@ -148,12 +118,7 @@ pub async fn update(app: &App, req: &mut Request, id: &str) -> ApiResult<Respons
         Patch::Absent => None,
     };
     input.finish()?;
-    let change = TripChange {
-        title,
-        description,
-        deadline,
-        is_active,
-    };
+    let change = TripChange { title, description, deadline, is_active };
     trips::update(&app.db, &trip.id, &me.id, &change, &app.now_iso()).await?;
     let trip = owned_or_404(app, &trip.id, &me.id).await?;
     respond::json(200, &json!({ "trip": views::trip(&trip) }))

@@ -71,11 +71,7 @@ pub fn product(p: &ProductRow) -> Value {
 /// A trip with the products given, e.g. on a public profile.
 pub fn trip_with_products(t: &TripRow, products: &[ProductRow]) -> Value {
     let mut v = trip(t);
-    v["products"] = products
-        .iter()
-        .filter(|p| p.trip_id == t.id)
-        .map(product)
-        .collect();
+    v["products"] = products.iter().filter(|p| p.trip_id == t.id).map(product).collect();
     v
 }
 

@@ -21,9 +21,7 @@ pub fn escape(s: &str, out: &mut String) {
 
 /// Percent-encodes one URL query component (`application/x-www-form-urlencoded`).
 pub fn encode_component(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
+    form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 impl Html {
@@ -51,9 +49,8 @@ impl Html {
     /// A URL for `href`/`src`: only `https:`, `http:`, `mailto:`-free relative
     /// paths and `https://wa.me` pass; anything else (`javascript:`, `data:`) becomes `#`.
     pub fn url(&mut self, u: &str) -> &mut Html {
-        let safe = u.starts_with("https://")
-            || u.starts_with("http://")
-            || (u.starts_with('/') && !u.starts_with("//"));
+        let safe =
+            u.starts_with("https://") || u.starts_with("http://") || (u.starts_with('/') && !u.starts_with("//"));
         escape(if safe { u } else { "#" }, &mut self.0);
         self
     }
@@ -117,10 +114,7 @@ mod tests {
     fn query_values_are_percent_encoded() {
         let mut h = Html::new();
         h.raw("/x?q=").query("JOIN jpn25 | Nama: Siti & \"Co\"");
-        assert_eq!(
-            h.as_str(),
-            "/x?q=JOIN%20jpn25%20%7C%20Nama%3A%20Siti%20%26%20%22Co%22"
-        );
+        assert_eq!(h.as_str(), "/x?q=JOIN%20jpn25%20%7C%20Nama%3A%20Siti%20%26%20%22Co%22");
         assert_eq!(encode_component("a b/c"), "a%20b%2Fc");
     }
 }

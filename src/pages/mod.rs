@@ -26,16 +26,14 @@ pub async fn route(app: &App, req: &mut Request, segments: &[String]) -> ApiResu
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (method, s.as_slice()) {
         (Method::Get, []) => public::home(app),
-        (Method::Get, ["profile"]) => {
-            public::profile(app, q.get("user").map_or("", String::as_str)).await
-        }
+        (Method::Get, ["profile"]) => public::profile(app, q.get("user").map_or("", String::as_str)).await,
         (Method::Get, ["join"]) => public::join(app, &q, None).await,
         (Method::Post, ["join"]) => public::join_submit(app, req, &q).await,
         (Method::Get, ["order"]) => ordering::product(app, &q, None).await,
         (Method::Post, ["order"]) => ordering::product_submit(app, req, &q).await,
         (Method::Get, ["order", id]) => {
-            let notice = (param(&q, "uploaded") == "1")
-                .then_some((200, "Bukti bayar terkirim. Jastiper akan mengeceknya."));
+            let notice =
+                (param(&q, "uploaded") == "1").then_some((200, "Bukti bayar terkirim. Jastiper akan mengeceknya."));
             ordering::status(app, req, id, notice).await
         }
         (Method::Post, ["order", id, "proof"]) => ordering::proof_submit(app, req, id).await,
@@ -47,11 +45,7 @@ pub async fn route(app: &App, req: &mut Request, segments: &[String]) -> ApiResu
             let query = req.url().ok().and_then(|u| u.query().map(String::from));
             match shortlink::resolve(&s, query.as_deref()) {
                 Some(target) => redirect(&target),
-                None => not_found(
-                    app,
-                    "Halaman tidak ditemukan",
-                    "Link ini tidak ada. Cek lagi alamatnya ya.",
-                ),
+                None => not_found(app, "Halaman tidak ditemukan", "Link ini tidak ada. Cek lagi alamatnya ya."),
             }
         }
         _ => Err(ApiError::method_not_allowed()),
@@ -59,9 +53,7 @@ pub async fn route(app: &App, req: &mut Request, segments: &[String]) -> ApiResu
 }
 
 pub fn redirect(location: &str) -> ApiResult<Response> {
-    let mut resp = Response::empty()
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .with_status(302);
+    let mut resp = Response::empty().map_err(|e| ApiError::internal(e.to_string()))?.with_status(302);
     set(&mut resp, "location", location)?;
     set(&mut resp, "cache-control", "public, max-age=300")?;
     Ok(resp)
@@ -69,18 +61,14 @@ pub fn redirect(location: &str) -> ApiResult<Response> {
 
 /// 303 after a form post, so a reload does not post again.
 pub fn see_other(location: &str) -> ApiResult<Response> {
-    let mut resp = Response::empty()
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .with_status(303);
+    let mut resp = Response::empty().map_err(|e| ApiError::internal(e.to_string()))?.with_status(303);
     set(&mut resp, "location", location)?;
     set(&mut resp, "cache-control", "no-store")?;
     Ok(resp)
 }
 
 fn set(resp: &mut Response, k: &str, v: &str) -> ApiResult<()> {
-    resp.headers_mut()
-        .set(k, v)
-        .map_err(|e| ApiError::internal(e.to_string()))
+    resp.headers_mut().set(k, v).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// Inline scripts and styles only; images from here or https; forms post here.
@@ -88,9 +76,7 @@ const CSP: &str = "default-src 'none'; img-src 'self' https: data:; style-src 'u
                    script-src 'unsafe-inline'; form-action 'self' https://wa.me; base-uri 'none'; frame-ancestors 'none'";
 
 pub fn html_response(status: u16, body: String, cache: &str) -> ApiResult<Response> {
-    let mut resp = Response::from_html(body)
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .with_status(status);
+    let mut resp = Response::from_html(body).map_err(|e| ApiError::internal(e.to_string()))?.with_status(status);
     for (k, v) in [
         ("cache-control", cache),
         ("content-security-policy", CSP),
@@ -105,28 +91,16 @@ pub fn html_response(status: u16, body: String, cache: &str) -> ApiResult<Respon
 /// The friendly 404 page.
 pub fn not_found(app: &App, title: &str, message: &str) -> ApiResult<Response> {
     let mut b = Html::new();
-    b.raw("<h1 style=\"margin-top:2rem\">")
-        .text(title)
-        .raw("</h1><p>")
-        .text(message)
-        .raw("</p>");
+    b.raw("<h1 style=\"margin-top:2rem\">").text(title).raw("</h1><p>").text(message).raw("</p>");
     b.raw("<a class=\"btn alt\" href=\"/\">Ke beranda Jastipin</a>");
     let url = format!("{}/", app.config.public_base_url);
-    let meta = Meta {
-        title,
-        description: message,
-        image: None,
-        url: &url,
-    };
+    let meta = Meta { title, description: message, image: None, url: &url };
     html_response(404, layout::page(&meta, &b), "no-store")
 }
 
 /// A urlencoded form body as a JSON object of strings (numbers where a field
 /// is numeric), so the API's validators read it.
-pub async fn form_fields(
-    req: &mut Request,
-    numeric: &[&str],
-) -> ApiResult<serde_json::Map<String, serde_json::Value>> {
+pub async fn form_fields(req: &mut Request, numeric: &[&str]) -> ApiResult<serde_json::Map<String, serde_json::Value>> {
     let bytes = crate::http::body::bytes(req, crate::http::body::JSON_LIMIT).await?;
     let mut map = serde_json::Map::new();
     for (k, v) in form_urlencoded::parse(&bytes) {

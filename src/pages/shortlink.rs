@@ -40,22 +40,10 @@ mod tests {
 
     #[test]
     fn the_four_shortlinks() {
-        assert_eq!(
-            resolve(&["tina"], None).as_deref(),
-            Some("/profile?user=tina")
-        );
-        assert_eq!(
-            resolve(&["t", "jpn25"], None).as_deref(),
-            Some("/join?trip=jpn25")
-        );
-        assert_eq!(
-            resolve(&["o", "pd12a"], None).as_deref(),
-            Some("/order?product=pd12a")
-        );
-        assert_eq!(
-            resolve(&["u", "jpn25"], Some("p=1&t=x")).as_deref(),
-            Some("/unsubscribe?trip=jpn25&p=1&t=x")
-        );
+        assert_eq!(resolve(&["tina"], None).as_deref(), Some("/profile?user=tina"));
+        assert_eq!(resolve(&["t", "jpn25"], None).as_deref(), Some("/join?trip=jpn25"));
+        assert_eq!(resolve(&["o", "pd12a"], None).as_deref(), Some("/order?product=pd12a"));
+        assert_eq!(resolve(&["u", "jpn25"], Some("p=1&t=x")).as_deref(), Some("/unsubscribe?trip=jpn25&p=1&t=x"));
     }
 
     #[test]
@@ -85,14 +73,8 @@ mod tests {
 
     #[test]
     fn slugs_are_url_encoded_in_the_target() {
-        assert_eq!(
-            resolve(&["tína rosa"], None).as_deref(),
-            Some("/profile?user=t%C3%ADna%20rosa")
-        );
-        assert_eq!(
-            resolve(&["t", "a&b=c"], None).as_deref(),
-            Some("/join?trip=a%26b%3Dc")
-        );
+        assert_eq!(resolve(&["tína rosa"], None).as_deref(), Some("/profile?user=t%C3%ADna%20rosa"));
+        assert_eq!(resolve(&["t", "a&b=c"], None).as_deref(), Some("/join?trip=a%26b%3Dc"));
     }
 
     #[test]

@@ -27,23 +27,14 @@ fn shell(app: &App, status: u16, b: &Html) -> ApiResult<Response> {
 
 /// The participant a valid link names, in the trip it names.
 async fn linked(app: &App, q: &HashMap<String, String>) -> ApiResult<Option<(String, String)>> {
-    let (slug, pid, token) = (
-        param(q, "trip").to_ascii_lowercase(),
-        param(q, "p"),
-        param(q, "t"),
-    );
-    if pid.is_empty()
-        || token.is_empty()
-        || !check_unsubscribe_token(app.config.jwt_key()?, pid, token)
-    {
+    let (slug, pid, token) = (param(q, "trip").to_ascii_lowercase(), param(q, "p"), param(q, "t"));
+    if pid.is_empty() || token.is_empty() || !check_unsubscribe_token(app.config.jwt_key()?, pid, token) {
         return Ok(None);
     }
     let Some(p) = participants::by_id(&app.db, pid).await? else {
         return Ok(None);
     };
-    let trip = trips::by_id_or_slug(&app.db, &p.trip_id)
-        .await?
-        .filter(|t| t.slug == slug);
+    let trip = trips::by_id_or_slug(&app.db, &p.trip_id).await?.filter(|t| t.slug == slug);
     Ok(trip.map(|t| (p.id, t.title)))
 }
 

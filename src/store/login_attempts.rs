@@ -15,10 +15,7 @@ struct Row {
 
 pub async fn get(db: &Db, email: &str) -> ApiResult<Option<Attempts>> {
     let row: Option<Row> = db
-        .one(
-            "SELECT failures, window_started_at, locked_until FROM login_attempts WHERE email = ?1",
-            &[email.into()],
-        )
+        .one("SELECT failures, window_started_at, locked_until FROM login_attempts WHERE email = ?1", &[email.into()])
         .await?;
     Ok(row.map(|r| Attempts {
         failures: r.failures,
@@ -31,17 +28,18 @@ pub async fn put(db: &Db, email: &str, a: &Attempts) -> ApiResult<()> {
     db.exec(
         "INSERT INTO login_attempts (email, failures, window_started_at, locked_until) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (email) DO UPDATE SET failures = ?2, window_started_at = ?3, locked_until = ?4",
-        &[email.into(), a.failures.into(), a.window_started_at.into(), a.locked_until.map_or(super::Arg::Null, super::Arg::Int)],
+        &[
+            email.into(),
+            a.failures.into(),
+            a.window_started_at.into(),
+            a.locked_until.map_or(super::Arg::Null, super::Arg::Int),
+        ],
     )
     .await?;
     Ok(())
 }
 
 pub async fn clear(db: &Db, email: &str) -> ApiResult<()> {
-    db.exec(
-        "DELETE FROM login_attempts WHERE email = ?1",
-        &[email.into()],
-    )
-    .await?;
+    db.exec("DELETE FROM login_attempts WHERE email = ?1", &[email.into()]).await?;
     Ok(())
 }

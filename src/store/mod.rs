@@ -78,10 +78,7 @@ fn db_error(e: worker::Error) -> ApiError {
 
 impl Db {
     pub fn new(inner: D1Database) -> Db {
-        Db {
-            inner,
-            rows_read: Cell::new(0),
-        }
+        Db { inner, rows_read: Cell::new(0) }
     }
 
     pub fn rows_read(&self) -> usize {
@@ -95,8 +92,7 @@ impl Db {
 
     fn count(&self, result: &D1Result) {
         if let Ok(Some(meta)) = result.meta() {
-            self.rows_read
-                .set(self.rows_read.get() + meta.rows_read.unwrap_or(0));
+            self.rows_read.set(self.rows_read.get() + meta.rows_read.unwrap_or(0));
         }
     }
 
@@ -109,22 +105,11 @@ impl Db {
         Ok(result)
     }
 
-    pub async fn many<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> ApiResult<Vec<T>> {
-        self.all(sql, args)
-            .await?
-            .results::<T>()
-            .map_err(|e| ApiError::internal(format!("row decode: {e}")))
+    pub async fn many<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Vec<T>> {
+        self.all(sql, args).await?.results::<T>().map_err(|e| ApiError::internal(format!("row decode: {e}")))
     }
 
-    pub async fn one<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> ApiResult<Option<T>> {
+    pub async fn one<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Option<T>> {
         Ok(self.many(sql, args).await?.into_iter().next())
     }
 
@@ -132,12 +117,7 @@ impl Db {
     pub async fn exec(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<usize> {
         let result = self.stmt(sql, args)?.run().await.map_err(db_error)?;
         self.count(&result);
-        Ok(result
-            .meta()
-            .ok()
-            .flatten()
-            .and_then(|m| m.changes)
-            .unwrap_or(0))
+        Ok(result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
     }
 
     /// Runs statements in one transaction: all of them or none.
@@ -152,12 +132,7 @@ impl Db {
 
 /// Changes reported by one statement of a batch.
 pub fn changes(result: &D1Result) -> usize {
-    result
-        .meta()
-        .ok()
-        .flatten()
-        .and_then(|m| m.changes)
-        .unwrap_or(0)
+    result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }
 
 /// Builds an `UPDATE` of only the columns a PATCH names. The WHERE clause's
@@ -169,10 +144,7 @@ pub struct Changes<'a> {
 
 impl<'a> Changes<'a> {
     pub fn new(where_args: Vec<Arg<'a>>) -> Changes<'a> {
-        Changes {
-            sets: Vec::new(),
-            args: where_args,
-        }
+        Changes { sets: Vec::new(), args: where_args }
     }
 
     pub fn set(&mut self, column: &str, value: Arg<'a>) {
@@ -192,9 +164,6 @@ impl<'a> Changes<'a> {
     }
 
     pub fn sql(&self, table: &str, where_clause: &str) -> String {
-        format!(
-            "UPDATE {table} SET {} WHERE {where_clause}",
-            self.sets.join(", ")
-        )
+        format!("UPDATE {table} SET {} WHERE {where_clause}", self.sets.join(", "))
     }
 }

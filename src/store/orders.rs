@@ -23,8 +23,7 @@ pub struct OrderRow {
     pub updated_at: String,
 }
 
-const COLUMNS: &str =
-    "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
+const COLUMNS: &str = "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
                        o.status, o.reject_reason, o.notes, o.proof_key, o.created_at, o.updated_at";
 
 pub struct NewOrder<'a> {
@@ -41,11 +40,7 @@ pub struct NewOrder<'a> {
 /// penitip found or created by phone in the same transaction.
 pub enum Buyer<'a> {
     Existing(&'a str),
-    ByPhone {
-        new_id: &'a str,
-        phone: &'a str,
-        name: &'a str,
-    },
+    ByPhone { new_id: &'a str, phone: &'a str, name: &'a str },
 }
 
 /// The order was not placed because the stock ran out (or the product stopped
@@ -60,11 +55,7 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
     let mut statements = Vec::new();
     let participant: Arg<'_> = match buyer {
         Buyer::Existing(id) => Arg::Text(id),
-        Buyer::ByPhone {
-            new_id,
-            phone,
-            name,
-        } => {
+        Buyer::ByPhone { new_id, phone, name } => {
             statements.push(db.stmt(
                 "INSERT INTO participants (id, trip_id, phone, name, joined_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (trip_id, phone) DO NOTHING",
@@ -104,15 +95,8 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
     )?);
     match db.batch(statements).await {
         Ok(_) => Ok(()),
-        Err(e)
-            if e.internal
-                .as_deref()
-                .is_some_and(|d| d.contains("NOT NULL constraint failed: orders.quantity")) =>
-        {
-            Err(ApiError::conflict(
-                OUT_OF_STOCK,
-                "Not enough stock left for this quantity",
-            ))
+        Err(e) if e.internal.as_deref().is_some_and(|d| d.contains("NOT NULL constraint failed: orders.quantity")) => {
+            Err(ApiError::conflict(OUT_OF_STOCK, "Not enough stock left for this quantity"))
         }
         Err(e) => Err(e),
     }
@@ -121,7 +105,9 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
 /// An order of a trip that `owner` owns.
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<OrderRow>> {
     db.one(
-        &format!("SELECT {COLUMNS} FROM orders o JOIN trips t ON t.id = o.trip_id WHERE o.id = ?1 AND t.jastiper_id = ?2"),
+        &format!(
+            "SELECT {COLUMNS} FROM orders o JOIN trips t ON t.id = o.trip_id WHERE o.id = ?1 AND t.jastiper_id = ?2"
+        ),
         &[id.into(), owner.into()],
     )
     .await
@@ -155,9 +141,7 @@ pub async fn page_detailed(
     after: Option<&Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<OrderDetailRow>> {
-    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
-        (c.created_at.as_str(), c.id.as_str())
-    });
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
     db.many(
         &format!(
             "SELECT {COLUMNS}, pr.slug AS product_slug, pr.title AS product_title, pr.image AS product_image,
@@ -172,17 +156,11 @@ pub async fn page_detailed(
 }
 
 /// Orders of the given participants (for the participants list).
-pub async fn of_participants(
-    db: &Db,
-    trip_id: &str,
-    participant_ids: &[&str],
-) -> ApiResult<Vec<OrderRow>> {
+pub async fn of_participants(db: &Db, trip_id: &str, participant_ids: &[&str]) -> ApiResult<Vec<OrderRow>> {
     if participant_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (0..participant_ids.len())
-        .map(|i| format!("?{}", i + 2))
-        .collect();
+    let marks: Vec<String> = (0..participant_ids.len()).map(|i| format!("?{}", i + 2)).collect();
     let mut args: Vec<Arg<'_>> = vec![trip_id.into()];
     args.extend(participant_ids.iter().map(|id| Arg::Text(id)));
     db.many(
@@ -223,11 +201,8 @@ pub async fn transition(
 }
 
 pub async fn set_proof(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<()> {
-    db.exec(
-        "UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE id = ?1",
-        &[id.into(), key.into(), now.into()],
-    )
-    .await?;
+    db.exec("UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE id = ?1", &[id.into(), key.into(), now.into()])
+        .await?;
     Ok(())
 }
 
@@ -237,19 +212,11 @@ pub async fn proofs_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<String>> {
     struct Row {
         proof_key: String,
     }
-    let rows: Vec<Row> = db
-        .many(
-            "SELECT proof_key FROM orders WHERE trip_id = ?1 AND proof_key IS NOT NULL",
-            &[trip_id.into()],
-        )
-        .await?;
+    let rows: Vec<Row> =
+        db.many("SELECT proof_key FROM orders WHERE trip_id = ?1 AND proof_key IS NOT NULL", &[trip_id.into()]).await?;
     Ok(rows.into_iter().map(|r| r.proof_key).collect())
 }
 
 pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<OrderRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM orders o WHERE o.id = ?1"),
-        &[id.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM orders o WHERE o.id = ?1"), &[id.into()]).await
 }

@@ -58,13 +58,7 @@ struct Id {
 }
 
 /// One message; `None` when its idempotency key was already used.
-pub async fn insert(
-    db: &Db,
-    id: &str,
-    to: &To<'_>,
-    c: &Content<'_>,
-    now: &str,
-) -> ApiResult<Option<String>> {
+pub async fn insert(db: &Db, id: &str, to: &To<'_>, c: &Content<'_>, now: &str) -> ApiResult<Option<String>> {
     let row: Option<Id> = db
         .one(
             "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
@@ -92,13 +86,7 @@ pub async fn insert(
 
 /// One row per subscribed participant of a trip, in one statement, keys
 /// `{key_prefix}:{participantId}`; answers the ids of the rows it created.
-pub async fn fan_out(
-    db: &Db,
-    trip_id: &str,
-    key_prefix: &str,
-    c: &Content<'_>,
-    now: &str,
-) -> ApiResult<Vec<String>> {
+pub async fn fan_out(db: &Db, trip_id: &str, key_prefix: &str, c: &Content<'_>, now: &str) -> ApiResult<Vec<String>> {
     let rows: Vec<Id> = db
         .many(
             "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
@@ -168,13 +156,7 @@ pub async fn release(db: &Db, id: &str, error: &str, now: &str) -> ApiResult<()>
 /// Applies a status callback as outbox `status` (rank `new_rank` from
 /// `domain::whatsapp::status_rank`): only ever forwards, recording Meta's
 /// pricing when given and its error when the message failed.
-pub async fn apply_status(
-    db: &Db,
-    s: &StatusUpdate,
-    status: &str,
-    new_rank: u8,
-    now: &str,
-) -> ApiResult<usize> {
+pub async fn apply_status(db: &Db, s: &StatusUpdate, status: &str, new_rank: u8, now: &str) -> ApiResult<usize> {
     db.exec(
         "UPDATE outbox SET
              status = CASE WHEN (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
@@ -205,11 +187,7 @@ pub struct StatusCount {
 }
 
 pub async fn counts(db: &Db, trip_id: &str) -> ApiResult<Vec<StatusCount>> {
-    db.many(
-        "SELECT status, COUNT(*) AS n FROM outbox WHERE trip_id = ?1 GROUP BY status",
-        &[trip_id.into()],
-    )
-    .await
+    db.many("SELECT status, COUNT(*) AS n FROM outbox WHERE trip_id = ?1 GROUP BY status", &[trip_id.into()]).await
 }
 
 pub async fn page(
@@ -219,20 +197,9 @@ pub async fn page(
     after: Option<&Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<OutboxRow>> {
-    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
-        (c.created_at.as_str(), c.id.as_str())
-    });
-    let filter = if status.is_some() {
-        " AND status = ?5"
-    } else {
-        ""
-    };
-    let mut args: Vec<Arg<'_>> = vec![
-        trip_id.into(),
-        after_at.into(),
-        after_id.into(),
-        limit.into(),
-    ];
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
+    let filter = if status.is_some() { " AND status = ?5" } else { "" };
+    let mut args: Vec<Arg<'_>> = vec![trip_id.into(), after_at.into(), after_id.into(), limit.into()];
     if let Some(s) = status {
         args.push(s.into());
     }
@@ -287,10 +254,6 @@ pub async fn stale(db: &Db, before: &str, now: i64) -> ApiResult<Vec<Stale>> {
 }
 
 pub async fn touch(db: &Db, id: &str, now: &str) -> ApiResult<()> {
-    db.exec(
-        "UPDATE outbox SET updated_at = ?2 WHERE id = ?1",
-        &[id.into(), now.into()],
-    )
-    .await?;
+    db.exec("UPDATE outbox SET updated_at = ?2 WHERE id = ?1", &[id.into(), now.into()]).await?;
     Ok(())
 }

@@ -22,14 +22,7 @@ const COLUMNS: &str = "id, trip_id, phone, name, joined_at, unsubscribed_at, las
 /// Joins `phone` to a trip, or finds them there already (and re-subscribes
 /// them: joining again means they want messages again). One statement, so
 /// concurrent joins of one phone can never make two rows.
-pub async fn join(
-    db: &Db,
-    id: &str,
-    trip_id: &str,
-    phone: &str,
-    name: &str,
-    now: &str,
-) -> ApiResult<ParticipantRow> {
+pub async fn join(db: &Db, id: &str, trip_id: &str, phone: &str, name: &str, now: &str) -> ApiResult<ParticipantRow> {
     let row: Option<ParticipantRow> = db
         .one(
             &format!(
@@ -40,9 +33,7 @@ pub async fn join(
             &[id.into(), trip_id.into(), phone.into(), name.into(), now.into()],
         )
         .await?;
-    row.ok_or_else(|| {
-        crate::domain::error::ApiError::internal("participant upsert returned no row")
-    })
+    row.ok_or_else(|| crate::domain::error::ApiError::internal("participant upsert returned no row"))
 }
 
 /// A participant of a trip that `owner` owns.
@@ -56,41 +47,28 @@ pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<Participa
 }
 
 pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<ParticipantRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"),
-        &[id.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"), &[id.into()]).await
 }
 
 /// One page of a trip's participants, newest first.
-pub async fn page(
-    db: &Db,
-    trip_id: &str,
-    after: Option<&Cursor>,
-    limit: i64,
-) -> ApiResult<Vec<ParticipantRow>> {
-    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
-        (c.created_at.as_str(), c.id.as_str())
-    });
+pub async fn page(db: &Db, trip_id: &str, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<ParticipantRow>> {
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
     db.many(
         &format!(
             "SELECT {COLUMNS} FROM participants WHERE trip_id = ?1 AND (joined_at, id) < (?2, ?3)
              ORDER BY joined_at DESC, id DESC LIMIT ?4"
         ),
-        &[
-            trip_id.into(),
-            after_at.into(),
-            after_id.into(),
-            limit.into(),
-        ],
+        &[trip_id.into(), after_at.into(), after_id.into(), limit.into()],
     )
     .await
 }
 
 pub async fn of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<ParticipantRow>> {
-    db.many(&format!("SELECT {COLUMNS} FROM participants WHERE trip_id = ?1 ORDER BY joined_at DESC, id DESC"), &[trip_id.into()])
-        .await
+    db.many(
+        &format!("SELECT {COLUMNS} FROM participants WHERE trip_id = ?1 ORDER BY joined_at DESC, id DESC"),
+        &[trip_id.into()],
+    )
+    .await
 }
 
 pub async fn unsubscribe(db: &Db, id: &str, now: &str) -> ApiResult<()> {
@@ -103,12 +81,7 @@ pub async fn unsubscribe(db: &Db, id: &str, now: &str) -> ApiResult<()> {
 }
 
 /// Records that `phone` just wrote to us (every trip they are in).
-pub async fn touch_inbound(
-    db: &Db,
-    phone: &str,
-    user_id: Option<&str>,
-    now: &str,
-) -> ApiResult<()> {
+pub async fn touch_inbound(db: &Db, phone: &str, user_id: Option<&str>, now: &str) -> ApiResult<()> {
     db.exec(
         "UPDATE participants SET last_inbound_at = ?2, wa_user_id = COALESCE(?3, wa_user_id) WHERE phone = ?1",
         &[phone.into(), now.into(), user_id.into()],

@@ -61,19 +61,15 @@ pub async fn insert(db: &Db, p: &NewProduct<'_>) -> ApiResult<()> {
 pub async fn slug_taken(db: &Db, slug: &str) -> ApiResult<bool> {
     #[derive(Deserialize)]
     struct Hit {}
-    Ok(db
-        .one::<Hit>(
-            "SELECT 1 AS hit FROM products WHERE slug = ?1",
-            &[slug.into()],
-        )
-        .await?
-        .is_some())
+    Ok(db.one::<Hit>("SELECT 1 AS hit FROM products WHERE slug = ?1", &[slug.into()]).await?.is_some())
 }
 
 /// The product if `owner` owns its trip.
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<ProductRow>> {
     db.one(
-        &format!("SELECT {COLUMNS} FROM products p JOIN trips t ON t.id = p.trip_id WHERE p.id = ?1 AND t.jastiper_id = ?2"),
+        &format!(
+            "SELECT {COLUMNS} FROM products p JOIN trips t ON t.id = p.trip_id WHERE p.id = ?1 AND t.jastiper_id = ?2"
+        ),
         &[id.into(), owner.into()],
     )
     .await
@@ -81,11 +77,8 @@ pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<ProductRo
 
 /// A product by id or slug, with its trip's activity, for public ordering.
 pub async fn by_id_or_slug(db: &Db, key: &str) -> ApiResult<Option<ProductRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM products p WHERE p.id = ?1 OR p.slug = lower(?1) LIMIT 1"),
-        &[key.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM products p WHERE p.id = ?1 OR p.slug = lower(?1) LIMIT 1"), &[key.into()])
+        .await
 }
 
 /// All products of one trip (the owner's view), newest first.
@@ -98,26 +91,14 @@ pub async fn of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<ProductRow>> {
 }
 
 /// One page of what a penitip may see of a trip: everything but discontinued.
-pub async fn public_page(
-    db: &Db,
-    trip_id: &str,
-    after: Option<&Cursor>,
-    limit: i64,
-) -> ApiResult<Vec<ProductRow>> {
-    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
-        (c.created_at.as_str(), c.id.as_str())
-    });
+pub async fn public_page(db: &Db, trip_id: &str, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<ProductRow>> {
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
     db.many(
         &format!(
             "SELECT {COLUMNS} FROM products p WHERE p.trip_id = ?1 AND p.status != 'discontinued'
              AND (p.created_at, p.id) < (?2, ?3) ORDER BY p.created_at DESC, p.id DESC LIMIT ?4"
         ),
-        &[
-            trip_id.into(),
-            after_at.into(),
-            after_id.into(),
-            limit.into(),
-        ],
+        &[trip_id.into(), after_at.into(), after_id.into(), limit.into()],
     )
     .await
 }
@@ -162,21 +143,14 @@ pub async fn update(db: &Db, id: &str, c: &ProductChange, now: &str) -> ApiResul
     }
     changes.change("description", &c.description);
     changes.change("image", &c.image);
-    db.exec(&changes.sql("products", "id = ?1"), &changes.args)
-        .await?;
+    db.exec(&changes.sql("products", "id = ?1"), &changes.args).await?;
     Ok(())
 }
 
 pub async fn has_orders(db: &Db, id: &str) -> ApiResult<bool> {
     #[derive(Deserialize)]
     struct Hit {}
-    Ok(db
-        .one::<Hit>(
-            "SELECT 1 AS hit FROM orders WHERE product_id = ?1 LIMIT 1",
-            &[id.into()],
-        )
-        .await?
-        .is_some())
+    Ok(db.one::<Hit>("SELECT 1 AS hit FROM orders WHERE product_id = ?1 LIMIT 1", &[id.into()]).await?.is_some())
 }
 
 /// Deletes a product that has no orders (checked in the same statement).
@@ -194,11 +168,6 @@ pub async fn images_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<Option<Stri
     struct Row {
         image: Option<String>,
     }
-    let rows: Vec<Row> = db
-        .many(
-            "SELECT image FROM products WHERE trip_id = ?1",
-            &[trip_id.into()],
-        )
-        .await?;
+    let rows: Vec<Row> = db.many("SELECT image FROM products WHERE trip_id = ?1", &[trip_id.into()]).await?;
     Ok(rows.into_iter().map(|r| r.image).collect())
 }

@@ -19,14 +19,7 @@ pub fn insert_stmt(db: &Db, r: &NewRefresh<'_>) -> ApiResult<D1PreparedStatement
     db.stmt(
         "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        &[
-            r.id.into(),
-            r.user_id.into(),
-            r.family_id.into(),
-            r.token_hash.into(),
-            r.now.into(),
-            r.expires_at.into(),
-        ],
+        &[r.id.into(), r.user_id.into(), r.family_id.into(), r.token_hash.into(), r.now.into(), r.expires_at.into()],
     )
 }
 
@@ -60,11 +53,7 @@ pub struct Known {
 }
 
 pub async fn find(db: &Db, token_hash: &str) -> ApiResult<Option<Known>> {
-    db.one(
-        "SELECT family_id, revoked_at FROM refresh_tokens WHERE token_hash = ?1",
-        &[token_hash.into()],
-    )
-    .await
+    db.one("SELECT family_id, revoked_at FROM refresh_tokens WHERE token_hash = ?1", &[token_hash.into()]).await
 }
 
 pub async fn revoke_family(db: &Db, family_id: &str, now: i64) -> ApiResult<usize> {

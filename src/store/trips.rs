@@ -19,8 +19,7 @@ pub struct TripRow {
     pub updated_at: String,
 }
 
-const COLUMNS: &str =
-    "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
+const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
 
 pub struct NewTrip<'a> {
     pub id: &'a str,
@@ -54,28 +53,16 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
 
 /// The trip if `owner` owns it; somebody else's trip is as absent as a missing one.
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<TripRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"),
-        &[id.into(), owner.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"), &[id.into(), owner.into()]).await
 }
 
 /// A trip by id or by slug, for public routes (`/t/jpn25` names it by slug).
 pub async fn by_id_or_slug(db: &Db, key: &str) -> ApiResult<Option<TripRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 OR slug = lower(?1) LIMIT 1"),
-        &[key.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 OR slug = lower(?1) LIMIT 1"), &[key.into()]).await
 }
 
 pub async fn by_jastiper(db: &Db, jastiper_id: &str, active_only: bool) -> ApiResult<Vec<TripRow>> {
-    let filter = if active_only {
-        " AND is_active = 1"
-    } else {
-        ""
-    };
+    let filter = if active_only { " AND is_active = 1" } else { "" };
     db.many(
         &format!("SELECT {COLUMNS} FROM trips WHERE jastiper_id = ?1{filter} ORDER BY created_at DESC, id DESC"),
         &[jastiper_id.into()],
@@ -91,14 +78,8 @@ pub async fn page(
     after: Option<&Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<TripRow>> {
-    let filter = if active_only {
-        " AND is_active = 1"
-    } else {
-        ""
-    };
-    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| {
-        (c.created_at.as_str(), c.id.as_str())
-    });
+    let filter = if active_only { " AND is_active = 1" } else { "" };
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
     db.many(
         &format!(
             "SELECT {COLUMNS} FROM trips WHERE jastiper_id = ?1{filter} AND (created_at, id) < (?2, ?3)
@@ -128,18 +109,10 @@ pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -
     if let Some(active) = c.is_active {
         changes.set("is_active", i64::from(active).into());
     }
-    db.exec(
-        &changes.sql("trips", "id = ?1 AND jastiper_id = ?2"),
-        &changes.args,
-    )
-    .await?;
+    db.exec(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args).await?;
     Ok(())
 }
 
 pub async fn delete(db: &Db, id: &str, owner: &str) -> ApiResult<usize> {
-    db.exec(
-        "DELETE FROM trips WHERE id = ?1 AND jastiper_id = ?2",
-        &[id.into(), owner.into()],
-    )
-    .await
+    db.exec("DELETE FROM trips WHERE id = ?1 AND jastiper_id = ?2", &[id.into(), owner.into()]).await
 }

@@ -18,8 +18,7 @@ pub struct UserRow {
     pub phone: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, phone";
+const COLUMNS: &str = "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, phone";
 
 pub struct NewUser<'a> {
     pub id: &'a str,
@@ -31,27 +30,15 @@ pub struct NewUser<'a> {
 }
 
 pub async fn by_email(db: &Db, email: &str) -> ApiResult<Option<UserRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM users WHERE email = ?1"),
-        &[email.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM users WHERE email = ?1"), &[email.into()]).await
 }
 
 pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<UserRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
-        &[id.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), &[id.into()]).await
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> ApiResult<Option<UserRow>> {
-    db.one(
-        &format!("SELECT {COLUMNS} FROM users WHERE slug = ?1"),
-        &[slug.into()],
-    )
-    .await
+    db.one(&format!("SELECT {COLUMNS} FROM users WHERE slug = ?1"), &[slug.into()]).await
 }
 
 pub async fn slug_taken(db: &Db, slug: &str) -> ApiResult<bool> {
@@ -60,10 +47,7 @@ pub async fn slug_taken(db: &Db, slug: &str) -> ApiResult<bool> {
         #[allow(dead_code)]
         id: String,
     }
-    Ok(db
-        .one::<Hit>("SELECT id FROM users WHERE slug = ?1", &[slug.into()])
-        .await?
-        .is_some())
+    Ok(db.one::<Hit>("SELECT id FROM users WHERE slug = ?1", &[slug.into()]).await?.is_some())
 }
 
 pub async fn set_password_hash(db: &Db, id: &str, hash: &str, now: &str) -> ApiResult<()> {
@@ -93,8 +77,7 @@ pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> 
     changes.change("avatar", &c.avatar);
     changes.change("cover_image", &c.cover_image);
     changes.change("phone", &c.phone);
-    db.exec(&changes.sql("users", "id = ?1"), &changes.args)
-        .await?;
+    db.exec(&changes.sql("users", "id = ?1"), &changes.args).await?;
     Ok(())
 }
 
@@ -103,14 +86,7 @@ pub fn insert_stmt(db: &Db, u: &NewUser<'_>) -> ApiResult<worker::D1PreparedStat
     db.stmt(
         "INSERT INTO users (id, email, password_hash, slug, profile_name, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        &[
-            u.id.into(),
-            u.email.into(),
-            u.password_hash.into(),
-            u.slug.into(),
-            u.profile_name.into(),
-            u.now.into(),
-        ],
+        &[u.id.into(), u.email.into(), u.password_hash.into(), u.slug.into(), u.profile_name.into(), u.now.into()],
     )
 }
 

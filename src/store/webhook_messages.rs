@@ -34,11 +34,8 @@ pub async fn claim(db: &Db, wamids: &[&str], now: &str) -> ApiResult<Vec<String>
 /// Gives claims back (the queue could not take the work), so Meta's retry is processed.
 pub async fn unclaim(db: &Db, wamids: &[String]) -> ApiResult<()> {
     for w in wamids {
-        db.exec(
-            "DELETE FROM processed_webhook_messages WHERE wamid = ?1 AND processed_at IS NULL",
-            &[w.into()],
-        )
-        .await?;
+        db.exec("DELETE FROM processed_webhook_messages WHERE wamid = ?1 AND processed_at IS NULL", &[w.into()])
+            .await?;
     }
     Ok(())
 }

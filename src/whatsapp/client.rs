@@ -12,9 +12,7 @@ pub async fn send(wa: &WhatsApp, token: &str, message: &Outbound) -> SendOutcome
         headers.set("authorization", &format!("Bearer {token}"))?;
         headers.set("content-type", "application/json")?;
         let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_headers(headers)
-            .with_body(Some(message.payload().to_string().into()));
+        init.with_method(Method::Post).with_headers(headers).with_body(Some(message.payload().to_string().into()));
         let request = Request::new_with_init(&url, &init)?;
         let mut response = Fetch::Request(request).send().await?;
         let status = response.status_code();

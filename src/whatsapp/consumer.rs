@@ -35,9 +35,7 @@ fn log(level: &str, msg: &str, detail: Value) {
 
 pub async fn handle(batch: MessageBatch<Value>, app: &App) -> ApiResult<()> {
     let name = batch.queue();
-    let messages = batch
-        .messages()
-        .map_err(|e| ApiError::internal(format!("queue batch: {e}")))?;
+    let messages = batch.messages().map_err(|e| ApiError::internal(format!("queue batch: {e}")))?;
     match Queue::from_name(&name) {
         Some(Queue::Inbound) => {
             for m in messages {
@@ -45,20 +43,12 @@ pub async fn handle(batch: MessageBatch<Value>, app: &App) -> ApiResult<()> {
                     Ok(job) => match inbound::process(app, job).await {
                         Ok(()) => m.ack(),
                         Err(e) => {
-                            log(
-                                "error",
-                                "inbound failed, will retry",
-                                json!({"error": e.to_string()}),
-                            );
+                            log("error", "inbound failed, will retry", json!({"error": e.to_string()}));
                             m.retry();
                         }
                     },
                     Err(e) => {
-                        log(
-                            "error",
-                            "malformed inbound job dropped",
-                            json!({"error": e.to_string()}),
-                        );
+                        log("error", "malformed inbound job dropped", json!({"error": e.to_string()}));
                         m.ack();
                     }
                 }
@@ -72,11 +62,7 @@ pub async fn handle(batch: MessageBatch<Value>, app: &App) -> ApiResult<()> {
         }
         Some(queue) => send_all(app, queue, messages).await,
         None => {
-            log(
-                "error",
-                "messages from an unknown queue dropped",
-                json!({"queue": name}),
-            );
+            log("error", "messages from an unknown queue dropped", json!({"queue": name}));
             batch.ack_all();
         }
     }
@@ -87,27 +73,11 @@ pub async fn handle(batch: MessageBatch<Value>, app: &App) -> ApiResult<()> {
 async fn dead_letter(app: &App, m: &Message<Value>) {
     log("error", "dead letter", json!({"body": m.body()}));
     if let Ok(job) = serde_json::from_value::<Job>(m.body().clone()) {
-        if let Ok(Some(row)) = outbox::claim(
-            &app.db,
-            &job.outbox_id,
-            Utc::now().timestamp(),
-            Utc::now().timestamp() + CLAIM_SECONDS,
-        )
-        .await
+        if let Ok(Some(row)) =
+            outbox::claim(&app.db, &job.outbox_id, Utc::now().timestamp(), Utc::now().timestamp() + CLAIM_SECONDS).await
         {
-            let error = format!(
-                "gave up: {}",
-                row.last_error.as_deref().unwrap_or("retries exhausted")
-            );
-            let _ = outbox::finish(
-                &app.db,
-                &row.id,
-                "failed",
-                None,
-                Some(&error),
-                &iso(Utc::now()),
-            )
-            .await;
+            let error = format!("gave up: {}", row.last_error.as_deref().unwrap_or("retries exhausted"));
+            let _ = outbox::finish(&app.db, &row.id, "failed", None, Some(&error), &iso(Utc::now())).await;
         }
     }
 }
@@ -119,27 +89,17 @@ async fn send_all(app: &App, queue: Queue, messages: Vec<Message<Value>>) {
     let mut last_send: Option<u64> = None;
     for m in messages {
         let Ok(job) = serde_json::from_value::<Job>(m.body().clone()) else {
-            log(
-                "error",
-                "malformed outbound job dropped",
-                json!({"queue": queue.name(), "body": m.body()}),
-            );
+            log("error", "malformed outbound job dropped", json!({"queue": queue.name(), "body": m.body()}));
             m.ack();
             continue;
         };
         match send_row(app, &job.outbox_id, interval_ms, &mut last_send).await {
             Ok(Step::Done) => m.ack(),
-            Ok(Step::RetryIn(seconds)) => m.retry_with_options(
-                &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(seconds)
-                    .build(),
-            ),
+            Ok(Step::RetryIn(seconds)) => {
+                m.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build())
+            }
             Err(e) => {
-                log(
-                    "error",
-                    "outbound failed, will retry",
-                    json!({"outboxId": job.outbox_id, "error": e.to_string()}),
-                );
+                log("error", "outbound failed, will retry", json!({"outboxId": job.outbox_id, "error": e.to_string()}));
                 m.retry();
             }
         }
@@ -155,45 +115,22 @@ fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
 
-async fn send_row(
-    app: &App,
-    id: &str,
-    interval_ms: u64,
-    last_send: &mut Option<u64>,
-) -> ApiResult<Step> {
+async fn send_row(app: &App, id: &str, interval_ms: u64, last_send: &mut Option<u64>) -> ApiResult<Step> {
     let now = Utc::now();
-    let Some(row) = outbox::claim(
-        &app.db,
-        id,
-        now.timestamp(),
-        now.timestamp() + CLAIM_SECONDS,
-    )
-    .await?
-    else {
+    let Some(row) = outbox::claim(&app.db, id, now.timestamp(), now.timestamp() + CLAIM_SECONDS).await? else {
         return Ok(Step::Done); // already sent or failed, or another delivery holds it
     };
     let reply = REPLY_KINDS.contains(&row.kind.as_str());
     let (last_inbound, unsubscribed) = match &row.participant_id {
         Some(pid) => match participants::by_id(&app.db, pid).await? {
-            Some(p) => (
-                p.last_inbound_at
-                    .and_then(|t| t.parse::<DateTime<Utc>>().ok()),
-                p.unsubscribed_at.is_some(),
-            ),
+            Some(p) => (p.last_inbound_at.and_then(|t| t.parse::<DateTime<Utc>>().ok()), p.unsubscribed_at.is_some()),
             None => (None, true),
         },
         None => (None, false),
     };
     if unsubscribed && !reply {
-        outbox::finish(
-            &app.db,
-            &row.id,
-            "failed",
-            None,
-            Some("skipped: the participant unsubscribed"),
-            &iso(now),
-        )
-        .await?;
+        outbox::finish(&app.db, &row.id, "failed", None, Some("skipped: the participant unsubscribed"), &iso(now))
+            .await?;
         return Ok(Step::Done);
     }
     let message = choose(&row, reply || in_window(last_inbound, now));
@@ -222,21 +159,13 @@ async fn send_row(
             Ok(Step::Done)
         }
         SendOutcome::Permanent(error) => {
-            log(
-                "error",
-                "whatsapp send failed permanently",
-                json!({"outboxId": row.id, "error": error}),
-            );
+            log("error", "whatsapp send failed permanently", json!({"outboxId": row.id, "error": error}));
             outbox::finish(&app.db, &row.id, "failed", None, Some(&error), &finished).await?;
             Ok(Step::Done)
         }
         SendOutcome::Transient(error) if row.attempts >= app.config.wa.max_attempts => {
             let error = format!("gave up after {} attempts: {error}", row.attempts);
-            log(
-                "error",
-                "whatsapp send gave up",
-                json!({"outboxId": row.id, "error": error}),
-            );
+            log("error", "whatsapp send gave up", json!({"outboxId": row.id, "error": error}));
             outbox::finish(&app.db, &row.id, "failed", None, Some(&error), &finished).await?;
             enqueue(app, Queue::DeadLetter, std::slice::from_ref(&row.id)).await?;
             Ok(Step::Done)
@@ -258,16 +187,9 @@ fn choose(row: &OutboxRow, free_form: bool) -> Outbound {
             to,
             name: name.clone(),
             language: row.template_language.clone().unwrap_or_else(|| "id".into()),
-            params: row
-                .template_params
-                .as_deref()
-                .and_then(|p| serde_json::from_str(p).ok())
-                .unwrap_or_default(),
+            params: row.template_params.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default(),
         },
-        _ => Outbound::Text {
-            to,
-            body: row.body.clone().unwrap_or_default(),
-        },
+        _ => Outbound::Text { to, body: row.body.clone().unwrap_or_default() },
     }
 }
 
@@ -277,11 +199,7 @@ pub async fn requeue_stale(app: &App) -> ApiResult<usize> {
     let now = Utc::now();
     let stale = outbox::stale(&app.db, &iso(now - Duration::minutes(10)), now.timestamp()).await?;
     for queue in Queue::OUTBOUND {
-        let ids: Vec<String> = stale
-            .iter()
-            .filter(|s| s.queue == queue.name())
-            .map(|s| s.id.clone())
-            .collect();
+        let ids: Vec<String> = stale.iter().filter(|s| s.queue == queue.name()).map(|s| s.id.clone()).collect();
         for id in &ids {
             outbox::touch(&app.db, id, &iso(now)).await?;
         }

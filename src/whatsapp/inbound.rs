@@ -66,30 +66,19 @@ async fn reply(
         return Ok(());
     };
     let key = format!("{kind}:{}", m.wamid);
-    let to = To {
-        key: &key,
-        recipient,
-        trip_id: trip.map(|t| t.id.as_str()),
-        participant_id: participant,
-    };
-    send_one(
-        app,
-        &to,
-        &Draft {
-            kind,
-            queue: Queue::Confirmation,
-            message,
-            template: None,
-        },
-    )
-    .await?;
+    let to = To { key: &key, recipient, trip_id: trip.map(|t| t.id.as_str()), participant_id: participant };
+    send_one(app, &to, &Draft { kind, queue: Queue::Confirmation, message, template: None }).await?;
     Ok(())
 }
 
+/// A command named a trip that does not exist (or is closed): say so politely.
+async fn unknown_trip(app: &App, m: &Inbound, slug: &str) -> ApiResult<&'static str> {
+    reply(app, m, "unknown_trip", messages::unknown_trip(slug), None, None).await?;
+    Ok("unknown_trip")
+}
+
 async fn open_trip(app: &App, slug: &str) -> ApiResult<Option<TripRow>> {
-    Ok(trips::by_id_or_slug(&app.db, slug)
-        .await?
-        .filter(|t| t.is_active == 1 && t.slug == slug))
+    Ok(trips::by_id_or_slug(&app.db, slug).await?.filter(|t| t.is_active == 1 && t.slug == slug))
 }
 
 fn lines(products: &[ProductRow]) -> Vec<ProductLine<'_>> {
@@ -110,16 +99,7 @@ async fn join(app: &App, m: &Inbound, slug: &str, name: Option<String>) -> ApiRe
         return Ok("needs_phone");
     };
     let Some(trip) = open_trip(app, slug).await? else {
-        reply(
-            app,
-            m,
-            "unknown_trip",
-            messages::unknown_trip(slug),
-            None,
-            None,
-        )
-        .await?;
-        return Ok("unknown_trip");
+        return unknown_trip(app, m, slug).await;
     };
     let name = name
         .or_else(|| m.profile_name.clone())
@@ -140,58 +120,23 @@ async fn join(app: &App, m: &Inbound, slug: &str, name: Option<String>) -> ApiRe
 
 async fn info(app: &App, m: &Inbound, slug: &str) -> ApiResult<&'static str> {
     let Some(trip) = open_trip(app, slug).await? else {
-        reply(
-            app,
-            m,
-            "unknown_trip",
-            messages::unknown_trip(slug),
-            None,
-            None,
-        )
-        .await?;
-        return Ok("unknown_trip");
+        return unknown_trip(app, m, slug).await;
     };
     let base = &app.config.public_base_url;
     let items = products::public_page(&app.db, &trip.id, None, 100).await?;
     let link = format!("{base}/t/{}", trip.slug);
-    let text = messages::info_reply(
-        &trip.title,
-        trip.deadline.as_deref(),
-        &lines(&items),
-        &link,
-        base,
-    );
+    let text = messages::info_reply(&trip.title, trip.deadline.as_deref(), &lines(&items), &link, base);
     reply(app, m, "info_reply", text, Some(&trip), None).await?;
     Ok("info")
 }
 
 async fn stop(app: &App, m: &Inbound, slug: &str) -> ApiResult<&'static str> {
-    let Some(trip) = trips::by_id_or_slug(&app.db, slug)
-        .await?
-        .filter(|t| t.slug == slug)
-    else {
-        reply(
-            app,
-            m,
-            "unknown_trip",
-            messages::unknown_trip(slug),
-            None,
-            None,
-        )
-        .await?;
-        return Ok("unknown_trip");
+    let Some(trip) = trips::by_id_or_slug(&app.db, slug).await?.filter(|t| t.slug == slug) else {
+        return unknown_trip(app, m, slug).await;
     };
     if let Some(phone) = m.phone.as_deref() {
         participants::unsubscribe_phone(&app.db, &trip.id, phone, &app.now_iso()).await?;
     }
-    reply(
-        app,
-        m,
-        "stop_reply",
-        messages::stop_reply(&trip.slug),
-        Some(&trip),
-        None,
-    )
-    .await?;
+    reply(app, m, "stop_reply", messages::stop_reply(&trip.slug), Some(&trip), None).await?;
     Ok("stopped")
 }

@@ -21,12 +21,7 @@ pub enum Queue {
 }
 
 impl Queue {
-    pub const OUTBOUND: [Queue; 4] = [
-        Queue::Notifications,
-        Queue::Broadcast,
-        Queue::ProofNotify,
-        Queue::Confirmation,
-    ];
+    pub const OUTBOUND: [Queue; 4] = [Queue::Notifications, Queue::Broadcast, Queue::ProofNotify, Queue::Confirmation];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -78,11 +73,5 @@ impl Queue {
 
 /// Kinds of message that answer something the penitip just wrote: always
 /// free-form, and sent even to someone who unsubscribed (they asked).
-pub const REPLY_KINDS: &[&str] = &[
-    "join_reply",
-    "join_products",
-    "info_reply",
-    "stop_reply",
-    "unknown_trip",
-    "needs_phone",
-];
+pub const REPLY_KINDS: &[&str] =
+    &["join_reply", "join_products", "info_reply", "stop_reply", "unknown_trip", "needs_phone"];

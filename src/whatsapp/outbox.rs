@@ -41,17 +41,9 @@ fn content<'a>(app: &'a App, d: &'a Draft<'a>, params: &'a str) -> Content<'a> {
 
 /// Queue messages for rows already written, 100 per send (the Queues limit).
 pub async fn enqueue(app: &App, queue: Queue, ids: &[String]) -> ApiResult<()> {
-    let producer = app
-        .env
-        .queue(queue.binding())
-        .map_err(|e| ApiError::internal(format!("queue binding: {e}")))?;
+    let producer = app.env.queue(queue.binding()).map_err(|e| ApiError::internal(format!("queue binding: {e}")))?;
     for chunk in ids.chunks(100) {
-        let jobs: Vec<Job> = chunk
-            .iter()
-            .map(|id| Job {
-                outbox_id: id.clone(),
-            })
-            .collect();
+        let jobs: Vec<Job> = chunk.iter().map(|id| Job { outbox_id: id.clone() }).collect();
         producer
             .send_batch(BatchMessageBuilder::new().messages(jobs).build())
             .await
@@ -63,14 +55,7 @@ pub async fn enqueue(app: &App, queue: Queue, ids: &[String]) -> ApiResult<()> {
 /// One message to one recipient; false when `to.key` was used before.
 pub async fn send_one(app: &App, to: &To<'_>, draft: &Draft<'_>) -> ApiResult<bool> {
     let params = serde_json::to_string(&draft.message.params).unwrap_or_else(|_| "[]".into());
-    let inserted = outbox::insert(
-        &app.db,
-        &new_id(),
-        to,
-        &content(app, draft, &params),
-        &app.now_iso(),
-    )
-    .await?;
+    let inserted = outbox::insert(&app.db, &new_id(), to, &content(app, draft, &params), &app.now_iso()).await?;
     match inserted {
         Some(id) => {
             enqueue(app, draft.queue, &[id]).await?;
@@ -81,21 +66,9 @@ pub async fn send_one(app: &App, to: &To<'_>, draft: &Draft<'_>) -> ApiResult<bo
 }
 
 /// One message per subscribed participant of a trip; answers how many were queued.
-pub async fn fan_out(
-    app: &App,
-    trip_id: &str,
-    key_prefix: &str,
-    draft: &Draft<'_>,
-) -> ApiResult<usize> {
+pub async fn fan_out(app: &App, trip_id: &str, key_prefix: &str, draft: &Draft<'_>) -> ApiResult<usize> {
     let params = serde_json::to_string(&draft.message.params).unwrap_or_else(|_| "[]".into());
-    let ids = outbox::fan_out(
-        &app.db,
-        trip_id,
-        key_prefix,
-        &content(app, draft, &params),
-        &app.now_iso(),
-    )
-    .await?;
+    let ids = outbox::fan_out(&app.db, trip_id, key_prefix, &content(app, draft, &params), &app.now_iso()).await?;
     enqueue(app, draft.queue, &ids).await?;
     Ok(ids.len())
 }

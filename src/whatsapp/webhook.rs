@@ -28,10 +28,7 @@ pub enum InboundJob {
 pub fn verify(app: &App, req: &Request) -> ApiResult<Response> {
     let q = params(req);
     let expected = app.config.wa.verify_token.as_deref().unwrap_or_default();
-    let given = q
-        .get("hub.verify_token")
-        .map(String::as_str)
-        .unwrap_or_default();
+    let given = q.get("hub.verify_token").map(String::as_str).unwrap_or_default();
     let ok = q.get("hub.mode").map(String::as_str) == Some("subscribe")
         && !expected.is_empty()
         && constant_time_eq(expected.as_bytes(), given.as_bytes());
@@ -46,38 +43,26 @@ pub fn verify(app: &App, req: &Request) -> ApiResult<Response> {
 /// answers 200 at once.
 pub async fn receive(app: &App, req: &mut Request) -> ApiResult<Response> {
     let raw = body::bytes(req, DELIVERY_LIMIT).await?;
-    let secret = app
-        .config
-        .wa
-        .app_secret
-        .as_deref()
-        .ok_or_else(|| ApiError::internal("WA_APP_SECRET is not configured"))?;
+    let secret =
+        app.config.wa.app_secret.as_deref().ok_or_else(|| ApiError::internal("WA_APP_SECRET is not configured"))?;
     let header = req.headers().get("x-hub-signature-256").ok().flatten();
     if !verify_signature(secret.as_bytes(), &raw, header.as_deref()) {
-        return Err(ApiError::unauthorized(
-            "Invalid or missing X-Hub-Signature-256",
-        ));
+        return Err(ApiError::unauthorized("Invalid or missing X-Hub-Signature-256"));
     }
     let events = read_delivery(&raw).map_err(|e| ApiError::bad_request("invalid_body", e))?;
 
     let wamids: Vec<String> = events.messages.iter().map(|m| m.wamid.clone()).collect();
     let ids: Vec<&str> = wamids.iter().map(String::as_str).collect();
     let claimed = webhook_messages::claim(&app.db, &ids, &app.now_iso()).await?;
-    let mut jobs: Vec<InboundJob> = events
-        .messages
-        .into_iter()
-        .filter(|m| claimed.contains(&m.wamid))
-        .map(InboundJob::Message)
-        .collect();
+    let mut jobs: Vec<InboundJob> =
+        events.messages.into_iter().filter(|m| claimed.contains(&m.wamid)).map(InboundJob::Message).collect();
     jobs.extend(events.statuses.into_iter().map(InboundJob::Status));
     let duplicates = wamids.len() - claimed.len();
 
     if !jobs.is_empty() {
         let queued = async {
             let producer = app.env.queue(Queue::Inbound.binding())?;
-            producer
-                .send_batch(BatchMessageBuilder::new().messages(jobs).build())
-                .await
+            producer.send_batch(BatchMessageBuilder::new().messages(jobs).build()).await
         };
         if let Err(e) = queued.await {
             // Give the ids back so Meta's retry of this delivery is processed.
