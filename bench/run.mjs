@@ -8,6 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
+import crypto from "node:crypto";
 import { ROOT } from "../tests/support/app.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -20,7 +21,8 @@ const base = `http://127.0.0.1:${port}`;
 const state = fs.mkdtempSync(path.join(os.tmpdir(), "jastipin-bench-"));
 execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env, stdio: "pipe" });
 const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
-  "--var", "JWT_SECRET:bench-secret-bench-secret-bench-secret", "--var", "ENABLE_TEST_ROUTES:1", "--log-level", "error"],
+  "--var", "JWT_SECRET:bench-secret-bench-secret-bench-secret", "--var", "ENABLE_TEST_ROUTES:1", "--log-level", "error",
+  "--var", "WA_APP_SECRET:bench-app-secret", "--var", "WA_ACCESS_TOKEN:", "--var", "WA_API_BASE:http://127.0.0.1:9"],
   { cwd: ROOT, env, detached: true, stdio: "ignore" });
 const stop = () => { try { process.kill(-child.pid, "SIGTERM"); } catch {} fs.rmSync(state, { recursive: true, force: true }); };
 process.on("exit", stop);
@@ -49,15 +51,20 @@ for (let t = 0; t < 3; t++) {
 for (let i = 0; i < 200; i++) await call("POST", `/api/trips/${tripId}/join`, { phone: `0812${String(20000000 + i)}`, name: `P${i}` });
 const productId = (await call("GET", `/api/trips/${tripId}/products?limit=1`)).body.products[0].id;
 
+function signedStatus(n) {
+  const raw = JSON.stringify({ object: "whatsapp_business_account", entry: [{ changes: [{ field: "messages", value: { statuses: [{ id: `wamid.bench${n}`, status: "delivered" }] } }] }] });
+  return { raw, sig: "sha256=" + crypto.createHmac("sha256", "bench-app-secret").update(raw).digest("hex") };
+}
+
 async function load(name, make) {
   const latencies = [];
   let errors = 0, rows = 0, n = 0;
   const deadline = performance.now() + SECONDS * 1000;
   await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
     while (performance.now() < deadline) {
-      const { method, path: p, body, auth } = make(w, n);
+      const { method, path: p, body, auth, raw, headers: extra = {} } = make(w, n);
       const t = performance.now();
-      const res = await fetch(base + p, { method, headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${token}` } : {}) }, body: body && JSON.stringify(body) });
+      const res = await fetch(base + p, { method, headers: { "content-type": "application/json", ...extra, ...(auth ? { authorization: `Bearer ${token}` } : {}) }, body: raw ?? (body && JSON.stringify(body)) });
       await res.arrayBuffer();
       latencies.push(performance.now() - t);
       n += 1;
@@ -75,6 +82,9 @@ results.push(await load("GET /api/health", () => ({ method: "GET", path: "/api/h
 results.push(await load("GET /api/profile/bench (3 trips, 60 products)", () => ({ method: "GET", path: "/api/profile/bench" })));
 results.push(await load("GET /api/trips/bench0/products", () => ({ method: "GET", path: "/api/trips/bench0/products" })));
 results.push(await load("GET /api/trips/:id (owner, 200 participants)", () => ({ method: "GET", path: `/api/trips/${tripId}`, auth: true })));
+results.push(await load("GET /profile?user=bench (HTML page)", () => ({ method: "GET", path: "/profile?user=bench" })));
+results.push(await load("GET /join?trip=bench0 (HTML page)", () => ({ method: "GET", path: "/join?trip=bench0" })));
+results.push(await load("POST /api/webhooks/whatsapp (signed status)", (w, n) => { const s = signedStatus(n); return { method: "POST", path: "/api/webhooks/whatsapp", raw: s.raw, headers: { "x-hub-signature-256": s.sig } }; }));
 results.push(await load("POST /api/orders", (w, n) => ({ method: "POST", path: "/api/orders", body: { productId, phone: `0813${String(10000000 + (n % 5000))}`, name: "Load", quantity: 1 } })));
 
 const hash = {};
@@ -84,12 +94,18 @@ for (const d of ["none", "sha256", "sha512"]) {
   times.sort((a, b) => a - b);
   hash[d] = times[Math.floor(times.length / 2)];
 }
+const pages = {};
+for (const p of ["/profile?user=bench", "/join?trip=bench0", `/order?product=${(await call("GET", "/api/trips/bench0/products?limit=1")).body.products[0].slug}`]) {
+  const html = await (await fetch(base + p)).text();
+  pages[p.split("?")[0]] = { bytes: Buffer.byteLength(html), gzipBytes: zlib.gzipSync(html).length };
+}
 const wasm = fs.readFileSync(path.join(ROOT, "build/index_bg.wasm"));
 const js = fs.readFileSync(path.join(ROOT, "build/index.js"));
 console.log(JSON.stringify({
   concurrency: CONCURRENCY, seconds: SECONDS, cores: os.availableParallelism(),
   bundle: { wasmBytes: wasm.length, wasmGzipBytes: zlib.gzipSync(wasm, { level: 9 }).length, jsBytes: js.length },
   passwordHashMs: { "pbkdf2-sha256 600k": +(hash.sha256 - hash.none).toFixed(1), "pbkdf2-sha512 210k": +(hash.sha512 - hash.none).toFixed(1) },
+  pages,
   routes: results,
 }, null, 2));
 stop();
