@@ -22,7 +22,11 @@ use layout::Meta;
 /// Every page path; anything else that looks like a shortlink redirects.
 pub async fn route(app: &App, req: &mut Request, segments: &[String]) -> ApiResult<Response> {
     let q = params(req);
-    let method = req.method();
+    // HEAD is answered like GET (the runtime drops the body).
+    let method = match req.method() {
+        Method::Head => Method::Get,
+        m => m,
+    };
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (method, s.as_slice()) {
         (Method::Get, []) => public::home(app),
@@ -41,7 +45,7 @@ pub async fn route(app: &App, req: &mut Request, segments: &[String]) -> ApiResu
         (Method::Post, ["unsubscribe"]) => unsubscribe::submit(app, &q).await,
         (Method::Get, ["robots.txt"]) => seo::robots(app),
         (Method::Get, ["sitemap.xml"]) => seo::sitemap(app).await,
-        (Method::Get | Method::Head, _) => {
+        (Method::Get, _) => {
             let query = req.url().ok().and_then(|u| u.query().map(String::from));
             match shortlink::resolve(&s, query.as_deref()) {
                 Some(target) => redirect(&target),

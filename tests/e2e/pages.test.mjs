@@ -108,6 +108,13 @@ describe("pages", () => {
     assert.ok(!sitemap.html.includes("noopentrip"), "only profiles with an open trip");
   });
 
+  test("HEAD is answered like GET, without a body", async () => {
+    const r = await app.fetch("/profile?user=tina", { method: "HEAD" });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get("content-type"), /^text\/html/);
+    assert.equal((await r.text()).length, 0);
+  });
+
   test("pages send a strict content security policy", async () => {
     const { headers } = await get("/join?trip=jpn25");
     assert.match(headers.get("content-security-policy"), /default-src 'none'/);
