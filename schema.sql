@@ -79,6 +79,8 @@ CREATE TABLE orders (
 CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
 CREATE INDEX orders_by_participant ON orders (participant_id);
 CREATE INDEX orders_by_product ON orders (product_id);
+-- Profile stats count shipped orders per trip without reading the others.
+CREATE INDEX orders_by_trip_status ON orders (trip_id, status);
 
 -- Refresh tokens are stored only as SHA-256 hashes. Every rotation stays in
 -- its family; presenting a rotated token revokes the whole family.

@@ -33,10 +33,13 @@ pub async fn claim(db: &Db, wamids: &[&str], now: &str) -> ApiResult<Vec<String>
 
 /// Gives claims back (the queue could not take the work), so Meta's retry is processed.
 pub async fn unclaim(db: &Db, wamids: &[String]) -> ApiResult<()> {
-    for w in wamids {
-        db.exec("DELETE FROM processed_webhook_messages WHERE wamid = ?1 AND processed_at IS NULL", &[w.into()])
-            .await?;
-    }
+    let ids = serde_json::to_string(wamids).unwrap_or_else(|_| "[]".into());
+    db.exec(
+        "DELETE FROM processed_webhook_messages
+         WHERE wamid IN (SELECT value FROM json_each(?1)) AND processed_at IS NULL",
+        &[ids.as_str().into()],
+    )
+    .await?;
     Ok(())
 }
 
