@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Builds the Worker bundle into build/ with worker-build.
-#   JASTIPIN_SKIP_BUILD=1  do nothing (the bundle was just built; wrangler's
-#                          [build] hook would otherwise rebuild twice at start)
-#   JASTIPIN_NO_OPT=1      skip wasm-opt: ~2 s incremental builds, ~18 % larger wasm
+#   JASTIPIN_SKIP_BUILD=1  do nothing (tests that start wrangler dev on a bundle
+#                          npm test has just built)
+#   JASTIPIN_NO_OPT=1  skip wasm-opt: ~4 s incremental builds, ~18 % larger wasm
+#                      (what `npm run dev` uses)
+#   JASTIPIN_DEV=1     skip the build when build/ is newer than every source
+#                      file: wrangler dev runs its [build] command twice at
+#                      start, and again on every change under src/ (watch_dir)
 set -euo pipefail
 [ "${JASTIPIN_SKIP_BUILD:-}" = "1" ] && exit 0
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
+if [ "${JASTIPIN_DEV:-}" = "1" ] && [ -f build/index.js ] && [ -f build/.dev-build ] \
+  && [ -z "$(find src Cargo.toml Cargo.lock -newer build/.dev-build -print -quit)" ]; then
+  exit 0
+fi
 args=(--release)
 [ "${JASTIPIN_NO_OPT:-}" = "1" ] && args+=(--no-opt)
+started=$(date +%s%N)
 worker-build "${args[@]}" >&2
+# Marks what the last build was, so a dev build is never mistaken for a release one.
+if [ "${JASTIPIN_DEV:-}" = "1" ]; then touch build/.dev-build; else rm -f build/.dev-build; fi
+echo "[build] $(( ($(date +%s%N) - started) / 1000000 )) ms" >&2

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# npm run dev: set-up, build, migrate the local D1, serve on 127.0.0.1:${PORT:-8787}.
+# npm run dev: set-up, migrate the local D1, serve on 127.0.0.1:${PORT:-8787}.
+# wrangler runs scripts/build.sh (the quick build without wasm-opt) at start
+# and again whenever a file under src/ changes, then reloads the Worker.
 # Local D1, R2 and Queues persist under .wrangler/state.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh
-bash scripts/build.sh
+export JASTIPIN_DEV=1 JASTIPIN_NO_OPT=1
 CI=true wrangler d1 migrations apply DB --local >&2
-# The bundle was just built: skip wrangler's [build] hook, which would run twice.
-JASTIPIN_SKIP_BUILD=1 exec wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" "$@"
+# A free inspector port, so a second `PORT=8788 npm run dev` does not collide on 9229.
+inspector="${INSPECTOR_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
+exec wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" --inspector-port "$inspector" "$@"

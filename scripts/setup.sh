@@ -30,20 +30,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Browser tests drive Debian's Chromium (playwright-core cannot download one here).
-if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = "0" ]; then
-    say "installing Debian's chromium for the browser tests (once)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
-  elif command -v sudo >/dev/null 2>&1; then
-    say "installing Debian's chromium for the browser tests (once, with sudo)"
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
-  else
-    say "no /usr/bin/chromium and no way to install it: install Debian's chromium, or set CHROMIUM_PATH"
-    exit 1
-  fi
-fi
-
 if [ ! -f .dev.vars ]; then
   secret="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
   sed "s/^JWT_SECRET=.*/JWT_SECRET=$secret/" .dev.vars.example > .dev.vars

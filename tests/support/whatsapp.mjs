@@ -46,7 +46,7 @@ export async function deliver(app, body, { signature, raw } = {}) {
 }
 
 export function pywaSamples() {
-  const dir = path.join(ROOT, "../shared/fixtures/whatsapp-pywa");
+  const dir = path.join(ROOT, "tests/fixtures/whatsapp-pywa");
   const out = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     const raw = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
