@@ -2,8 +2,8 @@
 //! "Configuration"). Pure: the Worker glue passes a lookup function.
 
 use crate::domain::cost::Rates;
-use crate::domain::error::ApiError;
 use crate::domain::token::MIN_SECRET_LEN;
+use crate::error::ApiError;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn short_jwt_secret_is_refused() {
         let c = Config::from_lookup(|n| (n == "JWT_SECRET").then(|| "short".to_string()));
-        assert_eq!(c.jwt_key().unwrap_err().status, 500);
+        assert_eq!(c.jwt_key().unwrap_err().status(), 500);
         let c = Config::from_lookup(|n| (n == "JWT_SECRET").then(|| "x".repeat(32)));
         assert!(c.jwt_key().is_ok());
     }

@@ -1,16 +1,40 @@
-//! Jastipin: one Worker serving the REST API, the WhatsApp webhook,
-//! shortlinks and the penitip's pages. The entry points only hand over:
-//! pure logic lives in `domain`, SQL in `store`, HTTP in `http`.
+//! Jastipin: one Worker serving the REST API, the WhatsApp webhook, the
+//! queue consumers, the cron, shortlinks and the penitip's pages.
+//!
+//! # Layers (docs/ARCHITECTURE.md walks through them)
+//!
+//! - Edges turn an invocation into a call of the service and its answer back:
+//!   `http` (the API; its router also dispatches to `pages`), `pages` (HTML)
+//!   and `whatsapp` (Meta's webhook and the queue consumers). This file is the
+//!   outermost edge: it builds the `Ctx` for fetch, queue and cron.
+//! - `service` is what the product does (place an order, join a trip, attach
+//!   a proof, move an order along, tell people on WhatsApp …).
+//! - `store` is all SQL (D1); `platform` the other bindings (Queues, R2) and
+//!   Meta's Graph API; `domain` the pure rules.
+//! - `web` is plumbing the two HTTP edges share (bodies, uploads, auth,
+//!   responses); `error`, `input`, `config` and `ctx` are used everywhere.
+//!
+//! The rule: edges call `service`; `service` calls `store`, `platform` and
+//! `domain`; no edge imports another edge (the router dispatching to
+//! `pages::route` and `pages::error_page` is the one exception); `domain`
+//! imports no `worker` and knows no HTTP status.
 
 pub mod config;
+pub mod ctx;
 pub mod domain;
+pub mod error;
 pub mod http;
-pub mod notify;
+pub mod input;
 pub mod pages;
+pub mod platform;
+pub mod service;
 pub mod store;
+pub mod web;
 pub mod whatsapp;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
+
+use ctx::Ctx;
 
 #[event(start)]
 fn start() {
@@ -31,15 +55,14 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
-    let app = http::app::App::new(env, format!("queue:{}", batch.queue()))
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
-    whatsapp::consumer::handle(batch, &app).await.map_err(|e| worker::Error::RustError(e.to_string()))
+    let ctx = Ctx::new(env, format!("queue:{}", batch.queue())).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    whatsapp::consumer::handle(batch, &ctx).await.map_err(|e| worker::Error::RustError(e.to_string()))
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let outcome = match http::app::App::new(env, "cron".into()) {
-        Ok(app) => whatsapp::consumer::requeue_stale(&app).await,
+    let outcome = match Ctx::new(env, "cron".into()) {
+        Ok(ctx) => service::delivery::requeue_stale(&ctx).await,
         Err(e) => Err(e),
     };
     match outcome {

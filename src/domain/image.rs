@@ -46,21 +46,39 @@ impl ImageKind {
     }
 }
 
-/// Size limits of spec §9.
+/// Upload size limits.
 pub const PRODUCT_MAX: usize = 5 * 1024 * 1024;
 pub const COVER_MAX: usize = 5 * 1024 * 1024;
 pub const AVATAR_MAX: usize = 2 * 1024 * 1024;
 pub const PROOF_MAX: usize = 5 * 1024 * 1024;
 
+/// Why an upload is not an acceptable image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageProblem {
+    Empty,
+    TooLarge { max: usize },
+    NotAnImage,
+}
+
+impl std::fmt::Display for ImageProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageProblem::Empty => f.write_str("The image file is empty"),
+            ImageProblem::TooLarge { max } => write!(f, "The image is larger than {} MB", max / (1024 * 1024)),
+            ImageProblem::NotAnImage => f.write_str("The image must be a JPEG, PNG or WebP file"),
+        }
+    }
+}
+
 /// Checks an upload: not empty, within `max`, and a JPEG, PNG or WebP.
-pub fn check(bytes: &[u8], max: usize) -> Result<ImageKind, (u16, String)> {
+pub fn check(bytes: &[u8], max: usize) -> Result<ImageKind, ImageProblem> {
     if bytes.is_empty() {
-        return Err((400, "The image file is empty".into()));
+        return Err(ImageProblem::Empty);
     }
     if bytes.len() > max {
-        return Err((413, format!("The image is larger than {} MB", max / (1024 * 1024))));
+        return Err(ImageProblem::TooLarge { max });
     }
-    ImageKind::sniff(bytes).ok_or((415, "The image must be a JPEG, PNG or WebP file".into()))
+    ImageKind::sniff(bytes).ok_or(ImageProblem::NotAnImage)
 }
 
 /// A stored key is one of ours and safe to serve: `dir/…/name.ext`, no `..`.
@@ -88,9 +106,9 @@ mod tests {
 
     #[test]
     fn check_reports_empty_large_and_wrong_type() {
-        assert_eq!(check(b"", 10).unwrap_err().0, 400);
-        assert_eq!(check(&[0xFF, 0xD8, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0], 10).unwrap_err().0, 413);
-        assert_eq!(check(b"%PDF-1.4", 100).unwrap_err().0, 415);
+        assert_eq!(check(b"", 10), Err(ImageProblem::Empty));
+        assert_eq!(check(&[0xFF, 0xD8, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0], 10), Err(ImageProblem::TooLarge { max: 10 }));
+        assert_eq!(check(b"%PDF-1.4", 100), Err(ImageProblem::NotAnImage));
         assert_eq!(check(&[0xFF, 0xD8, 0xFF, 1], 100), Ok(ImageKind::Jpeg));
     }
 

@@ -3,6 +3,7 @@
 //! approved template used outside it.
 
 use super::money::rupiah;
+use super::order::OrderStatus;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -101,19 +102,19 @@ pub struct OrderInfo<'a> {
     pub link: &'a str,
 }
 
-pub fn order_update(status: &str, o: &OrderInfo<'_>, reason: Option<&str>) -> Message {
+pub fn order_update(status: OrderStatus, o: &OrderInfo<'_>, reason: Option<&str>) -> Message {
     let what = format!("{} ×{} ({})", o.product, o.quantity, rupiah(o.total));
     let body = match status {
-        "confirmed" => format!("✅ Pesananmu dikonfirmasi: {what}.\nCek status: {}", o.link),
-        "rejected" => format!(
+        OrderStatus::Confirmed => format!("✅ Pesananmu dikonfirmasi: {what}.\nCek status: {}", o.link),
+        OrderStatus::Rejected => format!(
             "❌ Maaf, pesananmu ditolak: {what}.{}\nCek status: {}",
             reason.map(|r| format!("\nAlasan: {r}")).unwrap_or_default(),
             o.link
         ),
-        "shipped" => format!("📦 Pesananmu sudah dikirim: {what}.\nCek status: {}", o.link),
-        other => format!("Status pesananmu: {other} — {what}.\nCek status: {}", o.link),
+        OrderStatus::Shipped => format!("📦 Pesananmu sudah dikirim: {what}.\nCek status: {}", o.link),
+        OrderStatus::Pending => format!("Status pesananmu: menunggu konfirmasi — {what}.\nCek status: {}", o.link),
     };
-    Message { body, params: vec![status.into(), o.product.into(), rupiah(o.total), o.link.into()] }
+    Message { body, params: vec![status.as_str().into(), o.product.into(), rupiah(o.total), o.link.into()] }
 }
 
 pub fn proof_uploaded(penitip: &str, o: &OrderInfo<'_>) -> Message {
@@ -165,8 +166,8 @@ mod tests {
     #[test]
     fn order_updates_name_the_reason_of_a_rejection() {
         let o = OrderInfo { product: "Royce", quantity: 2, total: 370_000, link: "L" };
-        assert!(order_update("rejected", &o, Some("Stok habis")).body.contains("Alasan: Stok habis"));
-        assert!(order_update("shipped", &o, None).body.contains("dikirim"));
-        assert!(order_update("confirmed", &o, None).body.contains("Rp 370.000"));
+        assert!(order_update(OrderStatus::Rejected, &o, Some("Stok habis")).body.contains("Alasan: Stok habis"));
+        assert!(order_update(OrderStatus::Shipped, &o, None).body.contains("dikirim"));
+        assert!(order_update(OrderStatus::Confirmed, &o, None).body.contains("Rp 370.000"));
     }
 }

@@ -1,6 +1,8 @@
 //! Slugs name things in links (`/tina`, `/t/jpn25`, `/o/pd12a`) and in
 //! WhatsApp commands (`JOIN jpn25`), so they are lower-case ASCII and unique.
 
+use super::newtype::checked_text;
+
 /// Words that are paths of the service itself and can never be a profile.
 pub const RESERVED: &[&str] = &[
     "api",
@@ -59,6 +61,30 @@ fn parse(raw: &str, min: usize, max: usize) -> Result<String, String> {
         return Err("may contain only letters a-z, digits, '_' and '-'".into());
     }
     Ok(s)
+}
+
+checked_text!(
+    /// A slug that passed its rules: a profile's, a trip's or a product's.
+    Slug
+);
+
+impl Slug {
+    pub fn user(raw: &str) -> Result<Slug, String> {
+        parse_user_slug(raw).map(Slug)
+    }
+
+    pub fn trip(raw: &str) -> Result<Slug, String> {
+        parse_trip_slug(raw).map(Slug)
+    }
+
+    pub fn product(raw: &str) -> Result<Slug, String> {
+        parse_product_slug(raw).map(Slug)
+    }
+
+    /// A slug this code made itself (derived from a name, or random).
+    pub fn generated(s: String) -> Slug {
+        Slug(s)
+    }
 }
 
 /// A jastiper's profile slug: 3–30 characters, starting with a letter or digit, not reserved.

@@ -1,5 +1,18 @@
 //! Account fields: email and display name.
 
+use super::newtype::checked_text;
+
+checked_text!(
+    /// A lower-cased, well-formed email address.
+    Email
+);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, String> {
+        parse_email(raw).map(Email)
+    }
+}
+
 /// Lower-cased, trimmed address with one `@`, a dotted domain and no spaces.
 pub fn parse_email(raw: &str) -> Result<String, String> {
     let s = raw.trim().to_lowercase();

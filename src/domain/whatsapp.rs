@@ -156,32 +156,6 @@ pub fn read_delivery(body: &[u8]) -> Result<Events, String> {
     Ok(events)
 }
 
-// ---- the status order ----------------------------------------------------------
-
-/// Outbox statuses in the order they may follow each other. A callback only
-/// ever moves a row forward: a late `delivered` does not undo `read`.
-pub fn status_rank(status: &str) -> Option<u8> {
-    match status {
-        "queued" | "simulated" => Some(0),
-        "sent" => Some(1),
-        "failed" => Some(2),
-        "delivered" => Some(3),
-        "read" | "played" => Some(4),
-        _ => None,
-    }
-}
-
-/// The outbox status a Meta status callback maps to.
-pub fn outbox_status(meta_status: &str) -> Option<&'static str> {
-    match meta_status {
-        "sent" => Some("sent"),
-        "delivered" => Some("delivered"),
-        "read" | "played" => Some("read"),
-        "failed" => Some("failed"),
-        _ => None,
-    }
-}
-
 // ---- the 24-hour window and what to send ----------------------------------------
 
 pub const WINDOW: Duration = Duration::hours(24);
@@ -342,17 +316,6 @@ mod tests {
             Events::default()
         );
         assert!(read_delivery(b"not json").is_err());
-    }
-
-    #[test]
-    fn statuses_only_move_forward() {
-        let rank = |s| status_rank(s).unwrap();
-        assert!(rank("sent") > rank("queued"));
-        assert!(rank("read") > rank("delivered"));
-        assert!(rank("delivered") > rank("failed"), "a failure after delivery is ignored");
-        assert!(rank("failed") > rank("sent"));
-        assert_eq!(outbox_status("played"), Some("read"));
-        assert_eq!(outbox_status("deleted"), None);
     }
 
     #[test]

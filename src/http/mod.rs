@@ -1,10 +1,8 @@
-//! The HTTP edge: Workers types stop here. `handle` gives every request an id,
-//! routes it, turns any `ApiError` into the JSON error and logs one JSON line.
+//! The HTTP edge for the API: `handle` gives every request an id, routes it
+//! (pages go to `pages::route`), turns any `ApiError` into the JSON error (or
+//! the Indonesian error page for a page path) and logs one JSON line.
 
 pub mod accounts;
-pub mod app;
-pub mod auth;
-pub mod body;
 pub mod health;
 pub mod media;
 pub mod messages;
@@ -12,8 +10,6 @@ pub mod orders;
 pub mod participants;
 pub mod products;
 pub mod profile;
-pub mod query;
-pub mod respond;
 pub mod router;
 pub mod trips;
 pub mod views;
@@ -21,25 +17,28 @@ pub mod views;
 use serde_json::json;
 use worker::{Context, Date, Env, Request, Response};
 
-use crate::domain::error::ApiError;
+use crate::ctx::Ctx;
 use crate::domain::ids::new_id;
-use app::App;
+use crate::error::ApiError;
+use crate::web::respond;
 
 pub async fn handle(mut req: Request, env: Env, _ctx: Context) -> Response {
     let started = Date::now().as_millis();
     let request_id = req.headers().get("cf-ray").ok().flatten().unwrap_or_else(|| new_id()[..16].to_string());
     let (method, path) = (req.method().to_string(), req.path());
 
-    let (outcome, rows_read) = match App::new(env, request_id.clone()) {
-        Ok(app) => {
-            let outcome = router::route(&app, &mut req).await;
-            (outcome, app.db.rows_read())
+    let is_page = router::is_page_path(&path);
+    let (mut resp, failure, rows_read) = match Ctx::new(env, request_id.clone()) {
+        Ok(ctx) => {
+            let (resp, failure) = match router::route(&ctx, &mut req).await {
+                Ok(resp) => (resp, None),
+                // A page answers a person: in Indonesian, as HTML.
+                Err(e) if is_page => (crate::pages::error_page(&ctx, &e), Some(e)),
+                Err(e) => (respond::error(&e), Some(e)),
+            };
+            (resp, failure, ctx.db.rows_read())
         }
-        Err(e) => (Err(e), 0),
-    };
-    let (mut resp, failure) = match outcome {
-        Ok(resp) => (resp, None),
-        Err(e) => (respond::error(&e), Some(e)),
+        Err(e) => (respond::error(&e), Some(e), 0),
     };
     let headers = resp.headers_mut();
     let _ = headers.set("x-request-id", &request_id);
@@ -57,7 +56,7 @@ pub async fn handle(mut req: Request, env: Env, _ctx: Context) -> Response {
         "d1RowsRead": rows_read,
     });
     if let Some(ApiError { code, internal, .. }) = failure {
-        line["code"] = code.into();
+        line["code"] = code.as_str().into();
         if let Some(detail) = internal {
             line["detail"] = detail.into();
         }

@@ -4,11 +4,12 @@
 
 use worker::{Method, Request, Response};
 
-use super::app::App;
-use super::profile::ProfileImage;
-use super::{accounts, health, media, messages, orders, participants, products, profile, respond, trips};
-use crate::domain::error::{ApiError, ApiResult};
+use super::{accounts, health, media, messages, orders, participants, products, profile, trips};
+use crate::ctx::Ctx;
 use crate::domain::order::Action;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::service::profile::ProfileImage;
+use crate::web::respond;
 use crate::whatsapp::webhook;
 
 const OPENAPI: &str = include_str!("openapi.json");
@@ -17,7 +18,12 @@ fn not_allowed() -> ApiResult<Response> {
     Err(ApiError::method_not_allowed())
 }
 
-pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
+/// Whether a path is a page (HTML) rather than the API or a media file.
+pub fn is_page_path(path: &str) -> bool {
+    !(path == "/api" || path.starts_with("/api/") || path.starts_with("/media/"))
+}
+
+pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let method = req.method();
@@ -25,167 +31,167 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
     match segments.as_slice() {
         // GET /api/health — ok after a real D1 query
         ["api", "health"] => match method {
-            Get => health::get(app).await,
+            Get => health::get(ctx).await,
             _ => not_allowed(),
         },
         // GET /api/openapi.json — this API, described
         ["api", "openapi.json"] => match method {
-            Get => Ok(respond::raw(OPENAPI, "application/json", "public, max-age=300")?),
+            Get => respond::raw(OPENAPI, "application/json", "public, max-age=300"),
             _ => not_allowed(),
         },
         // POST /api/auth/register — create an account, signed in
         ["api", "auth", "register"] => match method {
-            Post => accounts::register(app, req).await,
+            Post => accounts::register(ctx, req).await,
             _ => not_allowed(),
         },
         // POST /api/auth/login — access token + refresh cookie
         ["api", "auth", "login"] => match method {
-            Post => accounts::login(app, req).await,
+            Post => accounts::login(ctx, req).await,
             _ => not_allowed(),
         },
         // POST /api/auth/refresh — rotate the refresh cookie, new access token
         ["api", "auth", "refresh"] => match method {
-            Post => accounts::refresh(app, req).await,
+            Post => accounts::refresh(ctx, req).await,
             _ => not_allowed(),
         },
         // GET|POST /api/auth/logout — revoke the session
         ["api", "auth", "logout"] => match method {
-            Get | Post => accounts::logout(app, req).await,
+            Get | Post => accounts::logout(ctx, req).await,
             _ => not_allowed(),
         },
         // GET|PATCH /api/profile/me — the signed-in jastiper's account
         ["api", "profile", "me"] => match method {
-            Get => profile::me(app, req).await,
-            Patch => profile::update_me(app, req).await,
+            Get => profile::me(ctx, req).await,
+            Patch => profile::update_me(ctx, req).await,
             _ => not_allowed(),
         },
         // POST /api/profile/me/avatar — upload the avatar (multipart image)
         ["api", "profile", "me", "avatar"] => match method {
-            Post => profile::upload_image(app, req, ProfileImage::Avatar).await,
+            Post => profile::upload_image(ctx, req, ProfileImage::Avatar).await,
             _ => not_allowed(),
         },
         // POST /api/profile/me/cover — upload the cover image (multipart image)
         ["api", "profile", "me", "cover"] => match method {
-            Post => profile::upload_image(app, req, ProfileImage::Cover).await,
+            Post => profile::upload_image(ctx, req, ProfileImage::Cover).await,
             _ => not_allowed(),
         },
         // GET /api/profile/{slug} — a public profile
         ["api", "profile", slug] => match method {
-            Get => profile::public(app, slug).await,
+            Get => profile::public(ctx, slug).await,
             _ => not_allowed(),
         },
         // GET|POST /api/trips — the caller's trips; open a trip
         ["api", "trips"] => match method {
-            Get => trips::list(app, req).await,
-            Post => trips::create(app, req).await,
+            Get => trips::list(ctx, req).await,
+            Post => trips::create(ctx, req).await,
             _ => not_allowed(),
         },
         // GET|PATCH|DELETE /api/trips/{tripId} — one of the caller's trips
         ["api", "trips", id] => match method {
-            Get => trips::get(app, req, id).await,
-            Patch => trips::update(app, req, id).await,
-            Delete => trips::delete(app, req, id).await,
+            Get => trips::get(ctx, req, id).await,
+            Patch => trips::update(ctx, req, id).await,
+            Delete => trips::delete(ctx, req, id).await,
             _ => not_allowed(),
         },
         // GET|POST /api/trips/{tripId}/products — public list; add a product (owner)
         ["api", "trips", id, "products"] => match method {
-            Get => products::list_public(app, req, id).await,
-            Post => products::create(app, req, id).await,
+            Get => products::list_public(ctx, req, id).await,
+            Post => products::create(ctx, req, id).await,
             _ => not_allowed(),
         },
         // POST /api/trips/{tripId}/join — join a trip (public)
         ["api", "trips", id, "join"] => match method {
-            Post => participants::join(app, req, id).await,
+            Post => participants::join(ctx, req, id).await,
             _ => not_allowed(),
         },
         // GET /api/trips/{tripId}/participants — who joined, with their orders (owner)
         ["api", "trips", id, "participants"] => match method {
-            Get => participants::list(app, req, id).await,
+            Get => participants::list(ctx, req, id).await,
             _ => not_allowed(),
         },
         // POST /api/trips/{tripId}/broadcast — a message to every subscribed participant (owner)
         ["api", "trips", id, "broadcast"] => match method {
-            Post => messages::broadcast(app, req, id).await,
+            Post => messages::broadcast(ctx, req, id).await,
             _ => not_allowed(),
         },
         // GET /api/trips/{tripId}/broadcast/estimate — what a broadcast would cost (owner)
         ["api", "trips", id, "broadcast", "estimate"] => match method {
-            Get => messages::estimate_cost(app, req, id).await,
+            Get => messages::estimate_cost(ctx, req, id).await,
             _ => not_allowed(),
         },
         // GET /api/trips/{tripId}/messages — the trip's WhatsApp outbox (owner)
         ["api", "trips", id, "messages"] => match method {
-            Get => messages::list(app, req, id).await,
+            Get => messages::list(ctx, req, id).await,
             _ => not_allowed(),
         },
         // POST /api/messages/{messageId}/resend — re-send a failed message (owner)
         ["api", "messages", id, "resend"] => match method {
-            Post => messages::resend(app, req, id).await,
+            Post => messages::resend(ctx, req, id).await,
             _ => not_allowed(),
         },
         // GET|POST /api/webhooks/whatsapp — Meta's verification; signed deliveries
         ["api", "webhooks", "whatsapp"] => match method {
-            Get => webhook::verify(app, req),
-            Post => webhook::receive(app, req).await,
+            Get => webhook::verify(ctx, req),
+            Post => webhook::receive(ctx, req).await,
             _ => not_allowed(),
         },
         // PATCH|DELETE /api/products/{productId} — change or delete a product (owner)
         ["api", "products", id] => match method {
-            Patch => products::update(app, req, id).await,
-            Delete => products::delete(app, req, id).await,
+            Patch => products::update(ctx, req, id).await,
+            Delete => products::delete(ctx, req, id).await,
             _ => not_allowed(),
         },
         // PATCH /api/participants/{participantId}/unsubscribe — stop messages (owner or signed link)
         ["api", "participants", id, "unsubscribe"] => match method {
-            Patch => participants::unsubscribe(app, req, id).await,
+            Patch => participants::unsubscribe(ctx, req, id).await,
             _ => not_allowed(),
         },
         // POST /api/orders — place an order (public form, or the owner for a participant)
         ["api", "orders"] => match method {
-            Post => orders::create(app, req).await,
+            Post => orders::create(ctx, req).await,
             _ => not_allowed(),
         },
         // GET /api/orders/{tripId} — a trip's orders (owner)
         ["api", "orders", trip_id] => match method {
-            Get => orders::list_for_trip(app, req, trip_id).await,
+            Get => orders::list_for_trip(ctx, req, trip_id).await,
             _ => not_allowed(),
         },
         // PATCH /api/orders/{orderId}/confirm — pending → confirmed (owner)
         ["api", "orders", id, "confirm"] => match method {
-            Patch => orders::transition(app, req, id, Action::Confirm).await,
+            Patch => orders::transition(ctx, req, id, Action::Confirm).await,
             _ => not_allowed(),
         },
         // PATCH /api/orders/{orderId}/reject — pending → rejected, releases stock (owner)
         ["api", "orders", id, "reject"] => match method {
-            Patch => orders::transition(app, req, id, Action::Reject).await,
+            Patch => orders::transition(ctx, req, id, Action::Reject).await,
             _ => not_allowed(),
         },
         // PATCH /api/orders/{orderId}/ship — confirmed → shipped (owner)
         ["api", "orders", id, "ship"] => match method {
-            Patch => orders::transition(app, req, id, Action::Ship).await,
+            Patch => orders::transition(ctx, req, id, Action::Ship).await,
             _ => not_allowed(),
         },
         // GET /api/orders/{orderId}/status — the penitip's view (order token)
         ["api", "orders", id, "status"] => match method {
-            Get => orders::status(app, req, id).await,
+            Get => orders::status(ctx, req, id).await,
             _ => not_allowed(),
         },
         // GET|POST /api/orders/{orderId}/proof — payment proof (order token or owner)
         ["api", "orders", id, "proof"] => match method {
-            Get => orders::proof(app, req, id).await,
-            Post => orders::upload_proof(app, req, id).await,
+            Get => orders::proof(ctx, req, id).await,
+            Post => orders::upload_proof(ctx, req, id).await,
             _ => not_allowed(),
         },
         // GET /api/__test/panic — only with ENABLE_TEST_ROUTES=1: a panic becomes a JSON 500
-        ["api", "__test", "panic"] if app.config.test_routes => {
+        ["api", "__test", "panic"] if ctx.config.test_routes => {
             panic!("deliberate panic from the test route")
         }
         // POST /api/__test/hash/{digest} — only with ENABLE_TEST_ROUTES=1: one password hash
-        ["api", "__test", "hash", digest] if app.config.test_routes => health::hash_once(digest),
-        ["api", ..] => Err(ApiError::new(404, "not_found", "No such API route")),
+        ["api", "__test", "hash", digest] if ctx.config.test_routes => health::hash_once(digest),
+        ["api", ..] => Err(ApiError::new(ErrorCode::NotFound, "No such API route")),
         // GET /media/{key} — public images from R2
         ["media", rest @ ..] if !rest.is_empty() => match method {
-            Get | Head => media::serve_public(app, &rest.join("/")).await,
+            Get | Head => media::serve_public(ctx, &rest.join("/")).await,
             _ => not_allowed(),
         },
         // Pages and shortlinks (/tina, /t/jpn25, /o/pd12a, /u/jpn25, /join, /order …): see pages::route
@@ -194,7 +200,7 @@ pub async fn route(app: &App, req: &mut Request) -> ApiResult<Response> {
                 .iter()
                 .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
                 .collect();
-            crate::pages::route(app, req, &decoded).await
+            crate::pages::route(ctx, req, &decoded).await
         }
     }
 }

@@ -1,109 +1,335 @@
-//! The JSON shapes of the API (camelCase, as in the spec), in one place.
+//! The JSON shapes of the API (camelCase), in one place, as typed structs
+//! borrowed from the rows: a field added to a row must be added here (and to
+//! openapi.json) on purpose.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use crate::store::orders::OrderRow;
+use crate::domain::order::OrderStatus;
+use crate::domain::outbox::OutboxStatus;
+use crate::domain::product::ProductStatus;
+use crate::store::orders::{OrderDetailRow, OrderRow};
+use crate::store::outbox::OutboxRow;
 use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
 
-/// What register and login answer with: `{ id, email, slug }`.
-pub fn user_brief(u: &UserRow) -> Value {
-    json!({ "id": u.id, "email": u.email, "slug": u.slug })
+/// What register and login answer with.
+#[derive(Serialize)]
+pub struct UserBrief<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub slug: &'a str,
+}
+
+impl<'a> From<&'a UserRow> for UserBrief<'a> {
+    fn from(u: &'a UserRow) -> Self {
+        UserBrief { id: &u.id, email: &u.email, slug: &u.slug }
+    }
 }
 
 /// The owner's own view of their account.
-pub fn user_private(u: &UserRow) -> Value {
-    json!({
-        "id": u.id,
-        "email": u.email,
-        "slug": u.slug,
-        "profileName": u.profile_name,
-        "profileBio": u.profile_bio,
-        "avatar": u.avatar,
-        "coverImage": u.cover_image,
-        "phone": u.phone,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPrivate<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub slug: &'a str,
+    pub profile_name: Option<&'a str>,
+    pub profile_bio: Option<&'a str>,
+    pub avatar: Option<&'a str>,
+    pub cover_image: Option<&'a str>,
+    pub phone: Option<&'a str>,
+}
+
+impl<'a> From<&'a UserRow> for UserPrivate<'a> {
+    fn from(u: &'a UserRow) -> Self {
+        UserPrivate {
+            id: &u.id,
+            email: &u.email,
+            slug: &u.slug,
+            profile_name: u.profile_name.as_deref(),
+            profile_bio: u.profile_bio.as_deref(),
+            avatar: u.avatar.as_deref(),
+            cover_image: u.cover_image.as_deref(),
+            phone: u.phone.as_deref(),
+        }
+    }
 }
 
 /// What anybody may see of a jastiper: never the email or phone.
-pub fn user_public(u: &UserRow) -> Value {
-    json!({
-        "slug": u.slug,
-        "name": u.profile_name.as_deref().unwrap_or(&u.slug),
-        "bio": u.profile_bio,
-        "avatar": u.avatar,
-        "coverImage": u.cover_image,
-        "rating": Value::Null,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPublic<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub bio: Option<&'a str>,
+    pub avatar: Option<&'a str>,
+    pub cover_image: Option<&'a str>,
+    /// Not computed yet: always null.
+    pub rating: Option<f64>,
 }
 
-pub fn trip(t: &TripRow) -> Value {
-    json!({
-        "id": t.id,
-        "slug": t.slug,
-        "title": t.title,
-        "description": t.description,
-        "deadline": t.deadline,
-        "isActive": t.is_active != 0,
-        "createdAt": t.created_at,
-        "updatedAt": t.updated_at,
-    })
+impl<'a> From<&'a UserRow> for UserPublic<'a> {
+    fn from(u: &'a UserRow) -> Self {
+        UserPublic {
+            slug: &u.slug,
+            name: u.profile_name.as_deref().unwrap_or(&u.slug),
+            bio: u.profile_bio.as_deref(),
+            avatar: u.avatar.as_deref(),
+            cover_image: u.cover_image.as_deref(),
+            rating: None,
+        }
+    }
 }
 
-pub fn product(p: &ProductRow) -> Value {
-    json!({
-        "id": p.id,
-        "tripId": p.trip_id,
-        "slug": p.slug,
-        "title": p.title,
-        "price": p.price,
-        "stock": p.stock,
-        "image": p.image,
-        "description": p.description,
-        "status": p.status,
-        "createdAt": p.created_at,
-        "updatedAt": p.updated_at,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trip<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub deadline: Option<&'a str>,
+    pub is_active: bool,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
 }
 
-/// A trip with the products given, e.g. on a public profile.
-pub fn trip_with_products(t: &TripRow, products: &[ProductRow]) -> Value {
-    let mut v = trip(t);
-    v["products"] = products.iter().filter(|p| p.trip_id == t.id).map(product).collect();
-    v
+impl<'a> From<&'a TripRow> for Trip<'a> {
+    fn from(t: &'a TripRow) -> Self {
+        Trip {
+            id: &t.id,
+            slug: &t.slug,
+            title: &t.title,
+            description: t.description.as_deref(),
+            deadline: t.deadline.as_deref(),
+            is_active: t.is_active,
+            created_at: &t.created_at,
+            updated_at: &t.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Product<'a> {
+    pub id: &'a str,
+    pub trip_id: &'a str,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub price: i64,
+    pub stock: i64,
+    pub image: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub status: ProductStatus,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+impl<'a> From<&'a ProductRow> for Product<'a> {
+    fn from(p: &'a ProductRow) -> Self {
+        Product {
+            id: &p.id,
+            trip_id: &p.trip_id,
+            slug: &p.slug,
+            title: &p.title,
+            price: p.price,
+            stock: p.stock,
+            image: p.image.as_deref(),
+            description: p.description.as_deref(),
+            status: p.status,
+            created_at: &p.created_at,
+            updated_at: &p.updated_at,
+        }
+    }
 }
 
 /// A participant as their trip's owner sees them.
-pub fn participant(p: &ParticipantRow) -> Value {
-    json!({
-        "id": p.id,
-        "tripId": p.trip_id,
-        "phone": p.phone,
-        "name": p.name,
-        "joinedAt": p.joined_at,
-        "subscribed": p.unsubscribed_at.is_none(),
-        "unsubscribedAt": p.unsubscribed_at,
-        "lastInboundAt": p.last_inbound_at,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Participant<'a> {
+    pub id: &'a str,
+    pub trip_id: &'a str,
+    pub phone: &'a str,
+    pub name: &'a str,
+    pub joined_at: &'a str,
+    pub subscribed: bool,
+    pub unsubscribed_at: Option<&'a str>,
+    pub last_inbound_at: Option<&'a str>,
+}
+
+impl<'a> From<&'a ParticipantRow> for Participant<'a> {
+    fn from(p: &'a ParticipantRow) -> Self {
+        Participant {
+            id: &p.id,
+            trip_id: &p.trip_id,
+            phone: &p.phone,
+            name: &p.name,
+            joined_at: &p.joined_at,
+            subscribed: p.unsubscribed_at.is_none(),
+            unsubscribed_at: p.unsubscribed_at.as_deref(),
+            last_inbound_at: p.last_inbound_at.as_deref(),
+        }
+    }
 }
 
 /// An order; `proofUrl` is the route that serves the proof to those allowed.
-pub fn order(o: &OrderRow) -> Value {
-    json!({
-        "id": o.id,
-        "tripId": o.trip_id,
-        "participantId": o.participant_id,
-        "productId": o.product_id,
-        "quantity": o.quantity,
-        "unitPrice": o.unit_price,
-        "totalPrice": o.total_price,
-        "status": o.status,
-        "rejectReason": o.reject_reason,
-        "notes": o.notes,
-        "proofUrl": o.proof_key.as_ref().map(|_| format!("/api/orders/{}/proof", o.id)),
-        "createdAt": o.created_at,
-        "updatedAt": o.updated_at,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order<'a> {
+    pub id: &'a str,
+    pub trip_id: &'a str,
+    pub participant_id: &'a str,
+    pub product_id: &'a str,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub total_price: i64,
+    pub status: OrderStatus,
+    pub reject_reason: Option<&'a str>,
+    pub notes: Option<&'a str>,
+    pub proof_url: Option<String>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+impl<'a> From<&'a OrderRow> for Order<'a> {
+    fn from(o: &'a OrderRow) -> Self {
+        Order {
+            id: &o.id,
+            trip_id: &o.trip_id,
+            participant_id: &o.participant_id,
+            product_id: &o.product_id,
+            quantity: o.quantity,
+            unit_price: o.unit_price,
+            total_price: o.total_price,
+            status: o.status,
+            reject_reason: o.reject_reason.as_deref(),
+            notes: o.notes.as_deref(),
+            proof_url: o.proof_key.as_ref().map(|_| format!("/api/orders/{}/proof", o.id)),
+            created_at: &o.created_at,
+            updated_at: &o.updated_at,
+        }
+    }
+}
+
+/// A just-placed order: the only answer that carries its access token.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacedOrder<'a> {
+    #[serde(flatten)]
+    pub order: Order<'a>,
+    pub access_token: &'a str,
+    pub status_url: String,
+}
+
+/// An order in its owner's list, with what it is of and for whom.
+#[derive(Serialize)]
+pub struct OrderInList<'a> {
+    #[serde(flatten)]
+    pub order: Order<'a>,
+    pub product: ProductBrief<'a>,
+    pub participant: ParticipantBrief<'a>,
+}
+
+#[derive(Serialize)]
+pub struct ProductBrief<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub image: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ParticipantBrief<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub phone: &'a str,
+}
+
+impl<'a> From<&'a OrderDetailRow> for OrderInList<'a> {
+    fn from(d: &'a OrderDetailRow) -> Self {
+        OrderInList {
+            order: Order::from(&d.order),
+            product: ProductBrief {
+                id: &d.order.product_id,
+                slug: &d.product_slug,
+                title: &d.product_title,
+                image: d.product_image.as_deref(),
+            },
+            participant: ParticipantBrief {
+                id: &d.order.participant_id,
+                name: &d.participant_name,
+                phone: &d.participant_phone,
+            },
+        }
+    }
+}
+
+/// The penitip's view of their order, with its product and trip.
+#[derive(Serialize)]
+pub struct OrderStatusView<'a> {
+    #[serde(flatten)]
+    pub order: Order<'a>,
+    pub product: Option<ProductLink<'a>>,
+    pub trip: Option<TripLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ProductLink<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub image: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct TripLink<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+}
+
+/// One outbound WhatsApp message, as the jastiper sees it in the outbox.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMessage<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub queue: &'a str,
+    pub recipient: &'a str,
+    pub participant_id: Option<&'a str>,
+    pub status: OutboxStatus,
+    pub attempts: i64,
+    pub error: Option<&'a str>,
+    pub wamid: Option<&'a str>,
+    pub billable: Option<bool>,
+    pub pricing_category: Option<&'a str>,
+    pub sent_at: Option<&'a str>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+impl<'a> From<&'a OutboxRow> for OutboxMessage<'a> {
+    fn from(m: &'a OutboxRow) -> Self {
+        OutboxMessage {
+            id: &m.id,
+            kind: &m.kind,
+            queue: &m.queue,
+            recipient: &m.recipient,
+            participant_id: m.participant_id.as_deref(),
+            status: m.status,
+            attempts: m.attempts,
+            error: m.last_error.as_deref(),
+            wamid: m.wamid.as_deref(),
+            billable: m.billable,
+            pricing_category: m.pricing_category.as_deref(),
+            sent_at: m.sent_at.as_deref(),
+            created_at: &m.created_at,
+            updated_at: &m.updated_at,
+        }
+    }
+}
+
+/// Many rows as their views.
+pub fn all<'a, R, V: From<&'a R>>(rows: &'a [R]) -> Vec<V> {
+    rows.iter().map(V::from).collect()
 }

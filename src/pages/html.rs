@@ -1,10 +1,9 @@
-//! HTML that escapes by construction: literal markup can only be a
-//! `&'static str` written in this crate; every other value goes through
-//! `text` (escaped), `url` (escaped, safe schemes only) or `query`
-//! (percent-encoded). There is no way to append an unescaped runtime string.
+//! What pages may put into markup besides maud's own escaped text: a URL
+//! for `href`/`src` that passed the scheme check (`SafeUrl`), and a
+//! percent-encoded query value (`Query`). maud escapes every `(expr)`; markup
+//! can only come from the template source itself.
 
-#[derive(Default)]
-pub struct Html(String);
+use maud::Render;
 
 pub fn escape(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -24,73 +23,44 @@ pub fn encode_component(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
-impl Html {
-    pub fn new() -> Html {
-        Html(String::with_capacity(8 * 1024))
-    }
+/// A URL for `href`/`src`: only `https:`, `http:` and same-site paths pass;
+/// anything else (`javascript:`, `data:`, `//host`) becomes `#`.
+pub struct SafeUrl<'a>(pub &'a str);
 
-    /// Markup written in the source code.
-    pub fn raw(&mut self, markup: &'static str) -> &mut Html {
-        self.0.push_str(markup);
-        self
+impl SafeUrl<'_> {
+    pub fn is_safe(u: &str) -> bool {
+        u.starts_with("https://") || u.starts_with("http://") || (u.starts_with('/') && !u.starts_with("//"))
     }
+}
 
-    /// Any runtime text, escaped for element content and quoted attributes.
-    pub fn text(&mut self, s: &str) -> &mut Html {
-        escape(s, &mut self.0);
-        self
+impl Render for SafeUrl<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        escape(if SafeUrl::is_safe(self.0) { self.0 } else { "#" }, buffer);
     }
+}
 
-    pub fn int(&mut self, n: i64) -> &mut Html {
-        self.0.push_str(&n.to_string());
-        self
-    }
+/// One query-string (or path) value, percent-encoded, then escaped (harmlessly).
+pub struct Query<'a>(pub &'a str);
 
-    /// A URL for `href`/`src`: only `https:`, `http:`, `mailto:`-free relative
-    /// paths and `https://wa.me` pass; anything else (`javascript:`, `data:`) becomes `#`.
-    pub fn url(&mut self, u: &str) -> &mut Html {
-        let safe =
-            u.starts_with("https://") || u.starts_with("http://") || (u.starts_with('/') && !u.starts_with("//"));
-        escape(if safe { u } else { "#" }, &mut self.0);
-        self
-    }
-
-    /// One query-string value, percent-encoded (then escaped, harmlessly).
-    pub fn query(&mut self, s: &str) -> &mut Html {
-        escape(&encode_component(s), &mut self.0);
-        self
-    }
-
-    /// Another fragment built the same way.
-    pub fn html(&mut self, other: &Html) -> &mut Html {
-        self.0.push_str(&other.0);
-        self
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+impl Render for Query<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        escape(&encode_component(self.0), buffer);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use maud::html;
 
     #[test]
     fn text_is_escaped() {
-        let mut h = Html::new();
-        h.raw("<p title=\"")
-            .text("\" onmouseover=\"alert(1)")
-            .raw("\">")
-            .text("<script>alert('x')</script> & co")
-            .raw("</p>");
+        let title = "\" onmouseover=\"alert(1)";
+        let body = "<script>alert('x')</script> & co";
+        let h = html! { p title=(title) { (body) } };
         assert_eq!(
-            h.as_str(),
-            "<p title=\"&quot; onmouseover=&quot;alert(1)\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co</p>"
+            h.into_string(),
+            "<p title=\"&quot; onmouseover=&quot;alert(1)\">&lt;script&gt;alert('x')&lt;/script&gt; &amp; co</p>"
         );
     }
 
@@ -104,17 +74,18 @@ mod tests {
             ("//evil.example/x", "#"),
             ("JaVaScRiPt:alert(1)", "#"),
         ] {
-            let mut h = Html::new();
-            h.url(input);
-            assert_eq!(h.as_str(), out, "{input}");
+            assert_eq!(
+                html! { a href=(SafeUrl(input)) {} }.into_string(),
+                format!("<a href=\"{out}\"></a>"),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn query_values_are_percent_encoded() {
-        let mut h = Html::new();
-        h.raw("/x?q=").query("JOIN jpn25 | Nama: Siti & \"Co\"");
-        assert_eq!(h.as_str(), "/x?q=JOIN%20jpn25%20%7C%20Nama%3A%20Siti%20%26%20%22Co%22");
+        let h = html! { a href={ "/x?q=" (Query("JOIN jpn25 | Nama: Siti & \"Co\"")) } {} };
+        assert_eq!(h.into_string(), "<a href=\"/x?q=JOIN%20jpn25%20%7C%20Nama%3A%20Siti%20%26%20%22Co%22\"></a>");
         assert_eq!(encode_component("a b/c"), "a%20b%2Fc");
     }
 }

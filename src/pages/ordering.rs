@@ -3,21 +3,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use maud::{html, Markup};
 use serde_json::Value;
 use worker::{Request, Response};
 
-use super::html::Html;
-use super::layout::{page, Meta};
-use super::{form_fields, html_response, not_found, param, see_other};
-use crate::domain::error::{ApiError, ApiResult};
-use crate::domain::input::Input;
+use super::html::{encode_component, Query, SafeUrl};
+use super::layout::{page, Field, Meta};
+use super::{html_response, not_found};
+use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
-use crate::http::app::App;
-use crate::http::orders::{order_for, place, store_proof};
-use crate::http::query::params;
+use crate::domain::order::OrderStatus;
+use crate::error::{ApiResult, ErrorCode};
+use crate::service::orders::{self, OrderAccess, OrderForm, PROOF_LIMIT};
+use crate::service::public;
 use crate::store::orders::OrderRow;
-use crate::store::products::{self, ProductRow};
-use crate::store::{trips, users};
+use crate::web::query::{param, params};
+use crate::web::{body, respond, upload};
 
 /// What the penitip typed and what was wrong with it, to show the form again.
 #[derive(Default)]
@@ -37,251 +38,254 @@ fn field_problem(field: &str) -> &'static str {
     }
 }
 
-async fn product_or_404(app: &App, slug: &str) -> ApiResult<Option<(ProductRow, crate::store::trips::TripRow)>> {
-    let slug = slug.trim().to_ascii_lowercase();
-    let Some(p) =
-        products::by_id_or_slug(&app.db, &slug).await?.filter(|p| p.slug == slug && p.status != "discontinued")
-    else {
-        return Ok(None);
-    };
-    let trip = trips::by_id_or_slug(&app.db, &p.trip_id).await?.filter(|t| t.is_active == 1);
-    Ok(trip.map(|t| (p, t)))
+fn product_not_found(ctx: &Ctx) -> ApiResult<Response> {
+    not_found(ctx, "Produk tidak ditemukan", "Produk ini tidak ada atau sudah tidak dijual.")
 }
 
 /// `/order?product=<slug>`: the product and the order form.
-pub async fn product(app: &App, q: &HashMap<String, String>, attempt: Option<Attempt>) -> ApiResult<Response> {
-    let Some((p, trip)) = product_or_404(app, param(q, "product")).await? else {
-        return not_found(app, "Produk tidak ditemukan", "Produk ini tidak ada atau sudah tidak dijual.");
+pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, attempt: Option<Attempt>) -> ApiResult<Response> {
+    let slug = param(q, "product").trim().to_ascii_lowercase();
+    let Some((p, trip, owner)) = public::product_page(ctx, &slug).await? else {
+        return product_not_found(ctx);
     };
-    let owner = users::by_id(&app.db, &trip.jastiper_id).await?;
     let a = attempt.unwrap_or_default();
-    let value = |k: &str| a.values.get(k).cloned().unwrap_or_default();
-
-    let mut b = Html::new();
-    b.raw("<p class=\"mute\" style=\"margin-top:1rem\"><a href=\"/t/")
-        .query(&trip.slug)
-        .raw("\">← ")
-        .text(&trip.title)
-        .raw("</a></p>");
-    match &p.image {
-        Some(img) => b
-            .raw("<img alt=\"")
-            .text(&p.title)
-            .raw("\" src=\"")
-            .url(img)
-            .raw("\" style=\"width:100%;border-radius:14px;aspect-ratio:1;object-fit:cover\">"),
-        None => b.raw("<div class=\"ph\" style=\"border-radius:14px\"></div>"),
-    };
-    b.raw("<h1>")
-        .text(&p.title)
-        .raw("</h1><p class=\"price\" style=\"font-size:1.3rem\">")
-        .text(&rupiah(p.price))
-        .raw("</p>");
-    let available = p.status == "active" && p.stock > 0;
-    if available {
-        b.raw("<p class=\"mute\" id=\"stock\">Sisa stok: ").int(p.stock).raw("</p>");
-    } else {
-        b.raw("<p><span class=\"badge\">Stok habis</span></p>");
-    }
-    if let Some(o) = &owner {
-        b.raw("<p class=\"mute\">Jastip oleh <a href=\"/")
-            .query(&o.slug)
-            .raw("\">")
-            .text(o.profile_name.as_deref().unwrap_or(&o.slug))
-            .raw("</a></p>");
-    }
-    if let Some(d) = &p.description {
-        b.raw("<p style=\"white-space:pre-line\">").text(d).raw("</p>");
-    }
-    if available {
-        b.raw("<form class=\"card\" method=\"post\" action=\"/order?product=").query(&p.slug).raw("\">");
-        for e in &a.errors {
-            b.raw("<p class=\"err\">").text(e).raw("</p>");
+    let value = |k: &str| a.values.get(k).map_or("", String::as_str);
+    let available = p.status.orderable(p.stock);
+    let stock = p.stock.to_string();
+    let fields = [
+        Field {
+            name: "name",
+            label: "Nama",
+            kind: "text",
+            value: value("name"),
+            required: true,
+            attrs: &[("autocomplete", "name"), ("maxlength", "100")],
+            error: None,
+        },
+        Field {
+            name: "phone",
+            label: "Nomor WhatsApp",
+            kind: "tel",
+            value: value("phone"),
+            required: true,
+            attrs: &[("inputmode", "tel"), ("autocomplete", "tel"), ("placeholder", "08123456789")],
+            error: None,
+        },
+        Field {
+            name: "quantity",
+            label: "Jumlah",
+            kind: "number",
+            value: a.values.get("quantity").map_or("1", String::as_str),
+            required: true,
+            attrs: &[("inputmode", "numeric"), ("min", "1"), ("max", &stock)],
+            error: None,
+        },
+        Field {
+            name: "notes",
+            label: "Catatan (opsional)",
+            kind: "textarea",
+            value: value("notes"),
+            required: false,
+            attrs: &[("rows", "2"), ("maxlength", "500"), ("placeholder", "warna, ukuran, varian…")],
+            error: None,
+        },
+    ];
+    let body = html! {
+        p.mute.mt1 { a href={ "/t/" (Query(&trip.slug)) } { "← " (trip.title) } }
+        @match &p.image {
+            Some(img) => img.hero alt=(p.title) src=(SafeUrl(img));,
+            None => div.hero {},
         }
-        b.raw("<label for=\"name\">Nama</label><input id=\"name\" name=\"name\" autocomplete=\"name\" maxlength=\"100\" required value=\"")
-            .text(&value("name"))
-            .raw("\"><label for=\"phone\">Nomor WhatsApp</label><input id=\"phone\" name=\"phone\" type=\"tel\" inputmode=\"tel\" autocomplete=\"tel\" placeholder=\"08123456789\" required value=\"")
-            .text(&value("phone"))
-            .raw("\"><label for=\"quantity\">Jumlah</label><input id=\"quantity\" name=\"quantity\" type=\"number\" inputmode=\"numeric\" min=\"1\" max=\"")
-            .int(p.stock)
-            .raw("\" required value=\"")
-            .text(&a.values.get("quantity").cloned().unwrap_or_else(|| "1".into()))
-            .raw("\"><label for=\"notes\">Catatan (opsional)</label><textarea id=\"notes\" name=\"notes\" rows=\"2\" maxlength=\"500\" placeholder=\"warna, ukuran, varian…\">")
-            .text(&value("notes"))
-            .raw("</textarea><button class=\"btn\" type=\"submit\">Pesan sekarang</button></form>");
-    }
-    let url = format!("{}/o/{}", app.config.public_base_url, p.slug);
+        h1 { (p.title) }
+        p.price.big { (rupiah(p.price)) }
+        @if available {
+            p.mute #stock { "Sisa stok: " (p.stock) }
+        } @else {
+            p { span.badge { "Stok habis" } }
+        }
+        @if let Some(o) = &owner {
+            p.mute { "Jastip oleh " a href={ "/" (Query(&o.slug)) } { (o.profile_name.as_deref().unwrap_or(&o.slug)) } }
+        }
+        @if let Some(d) = &p.description {
+            p.pre { (d) }
+        }
+        @if available {
+            form.card method="post" action={ "/order?product=" (Query(&p.slug)) } {
+                @for e in &a.errors {
+                    p.err { (e) }
+                }
+                @for f in &fields {
+                    (f.render())
+                }
+                button.btn type="submit" { "Pesan sekarang" }
+            }
+        }
+    };
+    let url = format!("{}/o/{}", ctx.config.public_base_url, p.slug);
     let description = format!("{} · {} · {}", p.title, rupiah(p.price), trip.title);
     let meta = Meta { title: &p.title, description: &description, image: p.image.as_deref(), url: &url };
     let status = if a.status == 0 { 200 } else { a.status };
-    html_response(
-        status,
-        page(&meta, &b),
-        if status == 200 && a.values.is_empty() { "public, max-age=60" } else { "no-store" },
-    )
+    let cache = if status == 200 && a.values.is_empty() { "public, max-age=60" } else { "no-store" };
+    html_response(status, page(&meta, body), cache)
 }
 
-/// The order form posted: placed with the API's rules, then the order's page.
-pub async fn product_submit(app: &App, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
+/// The order form posted: placed by the same use case as `POST /api/orders`, then the order's page.
+pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
     let slug = param(q, "product").trim().to_ascii_lowercase();
-    let mut fields = form_fields(req, &["quantity"]).await?;
-    let values: BTreeMap<String, String> = fields
+    let mut input = body::form(req, &["quantity"]).await?;
+    let typed = ["name", "phone", "quantity", "notes"];
+    let values: BTreeMap<String, String> = input
+        .map()
         .iter()
-        .filter(|(k, _)| matches!(k.as_str(), "name" | "phone" | "quantity" | "notes"))
+        .filter(|(k, _)| typed.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), String::from)))
         .collect();
-    fields.retain(|k, _| matches!(k.as_str(), "name" | "phone" | "quantity" | "notes"));
-    fields.insert("productSlug".into(), Value::from(slug));
-    match place(app, None, Input::from_map(fields)).await {
-        Ok((order, token)) => {
-            see_other(&format!("/order/{}?token={}", order.id, super::html::encode_component(&token)))
-        }
-        Err(e) if e.status == 400 => {
+    input.retain(|k| typed.contains(&k));
+    input.insert("productSlug", Value::from(slug));
+    let placed = match OrderForm::parse(input, false) {
+        Ok(form) => orders::place(ctx, None, form).await,
+        Err(e) => Err(e),
+    };
+    let refused = |errors: Vec<&'static str>, status| Attempt { values: values.clone(), errors, status };
+    match placed {
+        Ok(p) => respond::see_other(&format!("/order/{}?token={}", p.order.id, encode_component(&p.access_token))),
+        Err(e) if e.code == ErrorCode::ValidationFailed => {
             let errors = e.fields.keys().map(|f| field_problem(f)).collect();
-            product(app, q, Some(Attempt { values, errors, status: 400 })).await
+            product(ctx, q, Some(refused(errors, 400))).await
         }
-        Err(e) if e.status == 409 => {
-            let message = if e.code == "out_of_stock" {
-                "Maaf, stok tidak cukup untuk jumlah ini."
-            } else {
-                "Maaf, produk ini sudah tidak tersedia."
-            };
-            product(app, q, Some(Attempt { values, errors: vec![message], status: 409 })).await
+        Err(e) if e.code == ErrorCode::OutOfStock => {
+            product(ctx, q, Some(refused(vec!["Maaf, stok tidak cukup untuk jumlah ini."], 409))).await
         }
-        Err(e) if e.status == 404 => {
-            not_found(app, "Produk tidak ditemukan", "Produk ini tidak ada atau sudah tidak dijual.")
+        Err(e) if e.code == ErrorCode::ProductUnavailable => {
+            product(ctx, q, Some(refused(vec!["Maaf, produk ini sudah tidak tersedia."], 409))).await
         }
+        Err(e) if e.code == ErrorCode::NotFound => product_not_found(ctx),
         Err(e) => Err(e),
     }
 }
 
-fn order_not_found(app: &App) -> ApiResult<Response> {
+fn order_not_found(ctx: &Ctx) -> ApiResult<Response> {
     not_found(
-        app,
+        ctx,
         "Pesanan tidak ditemukan",
         "Link pesanan ini tidak berlaku. Pakai link yang kamu terima saat memesan.",
     )
 }
 
-/// The order a page link may show; `None` for a wrong or missing token.
-async fn visible_order(app: &App, req: &Request, id: &str) -> ApiResult<Option<OrderRow>> {
-    match order_for(app, req, id).await {
+/// The order a page link may show (by its token only); `None` for a wrong or missing token.
+async fn visible_order(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Option<OrderRow>> {
+    let token = params(req).get("token").cloned().unwrap_or_default();
+    if token.is_empty() {
+        return Ok(None);
+    }
+    match orders::visible(ctx, id, &OrderAccess::Token(token)).await {
         Ok(o) => Ok(Some(o)),
-        Err(e) if matches!(e.status, 401 | 404) => Ok(None),
+        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-fn step(b: &mut Html, done: bool, bad: bool, label: &str) {
-    b.raw(match (done, bad) {
-        (_, true) => "<li class=\"bad\">",
-        (true, false) => "<li class=\"done\">",
-        _ => "<li>",
-    });
-    b.text(label).raw("</li>");
 }
 
 /// `/order/<id>?token=`: the penitip's order.
-pub async fn status(app: &App, req: &Request, id: &str, notice: Option<(u16, &str)>) -> ApiResult<Response> {
-    let Some(order) = visible_order(app, req, id).await? else {
-        return order_not_found(app);
+pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &str)>) -> ApiResult<Response> {
+    let Some(order) = visible_order(ctx, req, id).await? else {
+        return order_not_found(ctx);
     };
     let token = params(req).get("token").cloned().unwrap_or_default();
-    let product = products::by_id_or_slug(&app.db, &order.product_id).await?;
-    let trip = trips::by_id_or_slug(&app.db, &order.trip_id).await?;
-    let owner = match &trip {
-        Some(t) => users::by_id(&app.db, &t.jastiper_id).await?,
-        None => None,
+    let around = orders::context(ctx, &order, true).await?;
+    let title = around.product.as_ref().map_or("Pesanan", |p| p.title.as_str());
+    let jastiper_phone = around.owner.as_ref().and_then(|o| o.phone.as_deref());
+    let body = html! {
+        h1.mt15 { "Pesanan " (title) }
+        p.mute { "No. " (&order.id[..8]) " · " (order.quantity) " × " (rupiah(order.unit_price)) }
+        p.price.big { "Total " (rupiah(order.total_price)) }
+        @if let Some((code, message)) = notice {
+            @if code < 300 { p.ok #notice { (message) } } @else { p.err #notice { (message) } }
+        }
+        (timeline(&order))
+        div.card {
+            h2 { "Pembayaran" }
+            @if order.proof_key.is_some() {
+                p.ok #proof-ok { "Bukti bayar sudah diterima ✓" }
+            }
+            p { "Transfer " b { (rupiah(order.total_price)) } " ke rekening yang diberikan jastiper, lalu unggah bukti bayarnya di bawah." }
+            @if let Some(phone) = jastiper_phone {
+                a.btn.alt href={ "https://wa.me/" (Query(phone)) } { "Tanya jastiper lewat WhatsApp" }
+            }
+        }
+        @if order.status.takes_proof() {
+            form.card method="post" enctype="multipart/form-data" action={ "/order/" (Query(&order.id)) "/proof?token=" (Query(&token)) } {
+                (Field {
+                    name: "image",
+                    label: if order.proof_key.is_some() { "Ganti bukti bayar" } else { "Unggah bukti bayar" },
+                    kind: "file",
+                    value: "",
+                    required: true,
+                    attrs: &[("accept", "image/jpeg,image/png,image/webp")],
+                    error: None,
+                }.render())
+                p.mute { "JPEG, PNG atau WebP, maks. 5 MB." }
+                button.btn type="submit" { "Kirim bukti bayar" }
+            }
+        }
+        p.mute { "Simpan link halaman ini untuk cek status pesananmu." }
     };
-    let title = product.as_ref().map_or("Pesanan", |p| p.title.as_str());
-
-    let mut b = Html::new();
-    b.raw("<h1 style=\"margin-top:1.5rem\">Pesanan ").text(title).raw("</h1>");
-    b.raw("<p class=\"mute\">No. ")
-        .text(&order.id[..8])
-        .raw(" · ")
-        .int(order.quantity)
-        .raw(" × ")
-        .text(&rupiah(order.unit_price))
-        .raw("</p>");
-    b.raw("<p class=\"price\" style=\"font-size:1.3rem\">Total ").text(&rupiah(order.total_price)).raw("</p>");
-    if let Some((code, message)) = notice {
-        b.raw(if code < 300 { "<p class=\"ok\" id=\"notice\">" } else { "<p class=\"err\" id=\"notice\">" })
-            .text(message)
-            .raw("</p>");
-    }
-    timeline(&mut b, &order);
-    payment(&mut b, &order, owner.as_ref().and_then(|o| o.phone.as_deref()));
-    if matches!(order.status.as_str(), "pending" | "confirmed") {
-        b.raw("<form class=\"card\" method=\"post\" enctype=\"multipart/form-data\" action=\"/order/")
-            .query(&order.id)
-            .raw("/proof?token=")
-            .query(&token)
-            .raw("\"><label for=\"image\">")
-            .text(if order.proof_key.is_some() { "Ganti bukti bayar" } else { "Unggah bukti bayar" })
-            .raw("</label><input id=\"image\" name=\"image\" type=\"file\" accept=\"image/jpeg,image/png,image/webp\" required>")
-            .raw("<p class=\"mute\">JPEG, PNG atau WebP, maks. 5 MB.</p><button class=\"btn\" type=\"submit\">Kirim bukti bayar</button></form>");
-    }
-    b.raw("<p class=\"mute\">Simpan link halaman ini untuk cek status pesananmu.</p>");
-    let url = format!("{}/order/{}", app.config.public_base_url, order.id);
+    let url = format!("{}/order/{}", ctx.config.public_base_url, order.id);
     let meta =
         Meta { title: &format!("Pesanan {title}"), description: "Status pesanan jastip", image: None, url: &url };
     let status = notice.map_or(200, |(code, _)| if code < 300 { 200 } else { code });
-    html_response(status, page(&meta, &b), "private, no-store")
+    html_response(status, page(&meta, body), "private, no-store")
 }
 
-fn timeline(b: &mut Html, o: &OrderRow) {
-    let s = o.status.as_str();
-    b.raw(
-        "<div class=\"card\"><h2 style=\"margin-top:0\">Status</h2><ol class=\"steps\" id=\"timeline\" data-status=\"",
-    )
-    .text(s)
-    .raw("\">");
-    step(b, true, false, "Dipesan");
-    if s == "rejected" {
-        let label = match &o.reject_reason {
-            Some(r) => format!("Ditolak: {r}"),
-            None => "Ditolak".into(),
-        };
-        step(b, false, true, &label);
-    } else {
-        step(b, s == "confirmed" || s == "shipped", false, "Dikonfirmasi jastiper");
-        step(b, s == "shipped", false, "Dikirim");
+fn timeline(o: &OrderRow) -> Markup {
+    let step = |done: bool, bad: bool, label: &str| {
+        html! {
+            @if bad { li.bad { (label) } } @else if done { li.done { (label) } } @else { li { (label) } }
+        }
+    };
+    let s = o.status;
+    html! {
+        div.card {
+            h2 { "Status" }
+            ol.steps #timeline data-status=(s.as_str()) {
+                (step(true, false, "Dipesan"))
+                @if s == OrderStatus::Rejected {
+                    @let label = match &o.reject_reason { Some(r) => format!("Ditolak: {r}"), None => "Ditolak".into() };
+                    (step(false, true, &label))
+                } @else {
+                    (step(matches!(s, OrderStatus::Confirmed | OrderStatus::Shipped), false, "Dikonfirmasi jastiper"))
+                    (step(s == OrderStatus::Shipped, false, "Dikirim"))
+                }
+            }
+        }
     }
-    b.raw("</ol></div>");
-}
-
-fn payment(b: &mut Html, o: &OrderRow, jastiper_phone: Option<&str>) {
-    b.raw("<div class=\"card\"><h2 style=\"margin-top:0\">Pembayaran</h2>");
-    if o.proof_key.is_some() {
-        b.raw("<p class=\"ok\" id=\"proof-ok\">Bukti bayar sudah diterima ✓</p>");
-    }
-    b.raw("<p>Transfer <b>")
-        .text(&rupiah(o.total_price))
-        .raw("</b> ke rekening yang diberikan jastiper, lalu unggah bukti bayarnya di bawah.</p>");
-    if let Some(phone) = jastiper_phone {
-        b.raw("<a class=\"btn alt\" href=\"https://wa.me/").query(phone).raw("\">Tanya jastiper lewat WhatsApp</a>");
-    }
-    b.raw("</div>");
 }
 
 /// The proof form posted: stored like `POST /api/orders/:id/proof`, then back to the page.
-pub async fn proof_submit(app: &App, req: &mut Request, id: &str) -> ApiResult<Response> {
-    let Some(order) = visible_order(app, req, id).await? else {
-        return order_not_found(app);
+pub async fn proof_submit(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let Some(order) = visible_order(ctx, req, id).await? else {
+        return order_not_found(ctx);
     };
     let token = params(req).get("token").cloned().unwrap_or_default();
-    match store_proof(app, req, order).await {
-        Ok(o) => see_other(&format!("/order/{}?token={}&uploaded=1", o.id, super::html::encode_component(&token))),
-        Err(ApiError { status: code @ (400 | 409 | 413 | 415), .. }) => {
-            let message = match code {
-                413 => "File terlalu besar (maks. 5 MB).",
-                415 => "File harus berupa gambar JPEG, PNG atau WebP.",
-                409 => "Pesanan ini tidak menerima bukti bayar lagi.",
-                _ => "Pilih file gambar bukti bayar.",
-            };
-            status(app, req, id, Some((code, message))).await
-        }
+    let stored = match orders::check_takes_proof(&order) {
+        Ok(()) => match upload::required_image(req, PROOF_LIMIT).await {
+            Ok(image) => orders::attach_proof(ctx, order, image).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
+    };
+    match stored {
+        Ok(o) => respond::see_other(&format!("/order/{}?token={}&uploaded=1", o.id, encode_component(&token))),
+        Err(e) => {
+            let message = match e.code {
+                ErrorCode::PayloadTooLarge => "File terlalu besar (maks. 5 MB).",
+                ErrorCode::UnsupportedMediaType => "File harus berupa gambar JPEG, PNG atau WebP.",
+                ErrorCode::InvalidTransition => "Pesanan ini tidak menerima bukti bayar lagi.",
+                ErrorCode::ValidationFailed | ErrorCode::InvalidMultipart | ErrorCode::UnreadableBody => {
+                    "Pilih file gambar bukti bayar."
+                }
+                _ => return Err(e),
+            };
+            status(ctx, req, id, Some((e.status(), message))).await
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Shortlinks (spec §8): `/tina` → `/profile?user=tina`, `/t/jpn25` →
+//! Shortlinks: `/tina` → `/profile?user=tina`, `/t/jpn25` →
 //! `/join?trip=jpn25`, `/o/pd12a` → `/order?product=pd12a`, `/u/jpn25` →
 //! `/unsubscribe?trip=jpn25`. Reserved paths are never profiles.
 

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 
 use super::Db;
-use crate::domain::error::ApiResult;
 use crate::domain::throttle::Attempts;
+use crate::error::ApiResult;
 
 #[derive(Deserialize)]
 struct Row {

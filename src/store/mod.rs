@@ -1,6 +1,8 @@
 //! All SQL lives under this module, one file per table or aggregate, as
 //! prepared statements. `Db` wraps D1 to map errors to `ApiError` and to count
 //! the rows each request reads (reported in `x-d1-rows-read` and the log).
+//! Rows decode straight into typed fields: status enums, `bool` for 0/1
+//! columns, checked text (`Phone`, `Email`, `Slug`).
 
 pub mod login_attempts;
 pub mod orders;
@@ -15,10 +17,17 @@ pub mod webhook_messages;
 use std::cell::Cell;
 
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
-use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::order::OrderStatus;
+use crate::domain::outbox::OutboxStatus;
+use crate::domain::phone::Phone;
+use crate::domain::product::ProductStatus;
+use crate::domain::slug::Slug;
+use crate::domain::user::Email;
+use crate::error::{ApiError, ApiResult};
 
 pub struct Db {
     inner: D1Database,
@@ -70,6 +79,46 @@ impl<'a> From<&'a Option<String>> for Arg<'a> {
     fn from(s: &'a Option<String>) -> Self {
         s.as_deref().map_or(Arg::Null, Arg::Text)
     }
+}
+
+/// Checked text binds as its text.
+macro_rules! text_arg {
+    ($($t:ty),*) => {$(
+        impl<'a> From<&'a $t> for Arg<'a> {
+            fn from(v: &'a $t) -> Self {
+                Arg::Text(v.as_str())
+            }
+        }
+    )*};
+}
+text_arg!(Phone, Email, Slug);
+
+/// A status binds as its stored name.
+macro_rules! status_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg<'static> {
+            fn from(v: $t) -> Self {
+                Arg::Text(v.as_str())
+            }
+        }
+    )*};
+}
+status_arg!(OrderStatus, ProductStatus, OutboxStatus);
+
+impl From<bool> for Arg<'_> {
+    fn from(b: bool) -> Self {
+        Arg::Int(i64::from(b))
+    }
+}
+
+/// D1 answers SQLite's 0/1 for a boolean column: `#[serde(deserialize_with = "store::flag")]`.
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(i64::deserialize(d)? != 0)
+}
+
+/// Like `flag`, for a nullable column.
+pub fn optional_flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(Option::<i64>::deserialize(d)?.map(|n| n != 0))
 }
 
 fn db_error(e: worker::Error) -> ApiError {
@@ -128,6 +177,13 @@ impl Db {
         }
         Ok(results)
     }
+}
+
+/// Reads at most one row, and fails ("no such table") before the migrations.
+pub async fn schema_ready(db: &Db) -> ApiResult<()> {
+    #[derive(Deserialize)]
+    struct Row {}
+    db.one::<Row>("SELECT 1 AS ok FROM users LIMIT 1", &[]).await.map(|_| ())
 }
 
 /// Changes reported by one statement of a batch.

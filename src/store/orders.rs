@@ -3,8 +3,10 @@
 use serde::Deserialize;
 
 use super::{changes, Arg, Db};
-use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::order::{OrderRefusal, OrderStatus};
 use crate::domain::page::Cursor;
+use crate::domain::phone::Phone;
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct OrderRow {
@@ -15,7 +17,7 @@ pub struct OrderRow {
     pub quantity: i64,
     pub unit_price: i64,
     pub total_price: i64,
-    pub status: String,
+    pub status: OrderStatus,
     pub reject_reason: Option<String>,
     pub notes: Option<String>,
     pub proof_key: Option<String>,
@@ -40,14 +42,12 @@ pub struct NewOrder<'a> {
 /// penitip found or created by phone in the same transaction.
 pub enum Buyer<'a> {
     Existing(&'a str),
-    ByPhone { new_id: &'a str, phone: &'a str, name: &'a str },
+    ByPhone { new_id: &'a str, phone: &'a Phone, name: &'a str },
 }
 
-/// The order was not placed because the stock ran out (or the product stopped
-/// being active) between the check and the write.
-pub const OUT_OF_STOCK: &str = "out_of_stock";
-
 /// Reserves stock and inserts the order in one D1 batch (one transaction).
+/// When the stock ran out (or the product stopped being active) between the
+/// caller's check and this write, answers `OutOfStock`.
 /// The stock update is conditional; when it changes no row, the order insert
 /// writes NULL into `quantity`, whose NOT NULL constraint aborts the whole
 /// batch, so nothing at all is written (not even a new participant).
@@ -61,7 +61,7 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
                  ON CONFLICT (trip_id, phone) DO NOTHING",
                 &[(*new_id).into(), o.trip_id.into(), (*phone).into(), (*name).into(), o.now.into()],
             )?);
-            Arg::Text(phone)
+            (*phone).into()
         }
     };
     let participant_sql = match buyer {
@@ -96,7 +96,7 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
     match db.batch(statements).await {
         Ok(_) => Ok(()),
         Err(e) if e.internal.as_deref().is_some_and(|d| d.contains("NOT NULL constraint failed: orders.quantity")) => {
-            Err(ApiError::conflict(OUT_OF_STOCK, "Not enough stock left for this quantity"))
+            Err(OrderRefusal::OutOfStock { left: 0 }.into())
         }
         Err(e) => Err(e),
     }
@@ -131,7 +131,7 @@ pub struct OrderDetailRow {
     pub product_title: String,
     pub product_image: Option<String>,
     pub participant_name: String,
-    pub participant_phone: String,
+    pub participant_phone: Phone,
 }
 
 /// One page of a trip's orders, newest first, joined with product and participant.
@@ -179,8 +179,8 @@ pub async fn of_participants(db: &Db, trip_id: &str, participant_ids: &[&str]) -
 pub async fn transition(
     db: &Db,
     o: &OrderRow,
-    from: &str,
-    to: &str,
+    from: OrderStatus,
+    to: OrderStatus,
     reason: Option<&str>,
     now: &str,
 ) -> ApiResult<bool> {
@@ -188,7 +188,7 @@ pub async fn transition(
         "UPDATE orders SET status = ?3, reject_reason = ?4, updated_at = ?5 WHERE id = ?1 AND status = ?2",
         &[o.id.as_str().into(), from.into(), to.into(), reason.into(), now.into()],
     )?];
-    if to == "rejected" {
+    if to == OrderStatus::Rejected {
         statements.push(db.stmt(
             "UPDATE products SET stock = stock + ?2,
                  status = CASE WHEN status = 'sold_out' THEN 'active' ELSE status END, updated_at = ?3

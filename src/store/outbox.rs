@@ -3,9 +3,10 @@
 use serde::Deserialize;
 
 use super::{Arg, Db};
-use crate::domain::error::ApiResult;
+use crate::domain::outbox::OutboxStatus;
 use crate::domain::page::Cursor;
 use crate::domain::whatsapp::StatusUpdate;
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct OutboxRow {
@@ -20,11 +21,12 @@ pub struct OutboxRow {
     pub template_name: Option<String>,
     pub template_language: Option<String>,
     pub template_params: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub wamid: Option<String>,
-    pub billable: Option<i64>,
+    #[serde(deserialize_with = "super::optional_flag")]
+    pub billable: Option<bool>,
     pub pricing_category: Option<String>,
     pub sent_at: Option<String>,
     pub created_at: String,
@@ -128,7 +130,7 @@ pub async fn claim(db: &Db, id: &str, now: i64, until: i64) -> ApiResult<Option<
 pub async fn finish(
     db: &Db,
     id: &str,
-    status: &str,
+    status: OutboxStatus,
     wamid: Option<&str>,
     error: Option<&str>,
     now: &str,
@@ -153,10 +155,10 @@ pub async fn release(db: &Db, id: &str, error: &str, now: &str) -> ApiResult<()>
     Ok(())
 }
 
-/// Applies a status callback as outbox `status` (rank `new_rank` from
-/// `domain::whatsapp::status_rank`): only ever forwards, recording Meta's
+/// Applies a status callback as outbox `status`: only ever forwards (in
+/// `OutboxStatus::rank` order, repeated in the SQL below), recording Meta's
 /// pricing when given and its error when the message failed.
-pub async fn apply_status(db: &Db, s: &StatusUpdate, status: &str, new_rank: u8, now: &str) -> ApiResult<usize> {
+pub async fn apply_status(db: &Db, s: &StatusUpdate, status: OutboxStatus, now: &str) -> ApiResult<usize> {
     db.exec(
         "UPDATE outbox SET
              status = CASE WHEN (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
@@ -170,7 +172,7 @@ pub async fn apply_status(db: &Db, s: &StatusUpdate, status: &str, new_rank: u8,
         &[
             s.wamid.as_str().into(),
             status.into(),
-            i64::from(new_rank).into(),
+            i64::from(status.rank()).into(),
             s.billable.map_or(Arg::Null, |b| Arg::Int(i64::from(b))),
             s.category.as_deref().into(),
             s.error.as_deref().into(),
@@ -182,7 +184,7 @@ pub async fn apply_status(db: &Db, s: &StatusUpdate, status: &str, new_rank: u8,
 
 #[derive(Debug, Deserialize)]
 pub struct StatusCount {
-    pub status: String,
+    pub status: OutboxStatus,
     pub n: i64,
 }
 
@@ -193,7 +195,7 @@ pub async fn counts(db: &Db, trip_id: &str) -> ApiResult<Vec<StatusCount>> {
 pub async fn page(
     db: &Db,
     trip_id: &str,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     after: Option<&Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<OutboxRow>> {

@@ -3,14 +3,15 @@
 use serde::Deserialize;
 
 use super::Db;
-use crate::domain::error::ApiResult;
 use crate::domain::page::Cursor;
+use crate::domain::phone::Phone;
+use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ParticipantRow {
     pub id: String,
     pub trip_id: String,
-    pub phone: String,
+    pub phone: Phone,
     pub name: String,
     pub joined_at: String,
     pub unsubscribed_at: Option<String>,
@@ -22,7 +23,7 @@ const COLUMNS: &str = "id, trip_id, phone, name, joined_at, unsubscribed_at, las
 /// Joins `phone` to a trip, or finds them there already (and re-subscribes
 /// them: joining again means they want messages again). One statement, so
 /// concurrent joins of one phone can never make two rows.
-pub async fn join(db: &Db, id: &str, trip_id: &str, phone: &str, name: &str, now: &str) -> ApiResult<ParticipantRow> {
+pub async fn join(db: &Db, id: &str, trip_id: &str, phone: &Phone, name: &str, now: &str) -> ApiResult<ParticipantRow> {
     let row: Option<ParticipantRow> = db
         .one(
             &format!(
@@ -33,7 +34,7 @@ pub async fn join(db: &Db, id: &str, trip_id: &str, phone: &str, name: &str, now
             &[id.into(), trip_id.into(), phone.into(), name.into(), now.into()],
         )
         .await?;
-    row.ok_or_else(|| crate::domain::error::ApiError::internal("participant upsert returned no row"))
+    row.ok_or_else(|| ApiError::internal("participant upsert returned no row"))
 }
 
 /// A participant of a trip that `owner` owns.
@@ -81,7 +82,7 @@ pub async fn unsubscribe(db: &Db, id: &str, now: &str) -> ApiResult<()> {
 }
 
 /// Records that `phone` just wrote to us (every trip they are in).
-pub async fn touch_inbound(db: &Db, phone: &str, user_id: Option<&str>, now: &str) -> ApiResult<()> {
+pub async fn touch_inbound(db: &Db, phone: &Phone, user_id: Option<&str>, now: &str) -> ApiResult<()> {
     db.exec(
         "UPDATE participants SET last_inbound_at = ?2, wa_user_id = COALESCE(?3, wa_user_id) WHERE phone = ?1",
         &[phone.into(), now.into(), user_id.into()],
@@ -91,7 +92,7 @@ pub async fn touch_inbound(db: &Db, phone: &str, user_id: Option<&str>, now: &st
 }
 
 /// Unsubscribes `phone` from one trip; false when they were not in it.
-pub async fn unsubscribe_phone(db: &Db, trip_id: &str, phone: &str, now: &str) -> ApiResult<bool> {
+pub async fn unsubscribe_phone(db: &Db, trip_id: &str, phone: &Phone, now: &str) -> ApiResult<bool> {
     let n = db
         .exec(
             "UPDATE participants SET unsubscribed_at = COALESCE(unsubscribed_at, ?3) WHERE trip_id = ?1 AND phone = ?2",

@@ -3,20 +3,22 @@
 use serde::Deserialize;
 
 use super::{Arg, Changes, Db};
-use crate::domain::error::ApiResult;
 use crate::domain::page::Cursor;
+use crate::domain::product::ProductStatus;
+use crate::domain::slug::Slug;
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProductRow {
     pub id: String,
     pub trip_id: String,
-    pub slug: String,
+    pub slug: Slug,
     pub title: String,
     pub price: i64,
     pub stock: i64,
     pub image: Option<String>,
     pub description: Option<String>,
-    pub status: String,
+    pub status: ProductStatus,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -27,13 +29,13 @@ const COLUMNS: &str =
 pub struct NewProduct<'a> {
     pub id: &'a str,
     pub trip_id: &'a str,
-    pub slug: &'a str,
+    pub slug: &'a Slug,
     pub title: &'a str,
     pub price: i64,
     pub stock: i64,
     pub image: Option<&'a str>,
     pub description: Option<&'a str>,
-    pub status: &'a str,
+    pub status: ProductStatus,
     pub now: &'a str,
 }
 
@@ -121,7 +123,7 @@ pub struct ProductChange {
     pub title: Option<String>,
     pub price: Option<i64>,
     pub stock: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<ProductStatus>,
     pub description: Option<Option<String>>,
     pub image: Option<Option<String>>,
 }
@@ -138,7 +140,7 @@ pub async fn update(db: &Db, id: &str, c: &ProductChange, now: &str) -> ApiResul
     if let Some(v) = c.stock {
         changes.set("stock", v.into());
     }
-    if let Some(v) = &c.status {
+    if let Some(v) = c.status {
         changes.set("status", v.into());
     }
     changes.change("description", &c.description);

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use worker::D1PreparedStatement;
 
 use super::Db;
-use crate::domain::error::ApiResult;
+use crate::error::ApiResult;
 
 pub struct NewRefresh<'a> {
     pub id: &'a str,

@@ -3,18 +3,20 @@
 use serde::Deserialize;
 
 use super::{Changes, Db};
-use crate::domain::error::ApiResult;
 use crate::domain::page::Cursor;
+use crate::domain::slug::Slug;
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct TripRow {
     pub id: String,
     pub jastiper_id: String,
-    pub slug: String,
+    pub slug: Slug,
     pub title: String,
     pub description: Option<String>,
     pub deadline: Option<String>,
-    pub is_active: i64,
+    #[serde(deserialize_with = "super::flag")]
+    pub is_active: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -24,7 +26,7 @@ const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_a
 pub struct NewTrip<'a> {
     pub id: &'a str,
     pub jastiper_id: &'a str,
-    pub slug: &'a str,
+    pub slug: &'a Slug,
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub deadline: Option<&'a str>,
@@ -43,7 +45,7 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
             t.title.into(),
             t.description.into(),
             t.deadline.into(),
-            i64::from(t.is_active).into(),
+            t.is_active.into(),
             t.now.into(),
         ],
     )
@@ -107,7 +109,7 @@ pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -
     changes.change("description", &c.description);
     changes.change("deadline", &c.deadline);
     if let Some(active) = c.is_active {
-        changes.set("is_active", i64::from(active).into());
+        changes.set("is_active", active.into());
     }
     db.exec(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args).await?;
     Ok(())

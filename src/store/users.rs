@@ -2,29 +2,32 @@
 
 use serde::Deserialize;
 
-use super::{Changes, Db};
-use crate::domain::error::ApiResult;
+use super::{Arg, Changes, Db};
+use crate::domain::phone::Phone;
+use crate::domain::slug::Slug;
+use crate::domain::user::Email;
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct UserRow {
     pub id: String,
-    pub email: String,
+    pub email: Email,
     pub password_hash: String,
-    pub slug: String,
+    pub slug: Slug,
     pub profile_name: Option<String>,
     pub profile_bio: Option<String>,
     pub avatar: Option<String>,
     pub cover_image: Option<String>,
-    pub phone: Option<String>,
+    pub phone: Option<Phone>,
 }
 
 const COLUMNS: &str = "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, phone";
 
 pub struct NewUser<'a> {
     pub id: &'a str,
-    pub email: &'a str,
+    pub email: &'a Email,
     pub password_hash: &'a str,
-    pub slug: &'a str,
+    pub slug: &'a Slug,
     pub profile_name: &'a str,
     pub now: &'a str,
 }
@@ -66,7 +69,7 @@ pub struct ProfileChange {
     pub profile_bio: Option<Option<String>>,
     pub avatar: Option<Option<String>>,
     pub cover_image: Option<Option<String>>,
-    pub phone: Option<Option<String>>,
+    pub phone: Option<Option<Phone>>,
 }
 
 pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> ApiResult<()> {
@@ -76,7 +79,9 @@ pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> 
     changes.change("profile_bio", &c.profile_bio);
     changes.change("avatar", &c.avatar);
     changes.change("cover_image", &c.cover_image);
-    changes.change("phone", &c.phone);
+    if let Some(phone) = &c.phone {
+        changes.set("phone", phone.as_ref().map_or(Arg::Null, Arg::from));
+    }
     db.exec(&changes.sql("users", "id = ?1"), &changes.args).await?;
     Ok(())
 }

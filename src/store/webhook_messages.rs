@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::Db;
-use crate::domain::error::ApiResult;
+use crate::error::ApiResult;
 
 /// Claims the ids not seen before, atomically; answers those it claimed.
 /// Concurrent re-deliveries of one message race on the primary key: one wins.

@@ -2,8 +2,8 @@
 
 use worker::Request;
 
-use crate::domain::error::{ApiError, ApiResult};
-use crate::domain::input::Input;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::input::Input;
 
 /// JSON bodies are small; anything larger is refused before it is read.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -14,7 +14,7 @@ pub async fn bytes(req: &mut Request, limit: usize) -> ApiResult<Vec<u8>> {
     let body = req
         .bytes()
         .await
-        .map_err(|e| ApiError::bad_request("unreadable_body", format!("The body could not be read: {e}")))?;
+        .map_err(|e| ApiError::new(ErrorCode::UnreadableBody, format!("The body could not be read: {e}")))?;
     if body.len() > limit {
         return Err(ApiError::too_large(limit));
     }
@@ -28,6 +28,21 @@ pub fn refuse_declared_over(req: &Request, limit: usize) -> ApiResult<()> {
         return Err(ApiError::too_large(limit));
     }
     Ok(())
+}
+
+/// A urlencoded form body as the same map a JSON body gives (strings, and
+/// numbers for the fields named in `numeric`), so one form type parses both.
+pub async fn form(req: &mut Request, numeric: &[&str]) -> ApiResult<Input> {
+    let bytes = bytes(req, JSON_LIMIT).await?;
+    let mut map = serde_json::Map::new();
+    for (k, v) in form_urlencoded::parse(&bytes) {
+        let value = match v.trim().parse::<i64>() {
+            Ok(n) if numeric.contains(&k.as_ref()) => serde_json::Value::from(n),
+            _ => serde_json::Value::from(v.into_owned()),
+        };
+        map.insert(k.into_owned(), value);
+    }
+    Ok(Input::from_map(map))
 }
 
 /// A JSON object body (`Content-Type: application/json` when not empty).

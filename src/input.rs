@@ -1,9 +1,11 @@
-//! Reading a JSON request body into typed values, collecting one problem per
-//! field so the caller learns everything that is wrong at once. Only the
+//! Reading a request body (JSON, or a form turned into the same map) into
+//! typed values, collecting one problem per field so the caller learns
+//! everything that is wrong at once. Each use case's form type
+//! (`service::orders::OrderForm` …) is parsed from an `Input` in one step. Only the
 //! fields a handler names are accepted: anything else is refused, so a caller
 //! can never set a column it may not set (mass assignment).
 
-use super::error::{ApiError, ApiResult, FieldErrors};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldErrors};
 use serde_json::{Map, Value};
 
 pub struct Input {
@@ -42,13 +44,28 @@ impl Input {
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(Self::from_map(map)),
-            Ok(_) => Err(ApiError::bad_request("invalid_body", "The body must be a JSON object")),
-            Err(_) => Err(ApiError::bad_request("invalid_json", "The body is not valid JSON")),
+            Ok(_) => Err(ApiError::new(ErrorCode::InvalidBody, "The body must be a JSON object")),
+            Err(_) => Err(ApiError::new(ErrorCode::InvalidJson, "The body is not valid JSON")),
         }
     }
 
     pub fn from_map(map: Map<String, Value>) -> Input {
         Input { map, errors: FieldErrors::new() }
+    }
+
+    /// The fields as sent.
+    pub fn map(&self) -> &Map<String, Value> {
+        &self.map
+    }
+
+    /// Keeps only the fields `keep` accepts (a page form posts more than its use case reads).
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.map.retain(|k, _| keep(k));
+    }
+
+    /// Sets a field the edge knows (e.g. the product slug of the page's URL).
+    pub fn insert(&mut self, key: &str, value: Value) {
+        self.map.insert(key.to_string(), value);
     }
 
     /// Refuses every key not in `allowed`.
@@ -188,8 +205,8 @@ mod tests {
 
     #[test]
     fn malformed_and_non_object_bodies_are_400() {
-        assert_eq!(Input::parse(b"{").err().unwrap().code, "invalid_json");
-        assert_eq!(Input::parse(b"[1]").err().unwrap().code, "invalid_body");
+        assert_eq!(Input::parse(b"{").err().unwrap().code, ErrorCode::InvalidJson);
+        assert_eq!(Input::parse(b"[1]").err().unwrap().code, ErrorCode::InvalidBody);
         assert!(Input::parse(b"  ").is_ok(), "empty body is an empty object");
     }
 
@@ -198,7 +215,7 @@ mod tests {
         let mut i = input(r#"{"profileName":"x","email":"a@b.c","isAdmin":true}"#);
         i.only(&["profileName"]);
         let e = i.finish().unwrap_err();
-        assert_eq!(e.status, 400);
+        assert_eq!(e.status(), 400);
         assert!(e.fields.contains_key("email"));
         assert!(e.fields.contains_key("isAdmin"));
         assert!(!e.fields.contains_key("profileName"));

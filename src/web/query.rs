@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use worker::Request;
 
-use crate::domain::error::{ApiError, ApiResult, FieldErrors};
 use crate::domain::page::{parse_limit, Cursor};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 
 pub fn params(req: &Request) -> HashMap<String, String> {
     req.url().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default()
@@ -40,4 +40,9 @@ impl Paging {
             Cursor { created_at, id }.encode()
         })
     }
+}
+
+/// One query parameter, or "" when absent.
+pub fn param<'a>(q: &'a HashMap<String, String>, key: &str) -> &'a str {
+    q.get(key).map_or("", String::as_str)
 }

@@ -1,44 +1,44 @@
-//! Building responses: JSON bodies, the JSON error, cookies.
+//! Building responses: JSON bodies, the JSON error, redirects, cookies.
 
-use serde_json::Value;
+use serde::Serialize;
 use worker::{Headers, Response};
 
-use crate::domain::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 
 fn with_headers(mut resp: Response, headers: &[(&str, &str)]) -> ApiResult<Response> {
     let h: &mut Headers = resp.headers_mut();
     for (k, v) in headers {
-        h.set(k, v).map_err(|e| ApiError::internal(e.to_string()))?;
+        h.set(k, v)?;
     }
     Ok(resp)
 }
 
 /// A JSON answer that must not be cached (private data, tokens).
-pub fn json(status: u16, body: &Value) -> ApiResult<Response> {
+pub fn json(status: u16, body: &impl Serialize) -> ApiResult<Response> {
     json_cached(status, body, "no-store")
 }
 
-pub fn json_cached(status: u16, body: &Value, cache_control: &str) -> ApiResult<Response> {
-    let resp = Response::from_json(body).map_err(|e| ApiError::internal(e.to_string()))?.with_status(status);
-    with_headers(resp, &[("cache-control", cache_control)])
+pub fn json_cached(status: u16, body: &impl Serialize, cache_control: &str) -> ApiResult<Response> {
+    let resp = Response::from_json(body)?.with_status(status);
+    with_headers(resp, &[("cache-control", cache_control), ("x-content-type-options", "nosniff")])
 }
 
 pub fn set_cookie(resp: Response, cookie: &str) -> ApiResult<Response> {
     let mut resp = resp;
-    resp.headers_mut().append("set-cookie", cookie).map_err(|e| ApiError::internal(e.to_string()))?;
+    resp.headers_mut().append("set-cookie", cookie)?;
     Ok(resp)
 }
 
 pub fn text(status: u16, body: &str) -> ApiResult<Response> {
-    let resp = Response::ok(body).map_err(|e| ApiError::internal(e.to_string()))?.with_status(status);
+    let resp = Response::ok(body)?.with_status(status);
     with_headers(resp, &[("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store")])
 }
 
-/// The JSON error of DESIGN.md. Never fails: if even this cannot be built,
+/// The JSON error (docs/ARCHITECTURE.md, "Errors"). Never fails: if even this cannot be built,
 /// an empty 500 is returned.
 pub fn error(e: &ApiError) -> Response {
     let build = || -> ApiResult<Response> {
-        let resp = json(e.status, &e.to_json())?;
+        let resp = json(e.status(), &e.to_json())?;
         match e.retry_after {
             Some(secs) => with_headers(resp, &[("retry-after", &secs.to_string())]),
             None => Ok(resp),
@@ -58,6 +58,25 @@ pub fn cookie(header: Option<String>, name: &str) -> Option<String> {
 
 /// A prepared body of a given type.
 pub fn raw(body: &str, content_type: &str, cache_control: &str) -> ApiResult<Response> {
-    let resp = Response::ok(body).map_err(|e| ApiError::internal(e.to_string()))?;
+    let resp = Response::ok(body)?;
     with_headers(resp, &[("content-type", content_type), ("cache-control", cache_control)])
+}
+
+/// 302 to `location`, cacheable for five minutes (shortlinks).
+pub fn redirect(location: &str) -> ApiResult<Response> {
+    with_headers(
+        Response::empty()?.with_status(302),
+        &[("location", location), ("cache-control", "public, max-age=300")],
+    )
+}
+
+/// 303 after a form post, so a reload does not post again.
+pub fn see_other(location: &str) -> ApiResult<Response> {
+    with_headers(Response::empty()?.with_status(303), &[("location", location), ("cache-control", "no-store")])
+}
+
+/// Sets one header on a response already built.
+pub fn header(mut resp: Response, name: &str, value: &str) -> ApiResult<Response> {
+    resp.headers_mut().set(name, value)?;
+    Ok(resp)
 }

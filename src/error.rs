@@ -1,0 +1,306 @@
+//! The one error type of the service. Every use case and handler returns
+//! `ApiResult<_>`; the HTTP edge turns an `ApiError` into the JSON error
+//! `{ "error": "...", "code": "snake_case", "fields": { name: problem } }`
+//! (see docs/ARCHITECTURE.md), and page routes into an Indonesian HTML page.
+//!
+//! Codes are an enum, so a page can `match` on what went wrong, and each code
+//! has exactly one HTTP status. Domain refusals (`domain::order::OrderRefusal`,
+//! `domain::image::ImageProblem`) become errors through `From`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::domain::image::ImageProblem;
+use crate::domain::order::OrderRefusal;
+
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// Every `code` the API can answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    ValidationFailed,
+    InvalidJson,
+    InvalidBody,
+    InvalidMultipart,
+    UnreadableBody,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    AlreadyExists,
+    OutOfStock,
+    ProductUnavailable,
+    InvalidTransition,
+    SlugUnavailable,
+    NotFailed,
+    ProductHasOrders,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyRequests,
+    InternalError,
+    DatabaseNotMigrated,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed => "validation_failed",
+            InvalidJson => "invalid_json",
+            InvalidBody => "invalid_body",
+            InvalidMultipart => "invalid_multipart",
+            UnreadableBody => "unreadable_body",
+            Unauthorized => "unauthorized",
+            Forbidden => "forbidden",
+            NotFound => "not_found",
+            MethodNotAllowed => "method_not_allowed",
+            AlreadyExists => "already_exists",
+            OutOfStock => "out_of_stock",
+            ProductUnavailable => "product_unavailable",
+            InvalidTransition => "invalid_transition",
+            SlugUnavailable => "slug_unavailable",
+            NotFailed => "not_failed",
+            ProductHasOrders => "product_has_orders",
+            PayloadTooLarge => "payload_too_large",
+            UnsupportedMediaType => "unsupported_media_type",
+            TooManyRequests => "too_many_requests",
+            InternalError => "internal_error",
+            DatabaseNotMigrated => "database_not_migrated",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed | InvalidJson | InvalidBody | InvalidMultipart | UnreadableBody => 400,
+            Unauthorized => 401,
+            Forbidden => 403,
+            NotFound => 404,
+            MethodNotAllowed => 405,
+            AlreadyExists | OutOfStock | ProductUnavailable | InvalidTransition | SlugUnavailable | NotFailed
+            | ProductHasOrders => 409,
+            PayloadTooLarge => 413,
+            UnsupportedMediaType => 415,
+            TooManyRequests => 429,
+            InternalError => 500,
+            DatabaseNotMigrated => 503,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: FieldErrors,
+    /// Seconds, sent as `Retry-After` (429).
+    pub retry_after: Option<u64>,
+    /// Logged, never shown to the caller.
+    pub internal: Option<String>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into(), fields: FieldErrors::new(), retry_after: None, internal: None }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+
+    pub fn validation(fields: FieldErrors) -> Self {
+        let mut e = Self::new(ErrorCode::ValidationFailed, "Some fields are invalid");
+        e.fields = fields;
+        e
+    }
+
+    pub fn field(name: &str, problem: impl Into<String>) -> Self {
+        let mut fields = FieldErrors::new();
+        fields.insert(name.to_string(), problem.into());
+        Self::validation(fields)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unauthorized, message)
+    }
+
+    /// 404 for a missing thing and for somebody else's thing alike.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    pub fn too_large(limit_bytes: usize) -> Self {
+        Self::new(ErrorCode::PayloadTooLarge, format!("The request body is larger than {limit_bytes} bytes"))
+    }
+
+    pub fn unsupported_media(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::UnsupportedMediaType, message)
+    }
+
+    pub fn too_many(retry_after: u64) -> Self {
+        let mut e = Self::new(ErrorCode::TooManyRequests, "Too many attempts, try again later");
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(ErrorCode::MethodNotAllowed, "This method is not allowed on this path")
+    }
+
+    /// An unexpected failure: the caller sees a generic 500, the detail goes to the log.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        let mut e = Self::new(ErrorCode::InternalError, "Something went wrong on our side");
+        e.internal = Some(detail.into());
+        e
+    }
+
+    /// Maps a database error message: a unique-constraint failure is the
+    /// caller's conflict (409, naming the field); anything else is ours (500).
+    pub fn from_db_message(message: &str) -> Self {
+        if let Some(rest) = message.split("UNIQUE constraint failed: ").nth(1) {
+            let column = rest.split([',', ' ', ':']).next().and_then(|tc| tc.split('.').nth(1)).unwrap_or("value");
+            let field = snake_to_camel(column);
+            let mut e = Self::new(ErrorCode::AlreadyExists, format!("{field} is already taken"));
+            e.fields.insert(field, "already taken".into());
+            return e;
+        }
+        Self::internal(message.to_string())
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut body = serde_json::json!({ "error": self.message, "code": self.code.as_str() });
+        if !self.fields.is_empty() {
+            body["fields"] = serde_json::to_value(&self.fields).unwrap_or_default();
+        }
+        body
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status(), self.code.as_str(), self.message)?;
+        if let Some(detail) = &self.internal {
+            write!(f, " ({detail})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A failure of the runtime (a binding, a JS call): ours, a 500.
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::internal(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::internal(format!("json: {e}"))
+    }
+}
+
+impl From<OrderRefusal> for ApiError {
+    fn from(r: OrderRefusal) -> Self {
+        let code = match r {
+            OrderRefusal::OutOfStock { .. } | OrderRefusal::SoldOut => ErrorCode::OutOfStock,
+            OrderRefusal::Unavailable => ErrorCode::ProductUnavailable,
+            OrderRefusal::TotalTooLarge => return ApiError::field("quantity", r.to_string()),
+            OrderRefusal::WrongStatus { .. } | OrderRefusal::ChangedMeanwhile | OrderRefusal::NoProofNow(_) => {
+                ErrorCode::InvalidTransition
+            }
+        };
+        ApiError::new(code, r.to_string())
+    }
+}
+
+impl From<(&str, ImageProblem)> for ApiError {
+    /// An upload in form field `field` that is not an acceptable image.
+    fn from((field, problem): (&str, ImageProblem)) -> Self {
+        match problem {
+            ImageProblem::TooLarge { max } => ApiError::too_large(max),
+            ImageProblem::NotAnImage => ApiError::unsupported_media(problem.to_string()),
+            ImageProblem::Empty => ApiError::field(field, problem.to_string()),
+        }
+    }
+}
+
+pub fn snake_to_camel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut upper = false;
+    for c in s.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_error_lists_fields() {
+        let mut f = FieldErrors::new();
+        f.insert("email".into(), "must be a valid email address".into());
+        let json = ApiError::validation(f).to_json();
+        assert_eq!(json["code"], "validation_failed");
+        assert_eq!(json["fields"]["email"], "must be a valid email address");
+    }
+
+    #[test]
+    fn plain_error_has_no_fields_key() {
+        let json = ApiError::not_found("Trip").to_json();
+        assert_eq!(json, serde_json::json!({"error": "Trip not found", "code": "not_found"}));
+    }
+
+    #[test]
+    fn unique_violation_becomes_409_with_field() {
+        let e = ApiError::from_db_message("D1_ERROR: UNIQUE constraint failed: users.email: SQLITE_CONSTRAINT");
+        assert_eq!((e.status(), e.code), (409, ErrorCode::AlreadyExists));
+        assert_eq!(e.fields.get("email").map(String::as_str), Some("already taken"));
+        let e = ApiError::from_db_message("UNIQUE constraint failed: users.profile_name");
+        assert!(e.fields.contains_key("profileName"));
+    }
+
+    #[test]
+    fn other_db_errors_are_internal_and_hide_details() {
+        let e = ApiError::from_db_message("no such table: users");
+        assert_eq!(e.status(), 500);
+        let json = e.to_json();
+        assert!(!json.to_string().contains("no such table"));
+        assert!(e.to_string().contains("no such table"), "detail kept for the log");
+    }
+
+    #[test]
+    fn too_many_carries_retry_after() {
+        let e = ApiError::too_many(90);
+        assert_eq!((e.status(), e.retry_after), (429, Some(90)));
+    }
+
+    #[test]
+    fn refusals_keep_their_code_and_status() {
+        let e = ApiError::from(OrderRefusal::OutOfStock { left: 2 });
+        assert_eq!((e.status(), e.code, e.message.as_str()), (409, ErrorCode::OutOfStock, "Only 2 left in stock"));
+        assert_eq!(ApiError::from(OrderRefusal::TotalTooLarge).fields["quantity"], "makes the total too large");
+        assert_eq!(ApiError::from(("image", ImageProblem::TooLarge { max: 10 })).status(), 413);
+        assert_eq!(ApiError::from(("image", ImageProblem::NotAnImage)).status(), 415);
+        assert!(ApiError::from(("image", ImageProblem::Empty)).fields.contains_key("image"));
+    }
+
+    #[test]
+    fn every_code_has_one_status_and_a_snake_case_name() {
+        use ErrorCode::*;
+        for c in [ValidationFailed, NotFound, OutOfStock, PayloadTooLarge, TooManyRequests, InternalError] {
+            assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!((400..600).contains(&c.status()));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The queues and what their messages carry. Outbound queues carry only an
+//! outbox row id (the row holds the message); the inbound queue carries one
+//! webhook event.
+
+use serde::{Deserialize, Serialize};
+use worker::BatchMessageBuilder;
+
+use crate::ctx::Ctx;
+use crate::domain::whatsapp::{Inbound, StatusUpdate};
+use crate::error::ApiResult;
+
+/// The four outbound queues plus the inbound one and the dead letters;
+/// `name` is what the outbox row's `queue` column holds, `binding` the
+/// producer in wrangler.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Notifications,
+    Broadcast,
+    ProofNotify,
+    Confirmation,
+    Inbound,
+    DeadLetter,
+}
+
+impl Queue {
+    pub const OUTBOUND: [Queue; 4] = [Queue::Notifications, Queue::Broadcast, Queue::ProofNotify, Queue::Confirmation];
+    const ALL: [Queue; 6] = [
+        Queue::Notifications,
+        Queue::Broadcast,
+        Queue::ProofNotify,
+        Queue::Confirmation,
+        Queue::Inbound,
+        Queue::DeadLetter,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Queue::Notifications => "notifications",
+            Queue::Broadcast => "broadcast",
+            Queue::ProofNotify => "proof_notify",
+            Queue::Confirmation => "confirmation",
+            Queue::Inbound => "inbound",
+            Queue::DeadLetter => "dlq",
+        }
+    }
+
+    pub fn binding(self) -> &'static str {
+        match self {
+            Queue::Notifications => "NOTIFICATIONS_QUEUE",
+            Queue::Broadcast => "BROADCAST_QUEUE",
+            Queue::ProofNotify => "PROOF_NOTIFY_QUEUE",
+            Queue::Confirmation => "CONFIRMATION_QUEUE",
+            Queue::Inbound => "INBOUND_QUEUE",
+            Queue::DeadLetter => "DEAD_LETTER_QUEUE",
+        }
+    }
+
+    /// The Cloudflare queue name (`jastipin-…`), as a consumer sees it.
+    pub fn queue_name(self) -> &'static str {
+        match self {
+            Queue::Notifications => "jastipin-notifications",
+            Queue::Broadcast => "jastipin-broadcast",
+            Queue::ProofNotify => "jastipin-proof-notify",
+            Queue::Confirmation => "jastipin-confirmation",
+            Queue::Inbound => "jastipin-inbound",
+            Queue::DeadLetter => "jastipin-dlq",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Queue> {
+        Self::ALL.into_iter().find(|q| q.name() == name || q.queue_name() == name)
+    }
+}
+
+/// What a message of an outbound queue (and of the dead-letter queue) carries.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxJob {
+    pub outbox_id: String,
+}
+
+/// What the inbound queue carries: one message or one status callback.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum InboundJob {
+    Message(Inbound),
+    Status(StatusUpdate),
+}
+
+/// Queue messages for outbox rows already written, 100 per send (the Queues limit).
+pub async fn enqueue_outbox(ctx: &Ctx, queue: Queue, ids: &[String]) -> ApiResult<()> {
+    let producer = ctx.producer(queue)?;
+    for chunk in ids.chunks(100) {
+        let jobs: Vec<OutboxJob> = chunk.iter().map(|id| OutboxJob { outbox_id: id.clone() }).collect();
+        producer.send_batch(BatchMessageBuilder::new().messages(jobs).build()).await?;
+    }
+    Ok(())
+}
+
+/// Hands webhook events to the inbound consumer.
+pub async fn enqueue_inbound(ctx: &Ctx, jobs: Vec<InboundJob>) -> ApiResult<()> {
+    let producer = ctx.producer(Queue::Inbound)?;
+    let mut jobs = jobs;
+    while !jobs.is_empty() {
+        let rest = jobs.split_off(jobs.len().min(100));
+        producer.send_batch(BatchMessageBuilder::new().messages(jobs).build()).await?;
+        jobs = rest;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for q in Queue::ALL {
+            assert_eq!(Queue::from_name(q.name()), Some(q));
+            assert_eq!(Queue::from_name(q.queue_name()), Some(q));
+        }
+        assert_eq!(Queue::from_name("jastipin-other"), None);
+    }
+}

@@ -1,0 +1,197 @@
+//! Accounts and sessions: register, log in (throttled), rotate the refresh
+//! token, log out. The edge puts the refresh secret in a cookie.
+
+use crate::ctx::Ctx;
+use crate::domain::ids::{new_id, new_secret, random_alnum};
+use crate::domain::slug::{self, Slug};
+use crate::domain::token::{hash_secret, issue_access, AccessClaims, REFRESH_TTL_SECS};
+use crate::domain::user::{self, Email};
+use crate::domain::{password, throttle};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::input::Input;
+use crate::store::login_attempts;
+use crate::store::refresh_tokens::{self, NewRefresh};
+use crate::store::users::{self, NewUser, UserRow};
+
+/// A new refresh token: the secret goes to the cookie, only its hash is stored.
+struct Refresh {
+    secret: String,
+    id: String,
+    hash: String,
+}
+
+impl Refresh {
+    fn new() -> Refresh {
+        let secret = new_secret();
+        Refresh { hash: hash_secret(&secret), id: new_id(), secret }
+    }
+
+    fn row<'a>(&'a self, ctx: &Ctx, user_id: &'a str, family_id: &'a str) -> NewRefresh<'a> {
+        NewRefresh {
+            id: &self.id,
+            user_id,
+            family_id,
+            token_hash: &self.hash,
+            now: ctx.now_secs(),
+            expires_at: ctx.now_secs() + REFRESH_TTL_SECS,
+        }
+    }
+}
+
+/// A session just begun: the account, a short-lived access token and the
+/// refresh secret (for the cookie).
+pub struct Session {
+    pub user: UserRow,
+    pub access_token: String,
+    pub refresh_secret: String,
+}
+
+fn access_token(ctx: &Ctx, u: &UserRow) -> ApiResult<String> {
+    let claims = AccessClaims { sub: u.id.clone(), slug: u.slug.to_string(), email: u.email.to_string() };
+    Ok(issue_access(ctx.config.jwt_key()?, &claims, ctx.now))
+}
+
+/// `{ email, password, fullName, slug? }`.
+pub struct RegisterForm {
+    pub email: Email,
+    pub password: String,
+    pub full_name: String,
+    pub slug: Option<Slug>,
+}
+
+impl RegisterForm {
+    pub fn parse(mut input: Input) -> ApiResult<RegisterForm> {
+        input.only(&["email", "password", "fullName", "slug"]);
+        let email = input.required_with("email", Email::parse);
+        let pw = input.required_with("password", |s| password::check_policy(s).map(|_| s.to_string()));
+        let full_name = input.required_with("fullName", user::parse_full_name);
+        let slug = input.optional_str("slug").and_then(|s| input.check("slug", Slug::user(&s)));
+        input.finish()?;
+        match (email, pw, full_name) {
+            (Some(email), Some(password), Some(full_name)) => Ok(RegisterForm { email, password, full_name, slug }),
+            _ => Err(ApiError::field("email", "is required")),
+        }
+    }
+}
+
+/// Creates the account and its first session in one transaction.
+pub async fn register(ctx: &Ctx, f: RegisterForm) -> ApiResult<Session> {
+    let slug = match f.slug {
+        Some(s) => s,
+        None => available_slug(ctx, &slug::derive_user_slug(&f.full_name)).await?,
+    };
+    let hash = password::hash(&f.password);
+    let (id, family) = (new_id(), new_id());
+    let now = ctx.now_iso();
+    let refresh = Refresh::new();
+    let new =
+        NewUser { id: &id, email: &f.email, password_hash: &hash, slug: &slug, profile_name: &f.full_name, now: &now };
+    let statements = vec![
+        users::insert_stmt(&ctx.db, &new)?,
+        refresh_tokens::insert_stmt(&ctx.db, &refresh.row(ctx, &id, &family))?,
+    ];
+    ctx.db.batch(statements).await?;
+    let user = UserRow {
+        id,
+        email: f.email,
+        password_hash: hash,
+        slug,
+        profile_name: Some(f.full_name),
+        profile_bio: None,
+        avatar: None,
+        cover_image: None,
+        phone: None,
+    };
+    Ok(Session { access_token: access_token(ctx, &user)?, user, refresh_secret: refresh.secret })
+}
+
+/// The derived slug, or it with a short random suffix when taken.
+async fn available_slug(ctx: &Ctx, base: &str) -> ApiResult<Slug> {
+    if !users::slug_taken(&ctx.db, base).await? {
+        return Ok(Slug::generated(base.to_string()));
+    }
+    for _ in 0..5 {
+        let candidate = format!("{}-{}", &base[..base.len().min(25)], random_alnum(4));
+        if !users::slug_taken(&ctx.db, &candidate).await? {
+            return Ok(Slug::generated(candidate));
+        }
+    }
+    Err(ApiError::new(ErrorCode::SlugUnavailable, "Could not find a free profile slug: choose one"))
+}
+
+/// `{ email, password }`: the email as typed (trimmed, lower-cased), not checked further.
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+}
+
+impl LoginForm {
+    pub fn parse(mut input: Input) -> ApiResult<LoginForm> {
+        input.only(&["email", "password"]);
+        let email = input.required_str("email").map(|e| e.trim().to_lowercase());
+        let password = input.required_str("password");
+        input.finish()?;
+        match (email, password) {
+            (Some(email), Some(password)) => Ok(LoginForm { email, password }),
+            _ => Err(ApiError::field("email", "is required")),
+        }
+    }
+}
+
+/// Checks the password (an unknown email costs the same work), throttles
+/// repeated failures per email, and begins a session.
+pub async fn login(ctx: &Ctx, f: LoginForm) -> ApiResult<Session> {
+    let now = ctx.now_secs();
+    let attempts = login_attempts::get(&ctx.db, &f.email).await?;
+    if let Some(wait) = throttle::locked_for(attempts.as_ref(), now) {
+        return Err(ApiError::too_many(wait));
+    }
+    let found = users::by_email(&ctx.db, &f.email).await?;
+    let stored = found.as_ref().map_or_else(password::decoy_hash, |u| u.password_hash.clone());
+    let valid = password::verify(&f.password, &stored);
+    let Some(mut u) = found.filter(|_| valid) else {
+        login_attempts::put(&ctx.db, &f.email, &throttle::record_failure(attempts.as_ref(), now)).await?;
+        return Err(ApiError::unauthorized("Wrong email or password"));
+    };
+    if attempts.is_some() {
+        login_attempts::clear(&ctx.db, &f.email).await?;
+    }
+    if password::needs_rehash(&u.password_hash) {
+        u.password_hash = password::hash(&f.password);
+        users::set_password_hash(&ctx.db, &u.id, &u.password_hash, &ctx.now_iso()).await?;
+    }
+    let refresh = Refresh::new();
+    refresh_tokens::insert(&ctx.db, &refresh.row(ctx, &u.id, &new_id())).await?;
+    Ok(Session { access_token: access_token(ctx, &u)?, user: u, refresh_secret: refresh.secret })
+}
+
+/// Rotates a refresh token. A token that was already rotated coming back
+/// means it was stolen or replayed: its whole family is revoked.
+pub async fn refresh(ctx: &Ctx, presented: &str) -> ApiResult<Session> {
+    let hash = hash_secret(presented);
+    let now = ctx.now_secs();
+    let Some(rotated) = refresh_tokens::consume(&ctx.db, &hash, now).await? else {
+        if let Some(known) = refresh_tokens::find(&ctx.db, &hash).await? {
+            if known.revoked_at.is_some() {
+                refresh_tokens::revoke_family(&ctx.db, &known.family_id, now).await?;
+            }
+        }
+        return Err(ApiError::unauthorized("Refresh token is invalid or expired: sign in again"));
+    };
+    let u = users::by_id(&ctx.db, &rotated.user_id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("Account no longer exists"))?;
+    let next = Refresh::new();
+    refresh_tokens::insert(&ctx.db, &next.row(ctx, &u.id, &rotated.family_id)).await?;
+    Ok(Session { access_token: access_token(ctx, &u)?, user: u, refresh_secret: next.secret })
+}
+
+/// Ends the session a refresh secret belongs to.
+pub async fn logout(ctx: &Ctx, presented: Option<&str>) -> ApiResult<()> {
+    if let Some(presented) = presented {
+        if let Some(known) = refresh_tokens::find(&ctx.db, &hash_secret(presented)).await? {
+            refresh_tokens::revoke_family(&ctx.db, &known.family_id, ctx.now_secs()).await?;
+        }
+    }
+    Ok(())
+}

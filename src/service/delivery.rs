@@ -1,0 +1,166 @@
+//! Sending what the outbox holds: one row at a time, paced, free-form inside
+//! the 24-hour window (or as a reply) and the row's template outside it;
+//! retried with backoff on transient failures, failed and dead-lettered when
+//! out of attempts. Also the dead letters and the cron's re-queue.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use serde_json::{json, Value};
+use worker::Delay;
+
+use super::outbox::REPLY_KINDS;
+use crate::ctx::Ctx;
+use crate::domain::outbox::OutboxStatus;
+use crate::domain::whatsapp::{backoff_seconds, in_window, Outbound, SendOutcome};
+use crate::error::ApiResult;
+use crate::platform::graph_api;
+use crate::platform::queues::{enqueue_outbox, Queue};
+use crate::store::outbox::{self, OutboxRow};
+use crate::store::participants;
+
+/// How long a consumer holds a row it is sending.
+const CLAIM_SECONDS: i64 = 60;
+
+fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn log(level: &str, msg: &str, detail: Value) {
+    let line = json!({"level": level, "msg": msg, "detail": detail});
+    if level == "error" {
+        worker::console_error!("{line}");
+    } else {
+        worker::console_log!("{line}");
+    }
+}
+
+/// What the queue should do with the message of a row.
+pub enum Step {
+    Done,
+    RetryIn(u32),
+}
+
+/// Paces sends to `WA_RATE_PER_SEC` within one batch.
+pub struct Pacer {
+    interval_ms: u64,
+    last_send: Option<u64>,
+}
+
+impl Pacer {
+    pub fn new(rate_per_sec: f64) -> Pacer {
+        Pacer { interval_ms: (1000.0 / rate_per_sec) as u64, last_send: None }
+    }
+
+    async fn wait(&mut self) {
+        if let Some(last) = self.last_send {
+            let wait = (last + self.interval_ms).saturating_sub(now_ms());
+            if wait > 0 {
+                Delay::from(StdDuration::from_millis(wait)).await;
+            }
+        }
+        self.last_send = Some(now_ms());
+    }
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+/// Sends the outbox row `id` if it is still queued and nobody holds it.
+pub async fn send_row(ctx: &Ctx, id: &str, pacer: &mut Pacer) -> ApiResult<Step> {
+    let now = Utc::now();
+    let Some(row) = outbox::claim(&ctx.db, id, now.timestamp(), now.timestamp() + CLAIM_SECONDS).await? else {
+        return Ok(Step::Done); // already sent or failed, or another delivery holds it
+    };
+    let reply = REPLY_KINDS.contains(&row.kind.as_str());
+    let (last_inbound, unsubscribed) = match &row.participant_id {
+        Some(pid) => match participants::by_id(&ctx.db, pid).await? {
+            Some(p) => (p.last_inbound_at.and_then(|t| t.parse::<DateTime<Utc>>().ok()), p.unsubscribed_at.is_some()),
+            None => (None, true),
+        },
+        None => (None, false),
+    };
+    if unsubscribed && !reply {
+        let why = Some("skipped: the participant unsubscribed");
+        outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, why, &iso(now)).await?;
+        return Ok(Step::Done);
+    }
+    let message = choose(&row, reply || in_window(last_inbound, now));
+
+    let Some(token) = ctx.config.wa.access_token.as_deref() else {
+        outbox::finish(&ctx.db, &row.id, OutboxStatus::Simulated, None, None, &iso(now)).await?;
+        log(
+            "info",
+            "whatsapp simulated",
+            json!({"outboxId": row.id, "to": row.recipient, "payload": message.payload()}),
+        );
+        return Ok(Step::Done);
+    };
+
+    pacer.wait().await;
+    let finished = iso(Utc::now());
+    match graph_api::send(&ctx.config.wa, token, &message).await {
+        SendOutcome::Sent { wamid } => {
+            outbox::finish(&ctx.db, &row.id, OutboxStatus::Sent, Some(&wamid), None, &finished).await?;
+            Ok(Step::Done)
+        }
+        SendOutcome::Permanent(error) => {
+            log("error", "whatsapp send failed permanently", json!({"outboxId": row.id, "error": error}));
+            outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &finished).await?;
+            Ok(Step::Done)
+        }
+        SendOutcome::Transient(error) if row.attempts >= ctx.config.wa.max_attempts => {
+            let error = format!("gave up after {} attempts: {error}", row.attempts);
+            log("error", "whatsapp send gave up", json!({"outboxId": row.id, "error": error}));
+            outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &finished).await?;
+            enqueue_outbox(ctx, Queue::DeadLetter, std::slice::from_ref(&row.id)).await?;
+            Ok(Step::Done)
+        }
+        SendOutcome::Transient(error) => {
+            outbox::release(&ctx.db, &row.id, &error, &finished).await?;
+            Ok(Step::RetryIn(backoff_seconds(row.attempts as u32)))
+        }
+    }
+}
+
+/// Free-form text inside the window (or as a reply), else the row's template.
+fn choose(row: &OutboxRow, free_form: bool) -> Outbound {
+    let to = row.recipient.clone();
+    // A template-only message (e.g. a broadcast of a named template) has no text.
+    let free_form = free_form && row.body.as_deref().is_some_and(|b| !b.is_empty());
+    match (&row.template_name, free_form) {
+        (Some(name), false) => Outbound::Template {
+            to,
+            name: name.clone(),
+            language: row.template_language.clone().unwrap_or_else(|| "id".into()),
+            params: row.template_params.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default(),
+        },
+        _ => Outbound::Text { to, body: row.body.clone().unwrap_or_default() },
+    }
+}
+
+/// A message that used up its retries: its outbox row (if still queued) becomes failed.
+pub async fn dead_letter(ctx: &Ctx, outbox_id: &str) -> ApiResult<()> {
+    let now = Utc::now();
+    if let Some(row) = outbox::claim(&ctx.db, outbox_id, now.timestamp(), now.timestamp() + CLAIM_SECONDS).await? {
+        let error = format!("gave up: {}", row.last_error.as_deref().unwrap_or("retries exhausted"));
+        outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &iso(now)).await?;
+    }
+    Ok(())
+}
+
+/// Cron: queued rows untouched for 10 minutes lost their queue message
+/// (a failed send after the row was written); queue them again.
+pub async fn requeue_stale(ctx: &Ctx) -> ApiResult<usize> {
+    let now = Utc::now();
+    let stale = outbox::stale(&ctx.db, &iso(now - Duration::minutes(10)), now.timestamp()).await?;
+    for queue in Queue::OUTBOUND {
+        let ids: Vec<String> = stale.iter().filter(|s| s.queue == queue.name()).map(|s| s.id.clone()).collect();
+        for id in &ids {
+            outbox::touch(&ctx.db, id, &iso(now)).await?;
+        }
+        enqueue_outbox(ctx, queue, &ids).await?;
+    }
+    Ok(stale.len())
+}

@@ -1,0 +1,163 @@
+//! Processing what penitip send (one webhook event at a time, from the
+//! inbound queue): records their last message, runs JOIN, INFO and STOP,
+//! and applies status callbacks to the outbox.
+
+use serde_json::json;
+
+use super::outbox::{send_one, Draft};
+use super::public;
+use crate::ctx::Ctx;
+use crate::domain::command::{parse, Command};
+use crate::domain::ids::new_id;
+use crate::domain::messages::{self, ProductLine};
+use crate::domain::outbox::OutboxStatus;
+use crate::domain::phone::Phone;
+use crate::domain::text;
+use crate::domain::whatsapp::{Events, Inbound, StatusUpdate};
+use crate::error::ApiResult;
+use crate::platform::queues::{enqueue_inbound, InboundJob, Queue};
+use crate::store::outbox::{self as outbox_store, To};
+use crate::store::products::ProductRow;
+use crate::store::trips::{self, TripRow};
+use crate::store::{participants, webhook_messages};
+
+/// A verified delivery: claims each message id once (Meta re-delivers) and
+/// hands the new messages and every status to the inbound queue. Answers
+/// how many messages were accepted and how many were duplicates.
+pub async fn accept(ctx: &Ctx, events: Events) -> ApiResult<(usize, usize)> {
+    let wamids: Vec<String> = events.messages.iter().map(|m| m.wamid.clone()).collect();
+    let ids: Vec<&str> = wamids.iter().map(String::as_str).collect();
+    let claimed = webhook_messages::claim(&ctx.db, &ids, &ctx.now_iso()).await?;
+    let mut jobs: Vec<InboundJob> =
+        events.messages.into_iter().filter(|m| claimed.contains(&m.wamid)).map(InboundJob::Message).collect();
+    jobs.extend(events.statuses.into_iter().map(InboundJob::Status));
+    if !jobs.is_empty() {
+        if let Err(e) = enqueue_inbound(ctx, jobs).await {
+            // Give the ids back so Meta's retry of this delivery is processed.
+            webhook_messages::unclaim(&ctx.db, &claimed).await?;
+            return Err(e);
+        }
+    }
+    Ok((claimed.len(), wamids.len() - claimed.len()))
+}
+
+/// One event from the inbound queue.
+pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<()> {
+    match job {
+        InboundJob::Message(m) => message(ctx, m).await,
+        InboundJob::Status(s) => status(ctx, s).await,
+    }
+}
+
+async fn status(ctx: &Ctx, s: StatusUpdate) -> ApiResult<()> {
+    let (Some(next), true) = (OutboxStatus::from_meta(&s.status), !s.wamid.is_empty()) else {
+        return Ok(());
+    };
+    outbox_store::apply_status(&ctx.db, &s, next, &ctx.now_iso()).await?;
+    Ok(())
+}
+
+async fn message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
+    let now = ctx.now_iso();
+    let phone = m.phone.as_deref().and_then(Phone::from_wa_id);
+    if let Some(phone) = &phone {
+        participants::touch_inbound(&ctx.db, phone, m.user_id.as_deref(), &now).await?;
+    }
+    let command = m.text.as_deref().and_then(parse);
+    let outcome = match command {
+        None => "ignored",
+        Some(Command::Join { trip, name }) => join(ctx, &m, phone.as_ref(), &trip, name).await?,
+        Some(Command::Info { trip }) => info(ctx, &m, &trip).await?,
+        Some(Command::Stop { trip }) => stop(ctx, &m, phone.as_ref(), &trip).await?,
+    };
+    worker::console_log!(
+        "{}",
+        json!({"level": "info", "msg": "inbound", "wamid": m.wamid, "kind": m.kind, "outcome": outcome})
+    );
+    webhook_messages::done(&ctx.db, &m.wamid, outcome, &now).await
+}
+
+/// A reply to the message `m`, keyed by its id so it is written once.
+async fn reply(
+    ctx: &Ctx,
+    m: &Inbound,
+    kind: &str,
+    message: messages::Message,
+    trip: Option<&TripRow>,
+    participant: Option<&str>,
+) -> ApiResult<()> {
+    let Some(recipient) = m.phone.as_deref().or(m.user_id.as_deref()) else {
+        return Ok(());
+    };
+    let key = format!("{kind}:{}", m.wamid);
+    let to = To { key: &key, recipient, trip_id: trip.map(|t| t.id.as_str()), participant_id: participant };
+    send_one(ctx, &to, &Draft { kind, queue: Queue::Confirmation, message, template: None }).await?;
+    Ok(())
+}
+
+/// A command named a trip that does not exist (or is closed): say so politely.
+async fn unknown_trip(ctx: &Ctx, m: &Inbound, slug: &str) -> ApiResult<&'static str> {
+    reply(ctx, m, "unknown_trip", messages::unknown_trip(slug), None, None).await?;
+    Ok("unknown_trip")
+}
+
+fn lines(products: &[ProductRow]) -> Vec<ProductLine<'_>> {
+    products
+        .iter()
+        .map(|p| ProductLine { title: &p.title, price: p.price, slug: &p.slug, sold_out: !p.status.orderable(p.stock) })
+        .collect()
+}
+
+async fn join(
+    ctx: &Ctx,
+    m: &Inbound,
+    phone: Option<&Phone>,
+    slug: &str,
+    name: Option<String>,
+) -> ApiResult<&'static str> {
+    let Some(phone) = phone else {
+        reply(ctx, m, "needs_phone", messages::needs_phone(), None, None).await?;
+        return Ok("needs_phone");
+    };
+    let Some(trip) = public::open_trip_by_slug(ctx, slug).await? else {
+        return unknown_trip(ctx, m, slug).await;
+    };
+    let name = name
+        .or_else(|| m.profile_name.clone())
+        .and_then(|n| text::clean(&n, 1, 100, false).ok())
+        .unwrap_or_else(|| "Penitip".into());
+    let now = ctx.now_iso();
+    let p = participants::join(&ctx.db, &new_id(), &trip.id, phone, &name, &now).await?;
+    participants::touch_inbound(&ctx.db, phone, m.user_id.as_deref(), &now).await?;
+    let base = &ctx.config.public_base_url;
+    let link = format!("{base}/t/{}", trip.slug);
+    let thanks = messages::join_reply(&p.name, &trip.slug, &trip.title, &link);
+    reply(ctx, m, "join_reply", thanks, Some(&trip), Some(&p.id)).await?;
+    let items = public::products_of(ctx, &trip, None, 100).await?;
+    let list = messages::product_list(&trip.title, &lines(&items), base);
+    reply(ctx, m, "join_products", list, Some(&trip), Some(&p.id)).await?;
+    Ok("joined")
+}
+
+async fn info(ctx: &Ctx, m: &Inbound, slug: &str) -> ApiResult<&'static str> {
+    let Some(trip) = public::open_trip_by_slug(ctx, slug).await? else {
+        return unknown_trip(ctx, m, slug).await;
+    };
+    let base = &ctx.config.public_base_url;
+    let items = public::products_of(ctx, &trip, None, 100).await?;
+    let link = format!("{base}/t/{}", trip.slug);
+    let text = messages::info_reply(&trip.title, trip.deadline.as_deref(), &lines(&items), &link, base);
+    reply(ctx, m, "info_reply", text, Some(&trip), None).await?;
+    Ok("info")
+}
+
+async fn stop(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, slug: &str) -> ApiResult<&'static str> {
+    let Some(trip) = trips::by_id_or_slug(&ctx.db, slug).await?.filter(|t| t.slug.as_str() == slug) else {
+        return unknown_trip(ctx, m, slug).await;
+    };
+    if let Some(phone) = phone {
+        participants::unsubscribe_phone(&ctx.db, &trip.id, phone, &ctx.now_iso()).await?;
+    }
+    reply(ctx, m, "stop_reply", messages::stop_reply(&trip.slug), Some(&trip), None).await?;
+    Ok("stopped")
+}

@@ -1,0 +1,56 @@
+//! Writing outbound messages: an outbox row first (its idempotency key makes
+//! a repeat a no-op), then a queue message carrying its id. A queue message
+//! delivered twice finds the row already sent and sends nothing.
+
+use crate::ctx::Ctx;
+use crate::domain::ids::new_id;
+use crate::domain::messages::Message;
+use crate::error::ApiResult;
+use crate::platform::queues::{enqueue_outbox, Queue};
+use crate::store::outbox::{self, Content, To};
+
+/// Kinds of message that answer something the penitip just wrote: always
+/// free-form, and sent even to someone who unsubscribed (they asked).
+pub const REPLY_KINDS: &[&str] =
+    &["join_reply", "join_products", "info_reply", "stop_reply", "unknown_trip", "needs_phone"];
+
+/// A message to be written: its kind, queue, words and template.
+pub struct Draft<'a> {
+    pub kind: &'a str,
+    pub queue: Queue,
+    pub message: Message,
+    /// The approved template used outside the 24-hour window.
+    pub template: Option<&'a str>,
+}
+
+fn content<'a>(ctx: &'a Ctx, d: &'a Draft<'a>, params: &'a str) -> Content<'a> {
+    Content {
+        kind: d.kind,
+        queue: d.queue.name(),
+        body: &d.message.body,
+        template_name: d.template,
+        template_language: &ctx.config.wa.template_language,
+        template_params: params,
+    }
+}
+
+/// One message to one recipient; false when `to.key` was used before.
+pub async fn send_one(ctx: &Ctx, to: &To<'_>, draft: &Draft<'_>) -> ApiResult<bool> {
+    let params = serde_json::to_string(&draft.message.params)?;
+    let inserted = outbox::insert(&ctx.db, &new_id(), to, &content(ctx, draft, &params), &ctx.now_iso()).await?;
+    match inserted {
+        Some(id) => {
+            enqueue_outbox(ctx, draft.queue, &[id]).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// One message per subscribed participant of a trip; answers how many were queued.
+pub async fn fan_out(ctx: &Ctx, trip_id: &str, key_prefix: &str, draft: &Draft<'_>) -> ApiResult<usize> {
+    let params = serde_json::to_string(&draft.message.params)?;
+    let ids = outbox::fan_out(&ctx.db, trip_id, key_prefix, &content(ctx, draft, &params), &ctx.now_iso()).await?;
+    enqueue_outbox(ctx, draft.queue, &ids).await?;
+    Ok(ids.len())
+}

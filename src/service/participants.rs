@@ -1,0 +1,118 @@
+//! Penitip who joined a trip: joining (from the web or the owner), the
+//! owner's list, and unsubscribing.
+
+use crate::ctx::Ctx;
+use crate::domain::ids::new_id;
+use crate::domain::page::Cursor;
+use crate::domain::phone::Phone;
+use crate::domain::text;
+use crate::domain::token::check_unsubscribe_token;
+use crate::error::{ApiError, ApiResult};
+use crate::input::Input;
+use crate::store::orders::{self, OrderRow};
+use crate::store::participants::{self, ParticipantRow};
+use crate::store::trips::{self, TripRow};
+
+use super::{notify, AuthUser};
+
+/// `{ phone, name }`.
+pub struct JoinForm {
+    pub phone: Phone,
+    pub name: String,
+}
+
+impl JoinForm {
+    pub fn parse(mut input: Input) -> ApiResult<JoinForm> {
+        input.only(&["phone", "name"]);
+        let phone = input.required_with("phone", Phone::parse);
+        let name = input.required_with("name", |s| text::clean(s, 1, 100, false));
+        input.finish()?;
+        match (phone, name) {
+            (Some(phone), Some(name)) => Ok(JoinForm { phone, name }),
+            _ => Err(ApiError::field("phone", "is required")),
+        }
+    }
+}
+
+pub struct Joined {
+    pub trip: TripRow,
+    pub participant: ParticipantRow,
+    /// False when this phone was already in the trip.
+    pub created: bool,
+}
+
+/// Joins a trip by id or slug. The public may join only an open trip; its
+/// owner may add people to any of theirs. A new participant is welcomed.
+pub async fn join(ctx: &Ctx, owner: Option<&AuthUser>, trip_key: &str, form: JoinForm) -> ApiResult<Joined> {
+    let trip = trips::by_id_or_slug(&ctx.db, trip_key)
+        .await?
+        .filter(|t| t.is_active || owner.is_some_and(|o| o.id == t.jastiper_id))
+        .ok_or_else(|| ApiError::not_found("Trip"))?;
+    let id = new_id();
+    let participant = participants::join(&ctx.db, &id, &trip.id, &form.phone, &form.name, &ctx.now_iso()).await?;
+    let created = participant.id == id;
+    notify::participant_joined(ctx, &trip, &participant, created).await?;
+    Ok(Joined { trip, participant, created })
+}
+
+/// One page of an owned trip's participants, each with their orders.
+pub async fn of_trip(
+    ctx: &Ctx,
+    me: &AuthUser,
+    trip_id: &str,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Vec<(ParticipantRow, Vec<OrderRow>)>> {
+    let trip = super::trips::owned(ctx, me, trip_id).await?;
+    let rows = participants::page(&ctx.db, &trip.id, after, limit).await?;
+    let ids: Vec<&str> = rows.iter().map(|p| p.id.as_str()).collect();
+    let their_orders = orders::of_participants(&ctx.db, &trip.id, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let mine = their_orders.iter().filter(|o| o.participant_id == p.id).cloned().collect();
+            (p, mine)
+        })
+        .collect())
+}
+
+/// Who may unsubscribe a participant.
+pub enum UnsubscribeBy<'a> {
+    Owner(&'a AuthUser),
+    /// The signed token of the link in every message.
+    Link(&'a str),
+}
+
+/// Stops messages to a participant; 404 for a wrong token or another's participant.
+pub async fn unsubscribe(ctx: &Ctx, id: &str, by: UnsubscribeBy<'_>) -> ApiResult<ParticipantRow> {
+    let not_found = || ApiError::not_found("Participant");
+    let participant = match by {
+        UnsubscribeBy::Link(token) => {
+            if !check_unsubscribe_token(ctx.config.jwt_key()?, id, token) {
+                return Err(not_found());
+            }
+            participants::by_id(&ctx.db, id).await?.ok_or_else(not_found)?
+        }
+        UnsubscribeBy::Owner(me) => participants::owned(&ctx.db, id, &me.id).await?.ok_or_else(not_found)?,
+    };
+    participants::unsubscribe(&ctx.db, &participant.id, &ctx.now_iso()).await?;
+    Ok(participant)
+}
+
+/// The participant and trip title an unsubscribe link names, when its token
+/// is valid and the trip is the one in the link.
+pub async fn linked(ctx: &Ctx, trip_slug: &str, id: &str, token: &str) -> ApiResult<Option<(ParticipantRow, String)>> {
+    if id.is_empty() || token.is_empty() || !check_unsubscribe_token(ctx.config.jwt_key()?, id, token) {
+        return Ok(None);
+    }
+    let Some(p) = participants::by_id(&ctx.db, id).await? else {
+        return Ok(None);
+    };
+    let trip = trips::by_id_or_slug(&ctx.db, &p.trip_id).await?.filter(|t| t.slug.as_str() == trip_slug);
+    Ok(trip.map(|t| (p, t.title)))
+}
+
+/// Unsubscribes a participant whose link was checked by `linked`.
+pub async fn unsubscribe_linked(ctx: &Ctx, p: &ParticipantRow) -> ApiResult<()> {
+    participants::unsubscribe(&ctx.db, &p.id, &ctx.now_iso()).await
+}

@@ -1,0 +1,206 @@
+//! A trip's products, with their image in R2. Adding one to an open trip
+//! tells every subscribed participant.
+
+use crate::ctx::Ctx;
+use crate::domain::ids::{new_id, random_alnum};
+use crate::domain::product::ProductStatus;
+use crate::domain::slug::Slug;
+use crate::domain::text;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::input::{Input, Patch};
+use crate::platform::r2::{self, Upload};
+use crate::store::products::{self, NewProduct, ProductChange, ProductRow};
+use crate::store::trips::TripRow;
+
+use super::{notify, trips, AuthUser};
+
+const MAX_PRICE: i64 = 1_000_000_000;
+const MAX_STOCK: i64 = 100_000;
+/// The fields of a product body (JSON, or the text fields of a multipart form).
+pub const FIELDS: &[&str] = &["slug", "title", "price", "stock", "description", "status"];
+/// Which of `FIELDS` are whole numbers (a form sends them as text).
+pub const NUMERIC: &[&str] = &["price", "stock"];
+
+fn status(input: &mut Input) -> Option<ProductStatus> {
+    match input.patch_str("status") {
+        Patch::Set(s) => {
+            let parsed = ProductStatus::parse(&s);
+            if parsed.is_none() {
+                input.error("status", "must be active, sold_out or discontinued");
+            }
+            parsed
+        }
+        Patch::Absent => None,
+        Patch::Null => {
+            input.error("status", "must be active, sold_out or discontinued");
+            None
+        }
+    }
+}
+
+fn int(input: &mut Input, key: &str, max: i64) -> Option<i64> {
+    match input.patch_int(key, 0, max) {
+        Patch::Set(v) => Some(v),
+        Patch::Null => {
+            input.error(key, "must be a whole number");
+            None
+        }
+        Patch::Absent => None,
+    }
+}
+
+/// `{ slug?, title, price, stock, description?, status? }`.
+pub struct NewProductForm {
+    pub slug: Option<Slug>,
+    pub title: String,
+    pub price: i64,
+    pub stock: i64,
+    pub description: Option<String>,
+    pub status: ProductStatus,
+}
+
+impl NewProductForm {
+    pub fn parse(mut input: Input) -> ApiResult<NewProductForm> {
+        input.only(FIELDS);
+        let slug = input.optional_str("slug").and_then(|s| input.check("slug", Slug::product(&s)));
+        let title = input.required_with("title", |s| text::clean(s, 1, 120, false));
+        let price = int(&mut input, "price", MAX_PRICE);
+        let stock = int(&mut input, "stock", MAX_STOCK);
+        for (key, value) in [("price", price), ("stock", stock)] {
+            if value.is_none() {
+                input.error(key, "is required");
+            }
+        }
+        let description = input.optional_str("description").filter(|s| !s.trim().is_empty());
+        let description = description.and_then(|s| input.check("description", text::clean(&s, 1, 2000, true)));
+        let status = status(&mut input).unwrap_or(ProductStatus::Active);
+        input.finish()?;
+        match (title, price, stock) {
+            (Some(title), Some(price), Some(stock)) => {
+                Ok(NewProductForm { slug, title, price, stock, description, status })
+            }
+            _ => Err(ApiError::field("title", "is required")),
+        }
+    }
+}
+
+/// `{ title?, price?, stock?, status?, description? }`: only what is named changes.
+pub fn parse_change(mut input: Input) -> ApiResult<ProductChange> {
+    input.only(FIELDS);
+    if input.optional_str("slug").is_some() {
+        input.error("slug", "cannot be changed: links to it are already shared");
+    }
+    let title = input.patch_required_with("title", |s| text::clean(s, 1, 120, false));
+    let price = int(&mut input, "price", MAX_PRICE);
+    let stock = int(&mut input, "stock", MAX_STOCK);
+    let description = match input.patch_str("description") {
+        Patch::Set(s) if s.trim().is_empty() => Some(None),
+        Patch::Set(s) => input.check("description", text::clean(&s, 1, 2000, true)).map(Some),
+        Patch::Null => Some(None),
+        Patch::Absent => None,
+    };
+    let status = status(&mut input);
+    input.finish()?;
+    Ok(ProductChange { title, price, stock, status, description, image: None })
+}
+
+/// The product if `me` owns its trip; 404 otherwise.
+pub async fn owned(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<ProductRow> {
+    products::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Product"))
+}
+
+/// A generated 5-character slug nobody has (e.g. `pd12a`).
+async fn free_slug(ctx: &Ctx) -> ApiResult<Slug> {
+    for _ in 0..5 {
+        let candidate = random_alnum(5);
+        if !products::slug_taken(&ctx.db, &candidate).await? {
+            return Ok(Slug::generated(candidate));
+        }
+    }
+    Err(ApiError::new(ErrorCode::SlugUnavailable, "Could not generate a free product slug: choose one"))
+}
+
+/// Adds a product (with its image) to one of the caller's trips (see `trips::owned`).
+pub async fn create(
+    ctx: &Ctx,
+    me: &AuthUser,
+    trip: &TripRow,
+    f: NewProductForm,
+    image: Option<Upload>,
+) -> ApiResult<ProductRow> {
+    let slug = match f.slug {
+        Some(s) => s,
+        None => free_slug(ctx).await?,
+    };
+    let key = match image {
+        Some(upload) => Some(r2::put(ctx, &format!("products/{}", trip.slug), upload).await?),
+        None => None,
+    };
+    let url = key.as_ref().map(|k| r2::public_url(ctx, k));
+    let id = new_id();
+    let new = NewProduct {
+        id: &id,
+        trip_id: &trip.id,
+        slug: &slug,
+        title: &f.title,
+        price: f.price,
+        stock: f.stock,
+        image: url.as_deref(),
+        description: f.description.as_deref(),
+        status: f.status,
+        now: &ctx.now_iso(),
+    };
+    if let Err(e) = products::insert(&ctx.db, &new).await {
+        // Nothing may be left behind by a refused request: not even the image.
+        if let Some(key) = key {
+            r2::delete_quietly(ctx, &[key]).await;
+        }
+        return Err(e);
+    }
+    let product = owned(ctx, me, &id).await?;
+    notify::product_created(ctx, trip, &product).await?;
+    Ok(product)
+}
+
+/// Changes an owned product (see `owned`); a new image replaces (and removes) the old one.
+pub async fn update(
+    ctx: &Ctx,
+    me: &AuthUser,
+    product: ProductRow,
+    mut change: ProductChange,
+    image: Option<Upload>,
+) -> ApiResult<ProductRow> {
+    let trip = trips::owned(ctx, me, &product.trip_id).await?;
+    let mut old_key = None;
+    if let Some(upload) = image {
+        let key = r2::put(ctx, &format!("products/{}", trip.slug), upload).await?;
+        old_key = product.image.as_deref().and_then(|u| r2::key_of_url(ctx, u));
+        change.image = Some(Some(r2::public_url(ctx, &key)));
+    }
+    products::update(&ctx.db, &product.id, &change, &ctx.now_iso()).await?;
+    if let Some(key) = old_key {
+        r2::delete_quietly(ctx, &[key]).await;
+    }
+    owned(ctx, me, &product.id).await
+}
+
+/// Deletes a product nobody ordered; otherwise 409 (discontinue it instead).
+pub async fn delete(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<()> {
+    let product = owned(ctx, me, id).await?;
+    let refuse = || {
+        ApiError::new(
+            ErrorCode::ProductHasOrders,
+            "This product has orders and cannot be deleted: set its status to discontinued instead",
+        )
+    };
+    if products::has_orders(&ctx.db, &product.id).await? {
+        return Err(refuse());
+    }
+    if products::delete_unordered(&ctx.db, &product.id).await? == 0 {
+        return Err(refuse());
+    }
+    if let Some(key) = product.image.as_deref().and_then(|u| r2::key_of_url(ctx, u)) {
+        r2::delete_quietly(ctx, &[key]).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! A jastiper's own account: read, change, avatar and cover images.
+
+use crate::ctx::Ctx;
+use crate::domain::image;
+use crate::domain::phone::Phone;
+use crate::domain::text;
+use crate::error::{ApiError, ApiResult};
+use crate::input::{Input, Patch};
+use crate::platform::r2::{self, Upload};
+use crate::store::trips::{self, TripRow};
+use crate::store::users::{self, ProfileChange, UserRow};
+
+use super::AuthUser;
+
+pub async fn current(ctx: &Ctx, me: &AuthUser) -> ApiResult<UserRow> {
+    users::by_id(&ctx.db, &me.id).await?.ok_or_else(|| ApiError::unauthorized("Account no longer exists"))
+}
+
+/// The account and all its trips.
+pub async fn with_trips(ctx: &Ctx, me: &AuthUser) -> ApiResult<(UserRow, Vec<TripRow>)> {
+    let u = current(ctx, me).await?;
+    let trips = trips::by_jastiper(&ctx.db, &u.id, false).await?;
+    Ok((u, trips))
+}
+
+/// A nullable text field; an empty string clears it like `null`.
+fn patch_text<T>(p: Patch<String>, check: impl Fn(&str) -> Result<T, String>) -> Result<Option<Option<T>>, String> {
+    match p {
+        Patch::Set(s) if s.trim().is_empty() => Ok(Some(None)),
+        Patch::Set(s) => check(&s).map(|v| Some(Some(v))),
+        Patch::Null => Ok(Some(None)),
+        Patch::Absent => Ok(None),
+    }
+}
+
+/// `{ profileName?, profileBio?, avatar?, coverImage?, phone? }`.
+pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
+    input.only(&["profileName", "profileBio", "avatar", "coverImage", "phone"]);
+    let name = input.patch_str("profileName");
+    let bio = input.patch_str("profileBio");
+    let avatar = input.patch_str("avatar");
+    let cover = input.patch_str("coverImage");
+    let phone = input.patch_str("phone");
+    let change = ProfileChange {
+        profile_name: input.check("profileName", patch_text(name, |s| text::clean(s, 1, 100, false))).flatten(),
+        profile_bio: input.check("profileBio", patch_text(bio, |s| text::clean(s, 0, 500, true))).flatten(),
+        avatar: input.check("avatar", patch_text(avatar, text::image_url)).flatten(),
+        cover_image: input.check("coverImage", patch_text(cover, text::image_url)).flatten(),
+        phone: input.check("phone", patch_text(phone, Phone::parse)).flatten(),
+    };
+    input.finish()?;
+    Ok(change)
+}
+
+pub async fn update(ctx: &Ctx, me: &AuthUser, change: ProfileChange) -> ApiResult<UserRow> {
+    users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
+    current(ctx, me).await
+}
+
+#[derive(Clone, Copy)]
+pub enum ProfileImage {
+    Avatar,
+    Cover,
+}
+
+impl ProfileImage {
+    /// The largest file accepted.
+    pub fn limit(self) -> usize {
+        match self {
+            ProfileImage::Avatar => image::AVATAR_MAX,
+            ProfileImage::Cover => image::COVER_MAX,
+        }
+    }
+}
+
+/// Stores the image and points the profile at it; the previous one is removed.
+pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Upload) -> ApiResult<UserRow> {
+    let before = current(ctx, me).await?;
+    let dir = match which {
+        ProfileImage::Avatar => "avatars",
+        ProfileImage::Cover => "covers",
+    };
+    let key = r2::put(ctx, &format!("{dir}/{}", me.id), upload).await?;
+    let url = Some(Some(r2::public_url(ctx, &key)));
+    let (change, old) = match which {
+        ProfileImage::Avatar => (ProfileChange { avatar: url, ..Default::default() }, before.avatar),
+        ProfileImage::Cover => (ProfileChange { cover_image: url, ..Default::default() }, before.cover_image),
+    };
+    users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
+    if let Some(old_key) = old.as_deref().and_then(|u| r2::key_of_url(ctx, u)) {
+        r2::delete_quietly(ctx, &[old_key]).await;
+    }
+    current(ctx, me).await
+}

@@ -1,0 +1,78 @@
+//! What anybody may see: a jastiper's public profile, an open trip with its
+//! products, a product on sale, the sitemap's profiles. Closed trips and
+//! discontinued products are as absent as missing ones.
+
+use crate::ctx::Ctx;
+use crate::domain::page::Cursor;
+use crate::domain::product::ProductStatus;
+use crate::error::ApiResult;
+use crate::store::products::{self, ProductRow};
+use crate::store::trips::{self, TripRow};
+use crate::store::users::{self, UserRow};
+
+pub struct Profile {
+    pub user: UserRow,
+    /// Open trips, newest first.
+    pub trips: Vec<TripRow>,
+    /// Their products (not discontinued), newest first.
+    pub products: Vec<ProductRow>,
+    pub open_trips: i64,
+    pub fulfilled_orders: i64,
+}
+
+/// A profile by its (already lower-cased) slug.
+pub async fn profile(ctx: &Ctx, slug: &str, with_stats: bool) -> ApiResult<Option<Profile>> {
+    let Some(user) = users::by_slug(&ctx.db, slug).await? else {
+        return Ok(None);
+    };
+    let trips = trips::by_jastiper(&ctx.db, &user.id, true).await?;
+    let products =
+        if trips.is_empty() { Vec::new() } else { products::public_of_active_trips(&ctx.db, &user.id).await? };
+    let (open_trips, fulfilled_orders) = if with_stats { users::stats(&ctx.db, &user.id).await? } else { (0, 0) };
+    Ok(Some(Profile { user, trips, products, open_trips, fulfilled_orders }))
+}
+
+/// An open trip by id or slug.
+pub async fn open_trip(ctx: &Ctx, key: &str) -> ApiResult<Option<TripRow>> {
+    Ok(trips::by_id_or_slug(&ctx.db, key).await?.filter(|t| t.is_active))
+}
+
+/// An open trip named by exactly this slug (links and commands use slugs).
+pub async fn open_trip_by_slug(ctx: &Ctx, slug: &str) -> ApiResult<Option<TripRow>> {
+    Ok(open_trip(ctx, slug).await?.filter(|t| t.slug.as_str() == slug))
+}
+
+/// One page of what a penitip may see of a trip.
+pub async fn products_of(ctx: &Ctx, trip: &TripRow, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<ProductRow>> {
+    products::public_page(&ctx.db, &trip.id, after, limit).await
+}
+
+/// An open trip's page: the trip, its jastiper and its products.
+pub async fn trip_page(ctx: &Ctx, slug: &str) -> ApiResult<Option<(TripRow, Option<UserRow>, Vec<ProductRow>)>> {
+    let Some(trip) = open_trip_by_slug(ctx, slug).await? else {
+        return Ok(None);
+    };
+    let (owner, items) =
+        futures::future::try_join(users::by_id(&ctx.db, &trip.jastiper_id), products_of(ctx, &trip, None, 100)).await?;
+    Ok(Some((trip, owner, items)))
+}
+
+/// A product a penitip may open (by slug): not discontinued, in an open trip.
+pub async fn product_page(ctx: &Ctx, slug: &str) -> ApiResult<Option<(ProductRow, TripRow, Option<UserRow>)>> {
+    let product = products::by_id_or_slug(&ctx.db, slug)
+        .await?
+        .filter(|p| p.slug.as_str() == slug && p.status != ProductStatus::Discontinued);
+    let Some(product) = product else {
+        return Ok(None);
+    };
+    let Some(trip) = open_trip(ctx, &product.trip_id).await? else {
+        return Ok(None);
+    };
+    let owner = users::by_id(&ctx.db, &trip.jastiper_id).await?;
+    Ok(Some((product, trip, owner)))
+}
+
+/// Slugs of jastipers with an open trip (at most `limit`).
+pub async fn sitemap_slugs(ctx: &Ctx, limit: i64) -> ApiResult<Vec<String>> {
+    users::public_slugs(&ctx.db, limit).await
+}

@@ -1,0 +1,137 @@
+//! A jastiper's trips: open, change, list, delete (with their files).
+
+use crate::ctx::Ctx;
+use crate::domain::ids::new_id;
+use crate::domain::page::Cursor;
+use crate::domain::slug::Slug;
+use crate::domain::{text, time};
+use crate::error::{ApiError, ApiResult};
+use crate::input::{Input, Patch};
+use crate::platform::r2;
+use crate::store::orders;
+use crate::store::participants::{self, ParticipantRow};
+use crate::store::products::{self, ProductRow};
+use crate::store::trips::{self, NewTrip, TripChange, TripRow};
+
+use super::AuthUser;
+
+/// The trip if `me` owns it; somebody else's trip is as absent as a missing one (404).
+pub async fn owned(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<TripRow> {
+    trips::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Trip"))
+}
+
+fn description(p: Patch<String>) -> Result<Option<Option<String>>, String> {
+    match p {
+        Patch::Set(s) if s.trim().is_empty() => Ok(Some(None)),
+        Patch::Set(s) => text::clean(&s, 1, 2000, true).map(|v| Some(Some(v))),
+        other => Ok(other.into_change()),
+    }
+}
+
+/// `{ title, description?, slug, deadline?, isActive? }`.
+pub struct NewTripForm {
+    pub title: String,
+    pub slug: Slug,
+    pub description: Option<String>,
+    pub deadline: Option<String>,
+    pub is_active: bool,
+}
+
+impl NewTripForm {
+    pub fn parse(mut input: Input, ctx: &Ctx) -> ApiResult<NewTripForm> {
+        input.only(&["title", "description", "slug", "deadline", "isActive"]);
+        let title = input.required_with("title", |s| text::clean(s, 1, 120, false));
+        let slug = input.required_with("slug", Slug::trip);
+        let desc = input.patch_str("description");
+        let description = input.check("description", description(desc)).flatten().flatten();
+        let deadline =
+            input.optional_str("deadline").and_then(|s| input.check("deadline", time::parse_deadline(&s, ctx.now)));
+        let is_active = matches!(input.patch_bool("isActive"), Patch::Set(true));
+        input.finish()?;
+        match (title, slug) {
+            (Some(title), Some(slug)) => Ok(NewTripForm { title, slug, description, deadline, is_active }),
+            _ => Err(ApiError::field("title", "is required")),
+        }
+    }
+}
+
+pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripRow> {
+    let id = new_id();
+    let new = NewTrip {
+        id: &id,
+        jastiper_id: &me.id,
+        slug: &f.slug,
+        title: &f.title,
+        description: f.description.as_deref(),
+        deadline: f.deadline.as_deref(),
+        is_active: f.is_active,
+        now: &ctx.now_iso(),
+    };
+    trips::insert(&ctx.db, &new).await?;
+    owned(ctx, me, &id).await
+}
+
+/// `{ title?, description?, isActive?, deadline? }`: only what is named changes.
+pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
+    input.only(&["title", "description", "isActive", "deadline"]);
+    let title = input.patch_required_with("title", |s| text::clean(s, 1, 120, false));
+    let desc = input.patch_str("description");
+    let description = input.check("description", description(desc)).flatten();
+    let deadline = match input.patch_str("deadline") {
+        Patch::Set(s) => input.check("deadline", time::parse_deadline(&s, ctx.now)).map(Some),
+        Patch::Null => Some(None),
+        Patch::Absent => None,
+    };
+    let is_active = match input.patch_bool("isActive") {
+        Patch::Set(b) => Some(b),
+        Patch::Null => {
+            input.error("isActive", "must be true or false");
+            None
+        }
+        Patch::Absent => None,
+    };
+    input.finish()?;
+    Ok(TripChange { title, description, deadline, is_active })
+}
+
+/// Changes an owned trip (see `owned`).
+pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange) -> ApiResult<TripRow> {
+    trips::update(&ctx.db, &trip.id, &me.id, &change, &ctx.now_iso()).await?;
+    owned(ctx, me, &trip.id).await
+}
+
+/// A trip with everybody in it and everything on it.
+pub async fn details(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(TripRow, Vec<ParticipantRow>, Vec<ProductRow>)> {
+    let trip = owned(ctx, me, id).await?;
+    let (people, items) =
+        futures::future::try_join(participants::of_trip(&ctx.db, &trip.id), products::of_trip(&ctx.db, &trip.id))
+            .await?;
+    Ok((trip, people, items))
+}
+
+pub async fn page(
+    ctx: &Ctx,
+    me: &AuthUser,
+    active_only: bool,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Vec<TripRow>> {
+    trips::page(&ctx.db, &me.id, active_only, after, limit).await
+}
+
+/// The trip, its products, participants, orders and their files.
+pub async fn delete(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<()> {
+    let trip = owned(ctx, me, id).await?;
+    let mut keys: Vec<String> = products::images_of_trip(&ctx.db, &trip.id)
+        .await?
+        .into_iter()
+        .flatten()
+        .filter_map(|url| r2::key_of_url(ctx, &url))
+        .collect();
+    keys.extend(orders::proofs_of_trip(&ctx.db, &trip.id).await?);
+    if trips::delete(&ctx.db, &trip.id, &me.id).await? == 0 {
+        return Err(ApiError::not_found("Trip"));
+    }
+    r2::delete_quietly(ctx, &keys).await;
+    Ok(())
+}

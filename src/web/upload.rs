@@ -1,0 +1,52 @@
+//! Multipart uploads: the image of a form, checked by its first bytes and
+//! size before anything is stored.
+
+use worker::{FormData, FormEntry, Request};
+
+use crate::domain::image;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::platform::r2::Upload;
+
+/// Room for the multipart framing and text fields around the file.
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+pub fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
+/// Reads a `multipart/form-data` body whose file may be up to `max_file` bytes.
+pub async fn form(req: &mut Request, max_file: usize) -> ApiResult<FormData> {
+    if !is_multipart(req) {
+        return Err(ApiError::unsupported_media("Send the image as multipart/form-data"));
+    }
+    super::body::refuse_declared_over(req, max_file + FORM_OVERHEAD)?;
+    req.form_data()
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::InvalidMultipart, "The multipart body could not be read"))
+}
+
+/// The image in field `name` of a form, checked; `None` when the field is absent.
+pub async fn image_field(form: &FormData, name: &str, max: usize) -> ApiResult<Option<Upload>> {
+    match form.get(name) {
+        None => Ok(None),
+        Some(FormEntry::Field(_)) => Err(ApiError::field(name, "must be an image file")),
+        Some(FormEntry::File(file)) => {
+            if file.size() > max {
+                return Err(ApiError::too_large(max));
+            }
+            let bytes = file.bytes().await.map_err(|e| ApiError::internal(format!("reading upload: {e}")))?;
+            let kind = image::check(&bytes, max).map_err(|p| ApiError::from((name, p)))?;
+            Ok(Some(Upload { bytes, kind }))
+        }
+    }
+}
+
+/// The one image of an image-only upload (avatar, cover, proof): field `image`.
+pub async fn required_image(req: &mut Request, max: usize) -> ApiResult<Upload> {
+    let form = form(req, max).await?;
+    image_field(&form, "image", max).await?.ok_or_else(|| ApiError::field("image", "is required"))
+}
