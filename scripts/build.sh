@@ -4,9 +4,11 @@
 #                          npm test has just built)
 #   JASTIPIN_NO_OPT=1  skip wasm-opt: ~4 s incremental builds, ~18 % larger wasm
 #                      (what `npm run dev` uses)
-#   JASTIPIN_DEV=1     skip the build when build/ is newer than every source
-#                      file: wrangler dev runs its [build] command twice at
-#                      start, and again on every change under src/ (watch_dir)
+#   JASTIPIN_DEV=1     the quick development build (Cargo profile dev-worker:
+#                      no LTO, incremental, no wasm-opt), skipped when build/
+#                      is newer than every source file: wrangler dev runs its
+#                      [build] command twice at start, and again on every
+#                      change under src/ (watch_dir)
 set -euo pipefail
 [ "${JASTIPIN_SKIP_BUILD:-}" = "1" ] && exit 0
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -16,6 +18,7 @@ if [ "${JASTIPIN_DEV:-}" = "1" ] && [ -f build/index.js ] && [ -f build/.dev-bui
   exit 0
 fi
 args=(--release)
+[ "${JASTIPIN_DEV:-}" = "1" ] && args=(--profile dev-worker --no-opt)
 [ "${JASTIPIN_NO_OPT:-}" = "1" ] && args+=(--no-opt)
 started=$(date +%s%N)
 worker-build "${args[@]}" >&2

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # npm run dev: set-up, migrate the local D1, serve on 127.0.0.1:${PORT:-8787}.
-# wrangler runs scripts/build.sh (the quick build without wasm-opt) at start
+# wrangler runs scripts/build.sh (the quick development build) at start
 # and again whenever a file under src/ changes, then reloads the Worker.
 # Local D1, R2 and Queues persist under .wrangler/state.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh
-export JASTIPIN_DEV=1 JASTIPIN_NO_OPT=1
+export JASTIPIN_DEV=1
 CI=true wrangler d1 migrations apply DB --local >&2
 # A free inspector port, so a second `PORT=8788 npm run dev` does not collide on 9229.
 inspector="${INSPECTOR_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"

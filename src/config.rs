@@ -1,5 +1,5 @@
-//! Configuration read once per request from vars and secrets (DESIGN.md
-//! "Configuration"). Pure: the Worker glue passes a lookup function.
+//! Configuration read once per invocation from vars and secrets (the table
+//! in README.md). Pure: the Worker glue passes a lookup function.
 
 use crate::domain::cost::Rates;
 use crate::domain::token::MIN_SECRET_LEN;
@@ -15,7 +15,7 @@ pub struct Config {
     pub test_routes: bool,
 }
 
-/// WhatsApp Cloud API settings (DESIGN.md "Configuration").
+/// WhatsApp Cloud API settings.
 #[derive(Debug, Clone)]
 pub struct WhatsApp {
     /// Without it nothing is sent: outbox rows become `simulated`.

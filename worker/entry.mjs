@@ -5,8 +5,9 @@
 // instance on the next call. But a panic inside an async handler never
 // settles that request's promise: the caller would wait until workerd
 // cancels it. So every request in flight is tracked here, and the moment the
-// instance is marked failed each of them is answered with the service's JSON
-// 500 (no details; the panic itself is in the log).
+// instance is marked failed each of them is answered with the service's 500:
+// the JSON error for the API, an Indonesian page for a page (no details; the
+// panic itself is in the log).
 import Worker from "../build/index.js";
 
 const inFlight = new Set();
@@ -16,15 +17,27 @@ Object.defineProperty(state, "criticalError", {
   get: () => critical,
   set(value) {
     critical = value;
-    if (value) for (const answer of inFlight) answer(internalError());
+    if (value) for (const answer of inFlight) answer();
   },
 });
 
-function internalError() {
-  return Response.json(
-    { error: "Something went wrong on our side", code: "internal_error" },
-    { status: 500, headers: { "cache-control": "no-store" } },
-  );
+// The same split as the Rust side (http::router::is_page_path): the API and
+// media answer JSON, pages answer an Indonesian HTML page.
+function isPagePath(path) {
+  return !(path === "/api" || path.startsWith("/api/") || path.startsWith("/media/"));
+}
+
+const PAGE_500 = "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">" +
+  "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Maaf, ada gangguan · Jastipin</title></head>" +
+  "<body style=\"font-family:system-ui,sans-serif;max-width:640px;margin:2rem auto;padding:0 16px\">" +
+  "<h1>Maaf, ada gangguan</h1><p>Ada masalah di sisi kami. Coba lagi sebentar lagi.</p><p><a href=\"/\">Ke beranda Jastipin</a></p></body></html>";
+
+function internalError(request) {
+  const headers = { "cache-control": "no-store" };
+  if (isPagePath(new URL(request.url).pathname)) {
+    return new Response(PAGE_500, { status: 500, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
+  }
+  return Response.json({ error: "Something went wrong on our side", code: "internal_error" }, { status: 500, headers });
 }
 
 export default class Jastipin extends Worker {
@@ -33,10 +46,11 @@ export default class Jastipin extends Worker {
     const aborted = new Promise((resolve) => { answer = resolve; });
     inFlight.add(answer);
     try {
-      return await Promise.race([super.fetch(request), aborted]);
+      const answered = await Promise.race([super.fetch(request), aborted]);
+      return answered ?? internalError(request);
     } catch (err) {
       console.error(JSON.stringify({ level: "error", msg: "unhandled", error: String(err?.stack ?? err) }));
-      return internalError();
+      return internalError(request);
     } finally {
       inFlight.delete(answer);
     }

@@ -1,4 +1,4 @@
-//! The WhatsApp command parser (spec §6), made tolerant of how people type:
+//! The WhatsApp command parser, made tolerant of how people type:
 //! `JOIN jpn25 | Nama: Siti`, `join  JPN25|nama :siti`, `JOIN jpn25 Siti`,
 //! `INFO jpn25`, `STOP jpn25`. Anything else is not a command.
 

@@ -1,4 +1,4 @@
-//! Broadcast cost estimate (spec §12), with Meta's per-message pricing:
+//! Broadcast cost estimate, with Meta's per-message pricing:
 //! marketing templates are always charged; utility templates and free-form
 //! replies are free inside a penitip's open 24-hour window.
 

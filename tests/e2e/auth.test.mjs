@@ -1,4 +1,4 @@
-// Accounts: register, login, refresh, logout, and the access token (spec §5, §10).
+// Accounts: register, login, refresh, logout, and the access token.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";

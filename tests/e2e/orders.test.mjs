@@ -1,4 +1,4 @@
-// Participants and orders (spec §5, DESIGN.md points 4–6).
+// Participants and orders.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper, snapshot, JWT_SECRET } from "../support/app.mjs";

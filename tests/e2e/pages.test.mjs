@@ -219,3 +219,44 @@ describe("forms", () => {
     assert.ok(plain.html.includes("href=\"https://wa.me/6281100000000?text=STOP%20jpn25\""));
   });
 });
+
+describe("error pages", () => {
+  test("a page that cannot answer says why in Indonesian, as HTML with the API's status", async () => {
+    const wrongMethod = await app.fetch("/profile?user=tina", { method: "DELETE" });
+    assert.equal(wrongMethod.status, 405);
+    assert.match(wrongMethod.headers.get("content-type"), /^text\/html/);
+    const html = await wrongMethod.text();
+    assert.ok(html.includes("<html lang=\"id\">"));
+    assert.ok(html.includes("Halaman ini tidak menerima permintaan seperti itu."));
+
+    const big = await app.fetch("/join?trip=jpn25", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "name=" + "x".repeat(70 * 1024),
+    });
+    assert.equal(big.status, 413);
+    assert.match(big.headers.get("content-type"), /^text\/html/);
+    assert.ok((await big.text()).includes("Kiriman ini terlalu besar"));
+  });
+
+  test("the API keeps answering JSON errors", async () => {
+    const r = await app.fetch("/api/trips", { method: "PUT" });
+    assert.equal(r.status, 405);
+    assert.deepEqual(await r.json(), { error: "This method is not allowed on this path", code: "method_not_allowed" });
+  });
+
+  test("a failure on our side is an Indonesian 500 page, not JSON", async () => {
+    // A misconfigured secret makes checking a link token fail on our side.
+    const broken = await spawnApp({ bindings: { JWT_SECRET: "too-short" } });
+    try {
+      const r = await broken.fetch("/order/0123456789abcdef0123456789abcdef?token=l.abc");
+      assert.equal(r.status, 500);
+      assert.match(r.headers.get("content-type"), /^text\/html/);
+      const html = await r.text();
+      assert.ok(html.includes("Maaf, ada gangguan"));
+      assert.ok(!html.includes("JWT_SECRET"), "no internal detail");
+    } finally {
+      await broken.close();
+    }
+  });
+});

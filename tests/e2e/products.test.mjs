@@ -1,4 +1,4 @@
-// Products and images in R2 (spec §5 Product Management, §9 Storage).
+// Products and images in R2.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper, snapshot } from "../support/app.mjs";

@@ -1,4 +1,4 @@
-// Profiles: the owner's account and the public profile (spec §5 Profile).
+// Profiles: the owner's account and the public profile.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper, snapshot } from "../support/app.mjs";

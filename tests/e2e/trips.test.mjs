@@ -1,4 +1,4 @@
-// Trips (spec §5 Trip Management).
+// Trips.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper, snapshot } from "../support/app.mjs";
