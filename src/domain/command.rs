@@ -14,19 +14,20 @@ fn slug(word: &str) -> Option<String> {
     ok.then(|| word.to_ascii_lowercase())
 }
 
+/// `rest` without a leading ASCII `label` in any case. Compares on the
+/// original text: lower-casing first would change byte offsets (`K` → `k`,
+/// `İ` → `i̇`), and slicing by them panicked.
+fn strip_label<'a>(rest: &'a str, label: &str) -> Option<&'a str> {
+    let head = rest.get(..label.len())?;
+    head.eq_ignore_ascii_case(label).then(|| &rest[label.len()..])
+}
+
 /// Strips an optional `Nama:` / `Name:` label (any case, spaces around the colon).
 fn name_part(rest: &str) -> Option<String> {
     let rest = rest.trim().trim_start_matches('|').trim();
-    let lower = rest.to_lowercase();
     let value = ["nama", "name"]
         .iter()
-        .find_map(|label| {
-            let after = lower.strip_prefix(label)?.trim_start();
-            after.starts_with(':').then(|| {
-                let skip = rest.len() - after.len() + 1;
-                &rest[skip..]
-            })
-        })
+        .find_map(|label| strip_label(rest, label)?.trim_start().strip_prefix(':'))
         .unwrap_or(rest);
     let value: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
     let value: String = value.chars().filter(|c| !c.is_control()).take(100).collect();
@@ -55,6 +56,18 @@ mod tests {
 
     fn join(trip: &str, name: Option<&str>) -> Option<Command> {
         Some(Command::Join { trip: trip.into(), name: name.map(String::from) })
+    }
+
+    #[test]
+    fn letters_that_change_length_when_lower_cased_do_not_panic() {
+        // Before: the name's offset was taken from the lower-cased copy, where K is 1 byte, not 3.
+        assert_eq!(parse("JOIN jpn25 | Nama:\u{212A}"), join("jpn25", Some("\u{212A}")));
+        for text in ["JOIN x | Nama:K", "JOIN jpn25 | İİİİ:Siti", "JOIN jpn25 ΩΩ Nama: x", "JOIN jpn25 KKKK: Kelvin"]
+        {
+            let _ = parse(text);
+        }
+        assert_eq!(parse("JOIN jpn25 | Nama:Kelvin"), join("jpn25", Some("Kelvin")));
+        assert_eq!(parse("JOIN jpn25 | İstanbul"), join("jpn25", Some("İstanbul")));
     }
 
     #[test]
