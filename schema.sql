@@ -17,7 +17,7 @@ CREATE TABLE users (
   phone         TEXT,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL
-);
+, avatar_key TEXT, cover_key TEXT);
 
 CREATE TABLE trips (
   id          TEXT PRIMARY KEY,
@@ -40,10 +40,19 @@ CREATE TABLE participants (
   wa_user_id      TEXT,
   joined_at       TEXT NOT NULL,
   unsubscribed_at TEXT,
-  last_inbound_at TEXT,
+  last_inbound_at TEXT, confirmed_at TEXT, confirm_code TEXT,
   UNIQUE (trip_id, phone)
 );
 CREATE INDEX participants_by_phone ON participants (phone);
+CREATE UNIQUE INDEX participants_by_code ON participants (confirm_code);
+
+-- Phones that wrote to the business number: the proof of consent for
+-- numbers that are not participants (a jastiper's own number).
+CREATE TABLE wa_contacts (
+  phone            TEXT PRIMARY KEY,
+  first_inbound_at TEXT NOT NULL,
+  last_inbound_at  TEXT NOT NULL
+);
 
 CREATE TABLE products (
   id          TEXT PRIMARY KEY,
@@ -57,7 +66,7 @@ CREATE TABLE products (
   status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'sold_out', 'discontinued')),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
-);
+, max_per_buyer INTEGER NOT NULL DEFAULT 10 CHECK (max_per_buyer >= 1));
 CREATE INDEX products_by_trip ON products (trip_id, created_at);
 
 CREATE TABLE orders (
@@ -75,12 +84,14 @@ CREATE TABLE orders (
   access_token_hash TEXT NOT NULL UNIQUE,
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL
-);
+, proof_notified_at TEXT);
 CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
 CREATE INDEX orders_by_participant ON orders (participant_id);
 CREATE INDEX orders_by_product ON orders (product_id);
 -- Profile stats count shipped orders per trip without reading the others.
 CREATE INDEX orders_by_trip_status ON orders (trip_id, status);
+-- The cron finds unpaid pending orders past their time.
+CREATE INDEX orders_by_status_created ON orders (status, created_at);
 
 -- Refresh tokens are stored only as SHA-256 hashes. Every rotation stays in
 -- its family; presenting a rotated token revokes the whole family.
@@ -95,13 +106,22 @@ CREATE TABLE refresh_tokens (
 );
 CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
 CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
 
--- Failed logins per email, to slow down password guessing.
-CREATE TABLE login_attempts (
-  email             TEXT PRIMARY KEY,
+-- Failed logins per (email, client address): a stranger cannot lock the owner out.
+CREATE TABLE login_throttle (
+  key               TEXT PRIMARY KEY,
   failures          INTEGER NOT NULL,
   window_started_at INTEGER NOT NULL,
   locked_until      INTEGER
+);
+
+-- One-time password reset codes, sent to the jastiper's confirmed WhatsApp number; stored hashed.
+CREATE TABLE password_resets (
+  user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  code_hash  TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL DEFAULT 0
 );
 
 -- WhatsApp message ids (wamid) already taken in, so a re-delivery is ignored.
@@ -111,6 +131,7 @@ CREATE TABLE processed_webhook_messages (
   processed_at TEXT,
   outcome      TEXT
 );
+CREATE INDEX webhook_messages_by_received ON processed_webhook_messages (received_at);
 
 -- Every outbound WhatsApp message is a row here first; queue messages carry
 -- outbox ids, so a retry never re-sends what was already sent.

@@ -13,6 +13,12 @@ pub struct Config {
     /// `ENABLE_TEST_ROUTES=1` adds routes that only the test suite uses
     /// (a deliberate panic). Never set it in production.
     pub test_routes: bool,
+    /// `BENCHMARK=1` adds `x-d1-rows-read` to every answer. Off by default:
+    /// the count tells a registered email from an unknown one, and another
+    /// tenant's object from a missing one.
+    pub benchmark: bool,
+    /// Unpaid pending orders expire after this many hours (`ORDER_EXPIRY_HOURS`, default 48).
+    pub order_expiry_hours: i64,
 }
 
 /// WhatsApp Cloud API settings.
@@ -35,6 +41,8 @@ pub struct WhatsApp {
     pub template_broadcast: String,
     pub template_welcome: String,
     pub template_proof: String,
+    /// An authentication template (one-time code with a copy-code button).
+    pub template_auth: String,
     pub template_language: String,
     pub rates: Rates,
 }
@@ -55,13 +63,15 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             test_routes: non_empty("ENABLE_TEST_ROUTES").as_deref() == Some("1"),
+            benchmark: non_empty("BENCHMARK").as_deref() == Some("1"),
+            order_expiry_hours: number("ORDER_EXPIRY_HOURS", 48.0).clamp(1.0, 24.0 * 30.0) as i64,
             wa: WhatsApp {
                 access_token: non_empty("WA_ACCESS_TOKEN"),
                 app_secret: non_empty("WA_APP_SECRET"),
                 verify_token: non_empty("WA_VERIFY_TOKEN"),
                 phone_id: non_empty("WA_PHONE_ID").unwrap_or_default(),
                 api_base: non_empty("WA_API_BASE")
-                    .unwrap_or_else(|| "https://graph.facebook.com/v19.0".into())
+                    .unwrap_or_else(|| "https://graph.facebook.com/v26.0".into())
                     .trim_end_matches('/')
                     .to_string(),
                 business_number: non_empty("WA_BUSINESS_NUMBER").unwrap_or_default(),
@@ -72,6 +82,7 @@ impl Config {
                 template_broadcast: non_empty("WA_TEMPLATE_BROADCAST").unwrap_or_else(|| "jastipin_broadcast".into()),
                 template_welcome: non_empty("WA_TEMPLATE_WELCOME").unwrap_or_else(|| "jastipin_welcome".into()),
                 template_proof: non_empty("WA_TEMPLATE_PROOF").unwrap_or_else(|| "jastipin_proof_uploaded".into()),
+                template_auth: non_empty("WA_TEMPLATE_AUTH").unwrap_or_else(|| "jastipin_auth_code".into()),
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {
                     marketing_usd: number("WA_RATE_MARKETING_USD", 0.0411),
@@ -116,6 +127,15 @@ mod tests {
         assert_eq!(c.wa.api_base, "http://127.0.0.1:9999");
         assert!(c.wa.access_token.is_none());
         assert_eq!(c.wa.template_language, "id");
+    }
+
+    #[test]
+    fn the_graph_api_version_is_current_by_default() {
+        // v19.0 and v20.0 have expired; v26.0 is current (late 2026). WA_API_BASE overrides.
+        let c = Config::from_lookup(|_| None);
+        assert_eq!(c.wa.api_base, "https://graph.facebook.com/v26.0");
+        assert_eq!(c.order_expiry_hours, 48);
+        assert!(!c.benchmark);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub enum ErrorCode {
     SlugUnavailable,
     NotFailed,
     ProductHasOrders,
+    LimitPerBuyer,
+    TooManyPendingOrders,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
@@ -61,6 +63,8 @@ impl ErrorCode {
             SlugUnavailable => "slug_unavailable",
             NotFailed => "not_failed",
             ProductHasOrders => "product_has_orders",
+            LimitPerBuyer => "limit_per_buyer",
+            TooManyPendingOrders => "too_many_pending_orders",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             TooManyRequests => "too_many_requests",
@@ -78,7 +82,7 @@ impl ErrorCode {
             NotFound => 404,
             MethodNotAllowed => 405,
             AlreadyExists | OutOfStock | ProductUnavailable | InvalidTransition | SlugUnavailable | NotFailed
-            | ProductHasOrders => 409,
+            | ProductHasOrders | LimitPerBuyer | TooManyPendingOrders => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             TooManyRequests => 429,
@@ -210,6 +214,8 @@ impl From<OrderRefusal> for ApiError {
             OrderRefusal::WrongStatus { .. } | OrderRefusal::ChangedMeanwhile | OrderRefusal::NoProofNow(_) => {
                 ErrorCode::InvalidTransition
             }
+            OrderRefusal::LimitPerBuyer { .. } => ErrorCode::LimitPerBuyer,
+            OrderRefusal::TooManyPending { .. } => ErrorCode::TooManyPendingOrders,
         };
         ApiError::new(code, r.to_string())
     }

@@ -62,14 +62,23 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let outcome = match Ctx::new(env, "cron".into()) {
-        Ok(ctx) => service::delivery::requeue_stale(&ctx).await,
+        Ok(ctx) => cron(&ctx).await,
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(n) => worker::console_log!("{}", serde_json::json!({"level": "info", "msg": "cron", "requeued": n})),
+        Ok(done) => worker::console_log!("{}", serde_json::json!({"level": "info", "msg": "cron", "done": done})),
         Err(e) => worker::console_error!(
             "{}",
             serde_json::json!({"level": "error", "msg": "cron failed", "error": e.to_string()})
         ),
     }
+}
+
+/// Every ten minutes: lost outbox rows back into their queues, unpaid orders
+/// expired, old rows pruned.
+async fn cron(ctx: &Ctx) -> error::ApiResult<serde_json::Value> {
+    let requeued = service::delivery::requeue_stale(ctx).await?;
+    let expired = service::housekeeping::expire_unpaid_orders(ctx).await?;
+    let pruned = service::housekeeping::prune(ctx).await?;
+    Ok(serde_json::json!({ "requeued": requeued, "expiredOrders": expired, "pruned": pruned }))
 }

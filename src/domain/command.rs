@@ -1,13 +1,29 @@
 //! The WhatsApp command parser, made tolerant of how people type:
 //! `JOIN jpn25 | Nama: Siti`, `join  JPN25|nama :siti`, `JOIN jpn25 Siti`,
-//! `INFO jpn25`, `STOP jpn25`. Anything else is not a command.
+//! `INFO jpn25`, `STOP jpn25`, and `KONFIRMASI K7Q2MX` (the code a web join
+//! or web order shows, sent from the phone it names). Anything else is not a
+//! command.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Join { trip: String, name: Option<String> },
-    Info { trip: String },
-    Stop { trip: String },
+    Join {
+        trip: String,
+        name: Option<String>,
+    },
+    Info {
+        trip: String,
+    },
+    Stop {
+        trip: String,
+    },
+    /// Confirms a web join or order: only a message from its phone carries this code.
+    Confirm {
+        code: String,
+    },
 }
+
+/// The length of a confirmation code (`domain::ids::confirm_code`).
+pub const CONFIRM_CODE_LEN: usize = 6;
 
 fn slug(word: &str) -> Option<String> {
     let ok = (3..=10).contains(&word.len()) && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
@@ -41,6 +57,10 @@ pub fn parse(text: &str) -> Option<Command> {
     // The slug ends at whitespace or at the `|` that starts the name.
     let end = rest.find(|c: char| c.is_whitespace() || c == '|').unwrap_or(rest.len());
     let (word, tail) = rest.split_at(end);
+    if matches!(verb.to_ascii_uppercase().as_str(), "KONFIRMASI" | "CONFIRM") && tail.trim().is_empty() {
+        let ok = word.len() == CONFIRM_CODE_LEN && word.bytes().all(|b| b.is_ascii_alphanumeric());
+        return ok.then(|| Command::Confirm { code: word.to_ascii_uppercase() });
+    }
     let trip = slug(word)?;
     match verb.to_ascii_uppercase().as_str() {
         "JOIN" => Some(Command::Join { trip, name: name_part(tail) }),
@@ -68,6 +88,14 @@ mod tests {
         }
         assert_eq!(parse("JOIN jpn25 | Nama:Kelvin"), join("jpn25", Some("Kelvin")));
         assert_eq!(parse("JOIN jpn25 | İstanbul"), join("jpn25", Some("İstanbul")));
+    }
+
+    #[test]
+    fn a_confirmation_carries_its_code() {
+        assert_eq!(parse("KONFIRMASI K7Q2MX"), Some(Command::Confirm { code: "K7Q2MX".into() }));
+        assert_eq!(parse(" konfirmasi  k7q2mx "), Some(Command::Confirm { code: "K7Q2MX".into() }));
+        assert_eq!(parse("KONFIRMASI K7Q2"), None);
+        assert_eq!(parse("KONFIRMASI K7Q2MX lagi"), None);
     }
 
     #[test]

@@ -13,6 +13,22 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Standard base64 with padding (RFC 4648 §4), e.g. for CSP hashes.
+pub fn b64(bytes: &[u8]) -> String {
+    let mut out: String = b64url(bytes)
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while !out.len().is_multiple_of(4) {
+        out.push('=');
+    }
+    out
+}
+
 /// Base64url without padding (RFC 4648 §5).
 pub fn b64url(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

@@ -36,9 +36,51 @@ pub fn random_alnum(len: usize) -> String {
     out
 }
 
+/// A six-digit one-time code (password reset), uniformly distributed.
+pub fn digit_code() -> String {
+    let mut out = String::with_capacity(6);
+    while out.len() < 6 {
+        for b in random_bytes::<16>() {
+            if b < 250 && out.len() < 6 {
+                out.push(char::from(b'0' + b % 10));
+            }
+        }
+    }
+    out
+}
+
+/// A confirmation code people type or send from a `wa.me` link: six
+/// upper-case symbols without look-alikes (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
+pub fn confirm_code() -> String {
+    const ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+    let mut out = String::with_capacity(super::command::CONFIRM_CODE_LEN);
+    while out.len() < super::command::CONFIRM_CODE_LEN {
+        for b in random_bytes::<16>() {
+            // 25 symbols: bytes below 250 (10 × 25) pick one uniformly.
+            if b < 250 && out.len() < super::command::CONFIRM_CODE_LEN {
+                out.push(ALPHABET[(b % 25) as usize] as char);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confirm_codes_are_six_unambiguous_symbols() {
+        for _ in 0..50 {
+            let c = confirm_code();
+            assert_eq!(c.len(), 6);
+            assert!(c.bytes().all(|b| b"ACDEFGHJKMNPQRTUVWXY34679".contains(&b)), "{c}");
+            assert_eq!(
+                crate::domain::command::parse(&format!("KONFIRMASI {c}")),
+                Some(crate::domain::command::Command::Confirm { code: c })
+            );
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_well_formed() {

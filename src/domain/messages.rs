@@ -95,6 +95,38 @@ pub fn welcome(name: &str, trip_title: &str, link: &str, unsubscribe: &str) -> M
     }
 }
 
+pub fn unknown_code() -> Message {
+    Message {
+        body: "Maaf, kode konfirmasi ini tidak dikenal untuk nomor ini. Pakai tombol \"Konfirmasi via WhatsApp\" di halaman trip atau pesananmu, dari nomor yang kamu isi di sana.".into(),
+        params: vec![],
+    }
+}
+
+/// The text a `wa.me` confirmation link carries.
+pub fn confirm_text(code: &str) -> String {
+    format!("KONFIRMASI {code}")
+}
+
+/// Sent when a pending order is placed (or confirmed by its phone): what was ordered and how to pay.
+pub fn order_receipt(o: &OrderInfo<'_>) -> Message {
+    let what = format!("{} ×{} ({})", o.product, o.quantity, rupiah(o.total));
+    Message {
+        body: format!(
+            "🧾 Pesananmu tercatat: {what}.\nMenunggu konfirmasi jastiper. Bayar & unggah bukti di: {}",
+            o.link
+        ),
+        params: vec![OrderStatus::Pending.as_str().into(), o.product.into(), rupiah(o.total), o.link.into()],
+    }
+}
+
+/// The one-time code to reset a jastiper's password (authentication template).
+pub fn password_reset_code(code: &str) -> Message {
+    Message {
+        body: format!("{code} adalah kode reset kata sandi Jastipin-mu. Berlaku 10 menit. Jangan bagikan kode ini."),
+        params: vec![code.into()],
+    }
+}
+
 pub struct OrderInfo<'a> {
     pub product: &'a str,
     pub quantity: i64,

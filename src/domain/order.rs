@@ -94,6 +94,15 @@ pub enum OrderRefusal {
     /// Another request moved the order between our read and our write.
     ChangedMeanwhile,
     NoProofNow(OrderStatus),
+    /// One buyer may hold at most `max` of a product in open orders.
+    LimitPerBuyer {
+        max: i64,
+        held: i64,
+    },
+    /// One buyer may have at most `max` unpaid orders waiting in a trip.
+    TooManyPending {
+        max: i64,
+    },
 }
 
 impl fmt::Display for OrderRefusal {
@@ -107,11 +116,35 @@ impl fmt::Display for OrderRefusal {
             OrderRefusal::WrongStatus { from, to } => write!(f, "An order that is {from} cannot become {to}"),
             OrderRefusal::ChangedMeanwhile => f.write_str("The order changed meanwhile: reload it"),
             OrderRefusal::NoProofNow(s) => write!(f, "A {s} order takes no payment proof"),
+            OrderRefusal::LimitPerBuyer { max, held } => {
+                write!(f, "One buyer may order at most {max} of this product (already ordered: {held})")
+            }
+            OrderRefusal::TooManyPending { max } => {
+                write!(f, "At most {max} orders may wait for payment at once in one trip: pay or cancel one first")
+            }
         }
     }
 }
 
 pub const MAX_QUANTITY: i64 = 1_000;
+
+/// The default of a product's `max_per_buyer`.
+pub const DEFAULT_MAX_PER_BUYER: i64 = 10;
+
+/// How many pending orders one phone may have in one trip.
+pub const MAX_PENDING_PER_BUYER: i64 = 5;
+
+/// Whether one more order of `quantity` fits a buyer's limits, given what they
+/// already hold of the product and how many of their orders wait in the trip.
+pub fn check_buyer_limits(quantity: i64, held: i64, max_per_buyer: i64, pending: i64) -> Result<(), OrderRefusal> {
+    if held + quantity > max_per_buyer {
+        return Err(OrderRefusal::LimitPerBuyer { max: max_per_buyer, held });
+    }
+    if pending >= MAX_PENDING_PER_BUYER {
+        return Err(OrderRefusal::TooManyPending { max: MAX_PENDING_PER_BUYER });
+    }
+    Ok(())
+}
 
 /// Total price in rupiah, refusing overflow instead of wrapping.
 pub fn total_price(unit_price: i64, quantity: i64) -> Option<i64> {
@@ -178,6 +211,13 @@ mod tests {
         assert_eq!(check_orderable(ProductStatus::SoldOut, 5, 100, 1), Err(OrderRefusal::SoldOut));
         assert_eq!(check_orderable(ProductStatus::Discontinued, 5, 100, 1), Err(OrderRefusal::Unavailable));
         assert_eq!(check_orderable(ProductStatus::Active, 5, i64::MAX, 2), Err(OrderRefusal::TotalTooLarge));
+    }
+
+    #[test]
+    fn buyer_limits() {
+        assert_eq!(check_buyer_limits(3, 7, 10, 0), Ok(()));
+        assert_eq!(check_buyer_limits(4, 7, 10, 0), Err(OrderRefusal::LimitPerBuyer { max: 10, held: 7 }));
+        assert_eq!(check_buyer_limits(1, 0, 10, 5), Err(OrderRefusal::TooManyPending { max: 5 }));
     }
 
     #[test]

@@ -1,36 +1,30 @@
-//! Login throttling: after `MAX_FAILURES` wrong passwords for one email within
-//! `WINDOW_SECS`, that email is locked for `LOCK_SECS` (429 with Retry-After).
+//! Login throttling. Every attempt is counted before its password is
+//! checked; after `MAX_ATTEMPTS` within `WINDOW_SECS` for one email from one
+//! client address, that pair is locked for `LOCK_SECS` (429 with
+//! Retry-After). Keyed by address too, so a stranger guessing an email
+//! cannot lock its owner out; per-address rate limits bound the guessing.
 
-pub const MAX_FAILURES: i64 = 5;
+pub const MAX_ATTEMPTS: i64 = 5;
 pub const WINDOW_SECS: i64 = 15 * 60;
 pub const LOCK_SECS: i64 = 15 * 60;
 
+/// The state of one key after an attempt was counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attempts {
+pub struct Attempt {
     pub failures: i64,
-    pub window_started_at: i64,
     pub locked_until: Option<i64>,
 }
 
-/// Seconds until a locked email may try again, or `None` when it may try now.
-pub fn locked_for(a: Option<&Attempts>, now: i64) -> Option<u64> {
-    let until = a?.locked_until?;
-    (until > now).then(|| (until - now) as u64)
+impl Attempt {
+    /// Seconds until this key may try again; `None` when this attempt may be checked.
+    pub fn locked_for(&self, now: i64) -> Option<u64> {
+        self.locked_until.filter(|until| *until > now).map(|until| (until - now) as u64)
+    }
 }
 
-/// The record after one more failure at `now`.
-pub fn record_failure(a: Option<&Attempts>, now: i64) -> Attempts {
-    let fresh = Attempts { failures: 1, window_started_at: now, locked_until: None };
-    let mut next = match a {
-        Some(a) if now - a.window_started_at < WINDOW_SECS && a.locked_until.is_none_or(|u| u > now) => {
-            Attempts { failures: a.failures + 1, ..*a }
-        }
-        _ => fresh,
-    };
-    if next.failures >= MAX_FAILURES {
-        next.locked_until = Some(now + LOCK_SECS);
-    }
-    next
+/// The throttle key of an email tried from an address.
+pub fn key(email: &str, client: &str) -> String {
+    format!("{email}|{client}")
 }
 
 #[cfg(test)]
@@ -38,30 +32,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fifth_failure_locks_for_fifteen_minutes() {
-        let mut a = None;
-        for i in 0..4 {
-            let next = record_failure(a.as_ref(), 1000 + i);
-            assert_eq!(locked_for(Some(&next), 1000 + i), None);
-            a = Some(next);
-        }
-        let locked = record_failure(a.as_ref(), 1010);
-        assert_eq!(locked.failures, 5);
-        assert_eq!(locked_for(Some(&locked), 1010), Some(LOCK_SECS as u64));
-        assert_eq!(locked_for(Some(&locked), 1010 + LOCK_SECS), None);
+    fn a_lock_tells_how_long_it_lasts() {
+        let a = Attempt { failures: 6, locked_until: Some(1000 + LOCK_SECS) };
+        assert_eq!(a.locked_for(1000), Some(LOCK_SECS as u64));
+        assert_eq!(a.locked_for(1000 + LOCK_SECS), None);
+        assert_eq!(Attempt { failures: 3, locked_until: None }.locked_for(1000), None);
     }
 
     #[test]
-    fn failures_outside_the_window_start_over() {
-        let a = Attempts { failures: 4, window_started_at: 0, locked_until: None };
-        let next = record_failure(Some(&a), WINDOW_SECS + 1);
-        assert_eq!(next.failures, 1);
-        assert_eq!(next.locked_until, None);
-    }
-
-    #[test]
-    fn an_expired_lock_starts_over() {
-        let a = Attempts { failures: 5, window_started_at: 0, locked_until: Some(100) };
-        assert_eq!(record_failure(Some(&a), 101).failures, 1);
+    fn keys_differ_by_address() {
+        assert_ne!(key("tina@example.com", "198.51.100.7"), key("tina@example.com", "203.0.113.9"));
     }
 }

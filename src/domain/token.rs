@@ -8,7 +8,10 @@ use sha2::{Digest, Sha256};
 
 use super::encoding::hex;
 
-pub const ACCESS_TTL: Duration = Duration::hours(12);
+/// Short, so logout, logout everywhere and a password change (which revoke
+/// every refresh token) end access within minutes without a database read
+/// per request; the client refreshes with its cookie.
+pub const ACCESS_TTL: Duration = Duration::minutes(10);
 pub const REFRESH_TTL_SECS: i64 = 7 * 24 * 3600;
 
 /// A shorter secret would make HS256 guessable offline.
@@ -78,22 +81,25 @@ mod tests {
     }
 
     #[test]
-    fn token_carries_the_specified_claims_and_12h_expiry() {
+    fn token_carries_the_specified_claims_and_a_ten_minute_expiry() {
         let t = issue_access(SECRET, &claims(), now());
         let p = payload(&t);
         assert_eq!(p["sub"], "u1");
         assert_eq!(p["slug"], "tina");
         assert_eq!(p["email"], "tina@example.com");
         assert_eq!(p["iat"].as_i64().unwrap(), now().timestamp());
-        assert_eq!(p["exp"].as_i64().unwrap() - p["iat"].as_i64().unwrap(), 12 * 3600);
+        assert_eq!(p["exp"].as_i64().unwrap() - p["iat"].as_i64().unwrap(), 600);
         assert_eq!(verify_access(SECRET, &t, now()).unwrap(), claims());
     }
 
     #[test]
     fn expired_token_is_refused() {
         let t = issue_access(SECRET, &claims(), now());
-        assert!(verify_access(SECRET, &t, now() + Duration::hours(12) - Duration::seconds(1)).is_ok());
-        assert_eq!(verify_access(SECRET, &t, now() + Duration::hours(12) + Duration::seconds(1)), Err("token expired"));
+        assert!(verify_access(SECRET, &t, now() + Duration::minutes(10) - Duration::seconds(1)).is_ok());
+        assert_eq!(
+            verify_access(SECRET, &t, now() + Duration::minutes(10) + Duration::seconds(1)),
+            Err("token expired")
+        );
     }
 
     #[test]

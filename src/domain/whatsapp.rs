@@ -167,31 +167,85 @@ pub fn in_window(last_inbound: Option<DateTime<Utc>>, now: DateTime<Utc>) -> boo
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outbound {
-    Text { to: String, body: String },
-    Template { to: String, name: String, language: String, params: Vec<String> },
+    Text {
+        to: String,
+        body: String,
+    },
+    /// `copy_code`: an authentication template's one-time code, repeated as
+    /// the parameter of its copy-code button (Meta requires both).
+    Template {
+        to: String,
+        name: String,
+        language: String,
+        params: Vec<String>,
+        copy_code: Option<String>,
+    },
+}
+
+/// Who a message is addressed to: a phone number (digits) goes in `to`; a
+/// business-scoped user id (`ID.1234…`, a user known only by username) goes
+/// in `recipient`, Meta's field for BSUIDs (`to` would be read as a number).
+fn address(to: &str) -> (&'static str, &str) {
+    if !to.is_empty() && to.bytes().all(|b| b.is_ascii_digit()) {
+        ("to", to)
+    } else {
+        ("recipient", to)
+    }
 }
 
 impl Outbound {
     /// The body of `POST /{phone-id}/messages`.
     pub fn payload(&self) -> Value {
-        match self {
-            Outbound::Text { to, body } => json!({
+        let mut body = match self {
+            Outbound::Text { body, .. } => json!({
                 "messaging_product": "whatsapp",
                 "recipient_type": "individual",
-                "to": to,
                 "type": "text",
                 "text": { "preview_url": true, "body": body },
             }),
-            Outbound::Template { to, name, language, params } => {
-                let parameters: Vec<Value> = params.iter().map(|p| json!({ "type": "text", "text": p })).collect();
+            Outbound::Template { name, language, params, copy_code, .. } => {
+                let parameters: Vec<Value> =
+                    params.iter().map(|p| json!({ "type": "text", "text": template_param(p) })).collect();
                 let mut template = json!({ "name": name, "language": { "code": language } });
+                let mut components = Vec::new();
                 if !parameters.is_empty() {
-                    template["components"] = json!([{ "type": "body", "parameters": parameters }]);
+                    components.push(json!({ "type": "body", "parameters": parameters }));
                 }
-                json!({ "messaging_product": "whatsapp", "to": to, "type": "template", "template": template })
+                if let Some(code) = copy_code {
+                    components.push(json!({ "type": "button", "sub_type": "url", "index": "0",
+                                            "parameters": [{ "type": "text", "text": code }] }));
+                }
+                if !components.is_empty() {
+                    template["components"] = Value::Array(components);
+                }
+                json!({ "messaging_product": "whatsapp", "recipient_type": "individual", "type": "template", "template": template })
             }
-        }
+        };
+        let (Outbound::Text { to, .. } | Outbound::Template { to, .. }) = self;
+        let (field, value) = address(to);
+        body[field] = value.into();
+        body
     }
+}
+
+/// A template parameter as Meta accepts it: no newlines or tabs, and no more
+/// than four spaces in a row.
+pub fn template_param(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut spaces = 0;
+    for c in text.chars() {
+        let c = if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c };
+        if c == ' ' {
+            spaces += 1;
+            if spaces > 4 {
+                continue;
+            }
+        } else {
+            spaces = 0;
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
 }
 
 // ---- classifying send results ------------------------------------------------------
@@ -331,11 +385,35 @@ mod tests {
         let t = Outbound::Text { to: "628".into(), body: "hi".into() }.payload();
         assert_eq!(t["type"], "text");
         assert_eq!(t["text"]["body"], "hi");
-        let p =
-            Outbound::Template { to: "628".into(), name: "n".into(), language: "id".into(), params: vec!["a".into()] }
-                .payload();
+        assert_eq!(t["to"], "628");
+        let template = |to: &str, copy_code: Option<String>| Outbound::Template {
+            to: to.into(),
+            name: "n".into(),
+            language: "id".into(),
+            params: vec!["a\nb".into()],
+            copy_code,
+        };
+        let p = template("628", None).payload();
         assert_eq!(p["template"]["language"]["code"], "id");
-        assert_eq!(p["template"]["components"][0]["parameters"][0]["text"], "a");
+        assert_eq!(p["template"]["components"][0]["parameters"][0]["text"], "a b");
+        assert_eq!(p["template"]["components"].as_array().unwrap().len(), 1);
+        let auth = template("628", Some("123456".into())).payload();
+        assert_eq!(auth["template"]["components"][1]["sub_type"], "url");
+        assert_eq!(auth["template"]["components"][1]["parameters"][0]["text"], "123456");
+    }
+
+    #[test]
+    fn a_user_known_only_by_username_is_addressed_by_recipient() {
+        let p = Outbound::Text { to: "ID.1234567890123".into(), body: "hi".into() }.payload();
+        assert_eq!(p["recipient"], "ID.1234567890123");
+        assert!(p.get("to").is_none(), "a BSUID is never put in `to`");
+        assert_eq!(Outbound::Text { to: "628123".into(), body: "x".into() }.payload()["to"], "628123");
+    }
+
+    #[test]
+    fn template_parameters_follow_metas_rule() {
+        assert_eq!(template_param("Halo semua!\nBesok\tberangkat      ya"), "Halo semua! Besok berangkat    ya");
+        assert!(!template_param("a\n\n\n\n\n\nb").contains("     "));
     }
 
     #[test]

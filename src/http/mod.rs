@@ -28,7 +28,7 @@ pub async fn handle(mut req: Request, env: Env, _ctx: Context) -> Response {
     let (method, path) = (req.method().to_string(), req.path());
 
     let is_page = router::is_page_path(&path);
-    let (mut resp, failure, rows_read) = match Ctx::new(env, request_id.clone()) {
+    let (mut resp, failure, rows_read, benchmark) = match Ctx::new(env, request_id.clone()) {
         Ok(ctx) => {
             let (resp, failure) = match router::route(&ctx, &mut req).await {
                 Ok(resp) => (resp, None),
@@ -36,13 +36,15 @@ pub async fn handle(mut req: Request, env: Env, _ctx: Context) -> Response {
                 Err(e) if is_page => (crate::pages::error_page(&ctx, &e), Some(e)),
                 Err(e) => (respond::error(&e), Some(e)),
             };
-            (resp, failure, ctx.db.rows_read())
+            (resp, failure, ctx.db.rows_read(), ctx.config.benchmark)
         }
-        Err(e) => (respond::error(&e), Some(e), 0),
+        Err(e) => (respond::error(&e), Some(e), 0, false),
     };
     let headers = resp.headers_mut();
     let _ = headers.set("x-request-id", &request_id);
-    let _ = headers.set("x-d1-rows-read", &rows_read.to_string());
+    if benchmark {
+        let _ = headers.set("x-d1-rows-read", &rows_read.to_string());
+    }
 
     let status = resp.status_code();
     let mut line = json!({

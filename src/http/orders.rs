@@ -4,23 +4,34 @@
 use serde_json::json;
 use worker::{Request, Response};
 
+use super::participants::Confirm;
 use super::views::{self, Order, OrderInList, OrderStatusView, PlacedOrder, ProductLink, TripLink};
 use crate::ctx::Ctx;
 use crate::domain::order::Action;
 use crate::error::{ApiError, ApiResult};
-use crate::service::orders::{self, OrderForm, TransitionForm, PROOF_LIMIT};
-use crate::web::auth::{optional_user, order_access, require_user};
+use crate::platform::limits::Limit;
+use crate::service::orders::{self, BuyerForm, OrderForm, TransitionForm, PROOF_LIMIT};
+use crate::service::participants;
+use crate::web::auth::{limit_address, limit_phone, optional_user, order_access, require_user};
 use crate::web::query::{params, Paging};
 use crate::web::{body, respond, upload};
 
 /// `POST /api/orders`.
 pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let caller = optional_user(ctx, req)?;
+    limit_address(ctx, req, Limit::Public, "order").await?;
     let form = OrderForm::parse(body::json(req).await?, caller.is_some())?;
+    if let BuyerForm::Person { phone, .. } = &form.buyer {
+        limit_phone(ctx, "order", phone).await?;
+    }
     let placed = orders::place(ctx, caller.as_ref(), form).await?;
     let status_url = format!("{}/order/{}?token={}", ctx.config.public_base_url, placed.order.id, placed.access_token);
     let order = PlacedOrder { order: Order::from(&placed.order), access_token: &placed.access_token, status_url };
-    respond::json(201, &json!({ "order": order }))
+    let confirm = placed
+        .confirm_code
+        .as_deref()
+        .map(|code| Confirm { code, whatsapp_url: participants::confirm_link(ctx, code) });
+    respond::json(201, &json!({ "order": order, "confirm": confirm }))
 }
 
 /// `GET /api/orders/:tripId`: the owner's orders of a trip with product and participant.
@@ -61,6 +72,7 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
 pub async fn upload_proof(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let order = orders::visible(ctx, id, &order_access(ctx, req)?).await?;
     orders::check_takes_proof(&order)?;
+    limit_address(ctx, req, Limit::Public, "proof").await?;
     let image = upload::required_image(req, PROOF_LIMIT).await?;
     let order = orders::attach_proof(ctx, order, image).await?;
     respond::json(200, &json!({ "order": Order::from(&order) }))

@@ -7,8 +7,9 @@ use worker::{Request, Response};
 use super::views::{self, Order, Participant};
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
+use crate::platform::limits::Limit;
 use crate::service::participants::{self, JoinForm, UnsubscribeBy};
-use crate::web::auth::{optional_user, require_user};
+use crate::web::auth::{limit_address, limit_phone, optional_user, require_user};
 use crate::web::query::{params, Paging};
 use crate::web::{body, respond};
 
@@ -19,17 +20,43 @@ struct Joined<'a> {
     phone: &'a str,
     name: &'a str,
     joined_at: &'a str,
+    confirmed: bool,
 }
 
-/// `POST /api/trips/:tripId/join` `{ phone, name }`: public (trip id or slug).
-/// The same phone again answers the same participant (200 instead of 201).
+/// How the phone confirms: `KONFIRMASI <code>` sent from it, one tap away.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Confirm<'a> {
+    pub code: &'a str,
+    pub whatsapp_url: String,
+}
+
+/// `POST /api/trips/:tripId/join` `{ phone, name }` (trip id or slug).
+/// Anonymous: always 202 with the confirmation link and nothing else — no
+/// stored name, nothing that tells whether this phone joined before.
+/// The trip's owner: the participant (201 new, 200 already there).
 pub async fn join(ctx: &Ctx, req: &mut Request, trip_key: &str) -> ApiResult<Response> {
     let owner = optional_user(ctx, req)?;
+    limit_address(ctx, req, Limit::Public, "join").await?;
     let form = JoinForm::parse(body::json(req).await?)?;
+    limit_phone(ctx, "join", &form.phone).await?;
     let joined = participants::join(ctx, owner.as_ref(), trip_key, form).await?;
-    let p = &joined.participant;
-    let view = Joined { id: &p.id, phone: &p.phone, name: &p.name, joined_at: &p.joined_at };
-    respond::json(if joined.created { 201 } else { 200 }, &json!({ "participant": view }))
+    let confirm = Confirm { code: &joined.code, whatsapp_url: participants::confirm_link(ctx, &joined.code) };
+    if owner.is_some_and(|o| o.id == joined.trip.jastiper_id) {
+        let p = &joined.participant;
+        let view = Joined {
+            id: &p.id,
+            phone: &p.phone,
+            name: &p.name,
+            joined_at: &p.joined_at,
+            confirmed: p.confirmed_at.is_some(),
+        };
+        return respond::json(
+            if joined.created { 201 } else { 200 },
+            &json!({ "participant": view, "confirm": confirm }),
+        );
+    }
+    respond::json(202, &json!({ "status": "waiting_for_confirmation", "confirm": confirm }))
 }
 
 #[derive(Serialize)]

@@ -123,6 +123,7 @@ pub struct Product<'a> {
     pub image: Option<&'a str>,
     pub description: Option<&'a str>,
     pub status: ProductStatus,
+    pub max_per_buyer: i64,
     pub created_at: &'a str,
     pub updated_at: &'a str,
 }
@@ -139,6 +140,7 @@ impl<'a> From<&'a ProductRow> for Product<'a> {
             image: p.image.as_deref(),
             description: p.description.as_deref(),
             status: p.status,
+            max_per_buyer: p.max_per_buyer,
             created_at: &p.created_at,
             updated_at: &p.updated_at,
         }
@@ -157,6 +159,8 @@ pub struct Participant<'a> {
     pub subscribed: bool,
     pub unsubscribed_at: Option<&'a str>,
     pub last_inbound_at: Option<&'a str>,
+    /// Whether their phone confirmed (JOIN or the code): only then are they messaged.
+    pub confirmed: bool,
 }
 
 impl<'a> From<&'a ParticipantRow> for Participant<'a> {
@@ -170,6 +174,7 @@ impl<'a> From<&'a ParticipantRow> for Participant<'a> {
             subscribed: p.unsubscribed_at.is_none(),
             unsubscribed_at: p.unsubscribed_at.as_deref(),
             last_inbound_at: p.last_inbound_at.as_deref(),
+            confirmed: p.confirmed_at.is_some(),
         }
     }
 }

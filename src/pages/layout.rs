@@ -9,7 +9,7 @@ use crate::store::products::ProductRow;
 
 /// The one stylesheet, written in `style.css` and inlined at build time
 /// (one request per page; the CSP allows no other origin).
-const STYLE: &str = include_str!("style.css");
+pub const STYLE: &str = include_str!("style.css");
 
 pub struct Meta<'a> {
     pub title: &'a str,

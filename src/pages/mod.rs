@@ -56,16 +56,33 @@ pub async fn route(ctx: &Ctx, req: &mut Request, segments: &[String]) -> ApiResu
     }
 }
 
-/// Inline scripts and styles only; images from here or https; forms post here.
-const CSP: &str = "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; \
-                   script-src 'unsafe-inline'; form-action 'self' https://wa.me; base-uri 'none'; frame-ancestors 'none'";
+/// `'sha256-…'` of an inline block, as a CSP source.
+fn csp_hash(block: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("'sha256-{}'", crate::domain::encoding::b64(&Sha256::digest(block.as_bytes())))
+}
+
+/// Only our own inline style and script run (by their hashes, so an injected
+/// one would not); images only from this service (uploads), never a third
+/// party that could track visitors; forms post here or to WhatsApp.
+fn csp() -> &'static str {
+    static CSP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSP.get_or_init(|| {
+        format!(
+            "default-src 'none'; img-src 'self' data:; style-src {}; script-src {}; \
+             form-action 'self' https://wa.me; base-uri 'none'; frame-ancestors 'none'",
+            csp_hash(layout::STYLE),
+            csp_hash(public::JOIN_SCRIPT)
+        )
+    })
+}
 
 pub fn html_response(status: u16, body: String, cache: &str) -> ApiResult<Response> {
     let mut resp = Response::from_html(body)?.with_status(status);
     let headers = resp.headers_mut();
     for (k, v) in [
         ("cache-control", cache),
-        ("content-security-policy", CSP),
+        ("content-security-policy", csp()),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "strict-origin-when-cross-origin"),
     ] {
@@ -105,5 +122,10 @@ pub fn error_page(ctx: &Ctx, e: &ApiError) -> Response {
         c if c.status() < 500 => ("Permintaan tidak bisa diproses", "Ada yang belum benar. Kembali lalu coba lagi."),
         _ => ("Maaf, ada gangguan", "Ada masalah di sisi kami. Coba lagi sebentar lagi."),
     };
-    message_page(ctx, e.status(), title, message).unwrap_or_else(|_| respond::error(e))
+    let page = message_page(ctx, e.status(), title, message);
+    let page = match (page, e.retry_after) {
+        (Ok(resp), Some(secs)) => respond::header(resp, "retry-after", &secs.to_string()),
+        (page, _) => page,
+    };
+    page.unwrap_or_else(|_| respond::error(e))
 }

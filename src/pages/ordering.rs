@@ -14,9 +14,11 @@ use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::domain::order::OrderStatus;
 use crate::error::{ApiResult, ErrorCode};
-use crate::service::orders::{self, OrderAccess, OrderForm, PROOF_LIMIT};
+use crate::platform::limits::Limit;
+use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm, PROOF_LIMIT};
 use crate::service::public;
 use crate::store::orders::OrderRow;
+use crate::web::auth::{limit_address, limit_phone};
 use crate::web::query::{param, params};
 use crate::web::{body, respond, upload};
 
@@ -132,6 +134,7 @@ pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, attempt: Option<Att
 /// The order form posted: placed by the same use case as `POST /api/orders`, then the order's page.
 pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
     let slug = param(q, "product").trim().to_ascii_lowercase();
+    limit_address(ctx, req, Limit::Public, "order").await?;
     let mut input = body::form(req, &["quantity"]).await?;
     let typed = ["name", "phone", "quantity", "notes"];
     let values: BTreeMap<String, String> = input
@@ -143,7 +146,16 @@ pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, St
     input.retain(|k| typed.contains(&k));
     input.insert("productSlug", Value::from(slug));
     let placed = match OrderForm::parse(input, false) {
-        Ok(form) => orders::place(ctx, None, form).await,
+        Ok(form) => {
+            let phone_ok = match &form.buyer {
+                BuyerForm::Person { phone, .. } => limit_phone(ctx, "order", phone).await,
+                BuyerForm::Participant(_) => Ok(()),
+            };
+            match phone_ok {
+                Ok(()) => orders::place(ctx, None, form).await,
+                Err(e) => Err(e),
+            }
+        }
         Err(e) => Err(e),
     };
     let refused = |errors: Vec<&'static str>, status| Attempt { values: values.clone(), errors, status };
@@ -155,6 +167,14 @@ pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, St
         }
         Err(e) if e.code == ErrorCode::OutOfStock => {
             product(ctx, q, Some(refused(vec!["Maaf, stok tidak cukup untuk jumlah ini."], 409))).await
+        }
+        Err(e) if e.code == ErrorCode::LimitPerBuyer => {
+            product(ctx, q, Some(refused(vec!["Maaf, jumlah ini melebihi batas per pembeli untuk produk ini."], 409)))
+                .await
+        }
+        Err(e) if e.code == ErrorCode::TooManyPendingOrders => {
+            let message = "Kamu masih punya beberapa pesanan yang belum dibayar di trip ini. Bayar dulu ya.";
+            product(ctx, q, Some(refused(vec![message], 409))).await
         }
         Err(e) if e.code == ErrorCode::ProductUnavailable => {
             product(ctx, q, Some(refused(vec!["Maaf, produk ini sudah tidak tersedia."], 409))).await
@@ -202,6 +222,13 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &st
             @if code < 300 { p.ok #notice { (message) } } @else { p.err #notice { (message) } }
         }
         (timeline(&order))
+        @if let (true, Some(code)) = (order.status.takes_proof(), around.buyer.as_ref().and_then(|b| b.confirm_code.as_deref())) {
+            div.card #confirm-card {
+                h2 { "Kabar lewat WhatsApp" }
+                p { "Kirim kode ini dari nomor WhatsApp-mu untuk menerima kabar pesanan ini." }
+                (super::public::confirm_button(ctx, code))
+            }
+        }
         div.card {
             h2 { "Pembayaran" }
             @if order.proof_key.is_some() {
@@ -266,6 +293,7 @@ pub async fn proof_submit(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<R
         return order_not_found(ctx);
     };
     let token = params(req).get("token").cloned().unwrap_or_default();
+    limit_address(ctx, req, Limit::Public, "proof").await?;
     let stored = match orders::check_takes_proof(&order) {
         Ok(()) => match upload::required_image(req, PROOF_LIMIT).await {
             Ok(image) => orders::attach_proof(ctx, order, image).await,

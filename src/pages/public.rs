@@ -11,10 +11,12 @@ use super::{html_response, not_found};
 use crate::ctx::Ctx;
 use crate::domain::time::countdown;
 use crate::error::{ApiResult, ErrorCode};
+use crate::platform::limits::Limit;
 use crate::service::participants::{self, JoinForm};
 use crate::service::public;
 use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
+use crate::web::auth::{limit_address, limit_phone};
 use crate::web::body;
 use crate::web::query::param;
 
@@ -97,12 +99,24 @@ pub async fn profile(ctx: &Ctx, slug: &str) -> ApiResult<Response> {
 }
 
 pub enum JoinOutcome {
-    Joined(String),
+    /// The name as typed (never the stored one) and the confirmation code.
+    Joined {
+        name: String,
+        code: String,
+    },
     Invalid(String),
 }
 
+/// "Konfirmasi via WhatsApp": opens WhatsApp with `KONFIRMASI <code>` typed in.
+pub fn confirm_button(ctx: &Ctx, code: &str) -> Markup {
+    html! {
+        a.btn #confirm href=(SafeUrl(&participants::confirm_link(ctx, code))) { "Konfirmasi via WhatsApp" }
+        p.mute { "Atau kirim " b { (crate::domain::messages::confirm_text(code)) } " ke WhatsApp Jastipin." }
+    }
+}
+
 /// Keeps the WhatsApp text in step with the name typed (no interpolation: data attributes).
-const JOIN_SCRIPT: &str = "(function(){var a=document.getElementById('wa'),n=document.getElementById('name');\
+pub const JOIN_SCRIPT: &str = "(function(){var a=document.getElementById('wa'),n=document.getElementById('name');\
 function u(){a.href=a.dataset.base+encodeURIComponent('JOIN '+a.dataset.slug+' | Nama: '+n.value.trim())}\
 n.addEventListener('input',u);u()})()";
 
@@ -143,8 +157,10 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
             p.pre { (d) }
         }
         @match &outcome {
-            Some(JoinOutcome::Joined(who)) => p.ok #joined {
-                "Terima kasih " (who) "! Kamu sudah tergabung di trip ini. Kabar produk baru akan dikirim lewat WhatsApp."
+            Some(JoinOutcome::Joined { name, code }) => div.card #joined {
+                p.ok { "Terima kasih " (name) "! Satu langkah lagi: konfirmasi lewat WhatsApp dari nomor yang kamu isi." }
+                (confirm_button(ctx, code))
+                p.mute { "Setelah pesan itu terkirim, kabar produk baru dan pesananmu dikirim ke WhatsApp-mu." }
             },
             Some(JoinOutcome::Invalid(errors)) => p.err #join-error { (errors) },
             None => {},
@@ -183,13 +199,18 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
 /// The web join form: the same form and use case as `POST /api/trips/:tripId/join`.
 pub async fn join_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
     let slug = param(q, "trip").trim().to_ascii_lowercase();
+    limit_address(ctx, req, Limit::Public, "join").await?;
     let input = body::form(req, &[]).await?;
+    let typed_name = input.map().get("name").and_then(|v| v.as_str()).unwrap_or_default().trim().to_string();
     let joined = match JoinForm::parse(input) {
-        Ok(form) => participants::join(ctx, None, &slug, form).await,
+        Ok(form) => match limit_phone(ctx, "join", &form.phone).await {
+            Ok(()) => participants::join(ctx, None, &slug, form).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match joined {
-        Ok(j) => join(ctx, q, Some(JoinOutcome::Joined(j.participant.name))).await,
+        Ok(j) => join(ctx, q, Some(JoinOutcome::Joined { name: typed_name, code: j.code })).await,
         Err(e) if e.code == ErrorCode::ValidationFailed => {
             let mut problems = Vec::new();
             if e.fields.contains_key("name") {

@@ -3,5 +3,6 @@
 //! the edges; it knows nothing of HTTP requests or pages.
 
 pub mod graph_api;
+pub mod limits;
 pub mod queues;
 pub mod r2;

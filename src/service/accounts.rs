@@ -2,14 +2,21 @@
 //! token, log out. The edge puts the refresh secret in a cookie.
 
 use crate::ctx::Ctx;
+use crate::domain::encoding::constant_time_eq;
 use crate::domain::ids::{new_id, new_secret, random_alnum};
+use crate::domain::messages;
 use crate::domain::slug::{self, Slug};
 use crate::domain::token::{hash_secret, issue_access, AccessClaims, REFRESH_TTL_SECS};
 use crate::domain::user::{self, Email};
 use crate::domain::{password, throttle};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
-use crate::store::login_attempts;
+use crate::platform::queues::Queue;
+use crate::store::outbox::To;
+use crate::store::{login_throttle, password_resets};
+
+use super::outbox::{send_one, Draft, PASSWORD_RESET_KIND};
+use super::AuthUser;
 use crate::store::refresh_tokens::{self, NewRefresh};
 use crate::store::users::{self, NewUser, UserRow};
 
@@ -100,6 +107,8 @@ pub async fn register(ctx: &Ctx, f: RegisterForm) -> ApiResult<Session> {
         profile_bio: None,
         avatar: None,
         cover_image: None,
+        avatar_key: None,
+        cover_key: None,
         phone: None,
     };
     Ok(Session { access_token: access_token(ctx, &user)?, user, refresh_secret: refresh.secret })
@@ -138,24 +147,23 @@ impl LoginForm {
     }
 }
 
-/// Checks the password (an unknown email costs the same work), throttles
-/// repeated failures per email, and begins a session.
-pub async fn login(ctx: &Ctx, f: LoginForm) -> ApiResult<Session> {
+/// Counts the attempt for (email, client address) first, in one atomic
+/// statement, then checks the password (an unknown email costs the same
+/// work) and begins a session. A locked key is refused without checking.
+pub async fn login(ctx: &Ctx, f: LoginForm, client: &str) -> ApiResult<Session> {
     let now = ctx.now_secs();
-    let attempts = login_attempts::get(&ctx.db, &f.email).await?;
-    if let Some(wait) = throttle::locked_for(attempts.as_ref(), now) {
+    let key = throttle::key(&f.email, client);
+    let attempt = login_throttle::reserve(&ctx.db, &key, now).await?;
+    if let Some(wait) = attempt.locked_for(now) {
         return Err(ApiError::too_many(wait));
     }
     let found = users::by_email(&ctx.db, &f.email).await?;
     let stored = found.as_ref().map_or_else(password::decoy_hash, |u| u.password_hash.clone());
     let valid = password::verify(&f.password, &stored);
     let Some(mut u) = found.filter(|_| valid) else {
-        login_attempts::put(&ctx.db, &f.email, &throttle::record_failure(attempts.as_ref(), now)).await?;
         return Err(ApiError::unauthorized("Wrong email or password"));
     };
-    if attempts.is_some() {
-        login_attempts::clear(&ctx.db, &f.email).await?;
-    }
+    login_throttle::clear(&ctx.db, &key).await?;
     if password::needs_rehash(&u.password_hash) {
         u.password_hash = password::hash(&f.password);
         users::set_password_hash(&ctx.db, &u.id, &u.password_hash, &ctx.now_iso()).await?;
@@ -193,5 +201,115 @@ pub async fn logout(ctx: &Ctx, presented: Option<&str>) -> ApiResult<()> {
             refresh_tokens::revoke_family(&ctx.db, &known.family_id, ctx.now_secs()).await?;
         }
     }
+    Ok(())
+}
+
+/// Logout everywhere: every refresh token of the account is revoked; access
+/// tokens already out end within `ACCESS_TTL` (ten minutes).
+pub async fn logout_everywhere(ctx: &Ctx, me: &AuthUser) -> ApiResult<()> {
+    refresh_tokens::revoke_user(&ctx.db, &me.id, ctx.now_secs()).await?;
+    Ok(())
+}
+
+/// `{ currentPassword, newPassword }`.
+pub struct ChangePasswordForm {
+    pub current: String,
+    pub new: String,
+}
+
+impl ChangePasswordForm {
+    pub fn parse(mut input: Input) -> ApiResult<ChangePasswordForm> {
+        input.only(&["currentPassword", "newPassword"]);
+        let current = input.required_str("currentPassword");
+        let new = input.required_with("newPassword", |s| password::check_policy(s).map(|_| s.to_string()));
+        input.finish()?;
+        match (current, new) {
+            (Some(current), Some(new)) => Ok(ChangePasswordForm { current, new }),
+            _ => Err(ApiError::field("newPassword", "is required")),
+        }
+    }
+}
+
+/// Changes the password after checking the current one; every other session
+/// ends, and this one continues with a new refresh token.
+pub async fn change_password(ctx: &Ctx, me: &AuthUser, f: ChangePasswordForm) -> ApiResult<Session> {
+    let mut u =
+        users::by_id(&ctx.db, &me.id).await?.ok_or_else(|| ApiError::unauthorized("Account no longer exists"))?;
+    if !password::verify(&f.current, &u.password_hash) {
+        return Err(ApiError::field("currentPassword", "is not your current password"));
+    }
+    u.password_hash = password::hash(&f.new);
+    users::set_password_hash(&ctx.db, &u.id, &u.password_hash, &ctx.now_iso()).await?;
+    refresh_tokens::revoke_user(&ctx.db, &u.id, ctx.now_secs()).await?;
+    let refresh = Refresh::new();
+    refresh_tokens::insert(&ctx.db, &refresh.row(ctx, &u.id, &new_id())).await?;
+    Ok(Session { access_token: access_token(ctx, &u)?, user: u, refresh_secret: refresh.secret })
+}
+
+/// How long a reset code lives, and how many tries it allows.
+const RESET_TTL_SECS: i64 = 10 * 60;
+const RESET_TRIES: i64 = 5;
+
+/// `{ email }`: sends a one-time code to the account's WhatsApp number with
+/// the authentication template — only to a number that wrote to the business
+/// number itself (the delivery checks). Answers the same whether or not the
+/// email exists, so it tells nobody which emails have accounts.
+pub async fn request_reset(ctx: &Ctx, mut input: Input) -> ApiResult<()> {
+    input.only(&["email"]);
+    let email = input.required_str("email").map(|e| e.trim().to_lowercase());
+    input.finish()?;
+    let Some(u) = users::by_email(&ctx.db, &email.unwrap_or_default()).await? else {
+        return Ok(());
+    };
+    let Some(phone) = u.phone.as_ref() else {
+        return Ok(());
+    };
+    let code = crate::domain::ids::digit_code();
+    password_resets::put(&ctx.db, &u.id, &hash_secret(&code), ctx.now_secs() + RESET_TTL_SECS).await?;
+    let key = format!("{PASSWORD_RESET_KIND}:{}:{}", u.id, ctx.now_secs());
+    let to = To { key: &key, recipient: phone.as_str(), trip_id: None, participant_id: None };
+    let draft = Draft {
+        kind: PASSWORD_RESET_KIND,
+        queue: Queue::Confirmation,
+        message: messages::password_reset_code(&code),
+        template: Some(&ctx.config.wa.template_auth),
+    };
+    send_one(ctx, &to, &draft).await?;
+    Ok(())
+}
+
+/// `{ email, code, newPassword }`.
+pub struct ResetForm {
+    pub email: String,
+    pub code: String,
+    pub new: String,
+}
+
+impl ResetForm {
+    pub fn parse(mut input: Input) -> ApiResult<ResetForm> {
+        input.only(&["email", "code", "newPassword"]);
+        let email = input.required_str("email").map(|e| e.trim().to_lowercase());
+        let code = input.required_str("code").map(|c| c.trim().to_string());
+        let new = input.required_with("newPassword", |s| password::check_policy(s).map(|_| s.to_string()));
+        input.finish()?;
+        match (email, code, new) {
+            (Some(email), Some(code), Some(new)) => Ok(ResetForm { email, code, new }),
+            _ => Err(ApiError::field("code", "is required")),
+        }
+    }
+}
+
+/// Sets a new password with a valid code (five tries, ten minutes); every session ends.
+pub async fn reset_password(ctx: &Ctx, f: ResetForm) -> ApiResult<()> {
+    let refused = || ApiError::field("code", "is wrong or expired: ask for a new one");
+    let u = users::by_email(&ctx.db, &f.email).await?.ok_or_else(refused)?;
+    let row = password_resets::attempt(&ctx.db, &u.id).await?.ok_or_else(refused)?;
+    let fresh = row.expires_at > ctx.now_secs() && row.attempts <= RESET_TRIES;
+    if !fresh || !constant_time_eq(hash_secret(&f.code).as_bytes(), row.code_hash.as_bytes()) {
+        return Err(refused());
+    }
+    users::set_password_hash(&ctx.db, &u.id, &password::hash(&f.new), &ctx.now_iso()).await?;
+    password_resets::delete(&ctx.db, &u.id).await?;
+    refresh_tokens::revoke_user(&ctx.db, &u.id, ctx.now_secs()).await?;
     Ok(())
 }

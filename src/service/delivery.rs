@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Value};
 use worker::Delay;
 
-use super::outbox::REPLY_KINDS;
+use super::outbox::{PASSWORD_RESET_KIND, REPLY_KINDS};
 use crate::ctx::Ctx;
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::whatsapp::{backoff_seconds, in_window, Outbound, SendOutcome};
@@ -74,16 +74,29 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &mut Pacer) -> ApiResult<Step>
         return Ok(Step::Done); // already sent or failed, or another delivery holds it
     };
     let reply = REPLY_KINDS.contains(&row.kind.as_str());
-    let (last_inbound, unsubscribed) = match &row.participant_id {
+    // Consent: nobody gets a message they did not ask for. A reply answers
+    // what the phone just sent; anything else needs the phone's own message
+    // first (a participant confirmed by JOIN or its code; any other number
+    // must have written to the business number).
+    let (last_inbound, refusal) = match &row.participant_id {
         Some(pid) => match participants::by_id(&ctx.db, pid).await? {
-            Some(p) => (p.last_inbound_at.and_then(|t| t.parse::<DateTime<Utc>>().ok()), p.unsubscribed_at.is_some()),
-            None => (None, true),
+            Some(p) => {
+                let refusal = if p.unsubscribed_at.is_some() {
+                    Some("skipped: the participant unsubscribed")
+                } else if p.confirmed_at.is_none() {
+                    Some("skipped: the phone has not confirmed yet (no message from it)")
+                } else {
+                    None
+                };
+                (p.last_inbound_at.and_then(|t| t.parse::<DateTime<Utc>>().ok()), refusal)
+            }
+            None => (None, Some("skipped: the participant is gone")),
         },
-        None => (None, false),
+        None if participants::has_written(&ctx.db, &row.recipient).await? => (None, None),
+        None => (None, Some("skipped: this number never wrote to the business number")),
     };
-    if unsubscribed && !reply {
-        let why = Some("skipped: the participant unsubscribed");
-        outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, why, &iso(now)).await?;
+    if let (Some(why), false) = (refusal, reply) {
+        outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(why), &iso(now)).await?;
         return Ok(Step::Done);
     }
     let message = choose(&row, reply || in_window(last_inbound, now));
@@ -129,12 +142,16 @@ fn choose(row: &OutboxRow, free_form: bool) -> Outbound {
     let to = row.recipient.clone();
     // A template-only message (e.g. a broadcast of a named template) has no text.
     let free_form = free_form && row.body.as_deref().is_some_and(|b| !b.is_empty());
+    let params: Vec<String> =
+        row.template_params.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default();
     match (&row.template_name, free_form) {
         (Some(name), false) => Outbound::Template {
             to,
             name: name.clone(),
             language: row.template_language.clone().unwrap_or_else(|| "id".into()),
-            params: row.template_params.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default(),
+            params: params.clone(),
+            // An authentication template repeats its code on the copy-code button.
+            copy_code: (row.kind == PASSWORD_RESET_KIND).then(|| params.first().cloned()).flatten(),
         },
         _ => Outbound::Text { to, body: row.body.clone().unwrap_or_default() },
     }

@@ -5,10 +5,10 @@
 use serde_json::json;
 
 use super::outbox::{send_one, Draft};
-use super::public;
+use super::{notify, public};
 use crate::ctx::Ctx;
 use crate::domain::command::{parse, Command};
-use crate::domain::ids::new_id;
+use crate::domain::ids::{confirm_code, new_id};
 use crate::domain::messages::{self, ProductLine};
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::phone::Phone;
@@ -69,6 +69,7 @@ async fn message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
         Some(Command::Join { trip, name }) => join(ctx, &m, phone.as_ref(), &trip, name).await?,
         Some(Command::Info { trip }) => info(ctx, &m, &trip).await?,
         Some(Command::Stop { trip }) => stop(ctx, &m, phone.as_ref(), &trip).await?,
+        Some(Command::Confirm { code }) => confirm(ctx, &m, phone.as_ref(), &code).await?,
     };
     worker::console_log!(
         "{}",
@@ -127,7 +128,7 @@ async fn join(
         .and_then(|n| text::clean(&n, 1, 100, false).ok())
         .unwrap_or_else(|| "Penitip".into());
     let now = ctx.now_iso();
-    let p = participants::join(&ctx.db, &new_id(), &trip.id, phone, &name, &now).await?;
+    let p = participants::join_by_message(&ctx.db, &new_id(), &trip.id, phone, &name, &confirm_code(), &now).await?;
     participants::touch_inbound(&ctx.db, phone, m.user_id.as_deref(), &now).await?;
     let base = &ctx.config.public_base_url;
     let link = format!("{base}/t/{}", trip.slug);
@@ -160,4 +161,28 @@ async fn stop(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, slug: &str) -> ApiR
     }
     reply(ctx, m, "stop_reply", messages::stop_reply(&trip.slug), Some(&trip), None).await?;
     Ok("stopped")
+}
+
+/// `KONFIRMASI <code>` from the phone a web join or order named: confirms
+/// it, and the welcome and pending orders' receipts go out now, inside the
+/// window this very message opened (free-form, free of charge).
+async fn confirm(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> ApiResult<&'static str> {
+    let found = match phone {
+        Some(phone) => participants::confirm_by_code(&ctx.db, code, phone, &ctx.now_iso()).await?,
+        None => None,
+    };
+    let Some((p, _first)) = found else {
+        reply(ctx, m, "unknown_code", messages::unknown_code(), None, None).await?;
+        return Ok("unknown_code");
+    };
+    let Some(trip) = trips::by_id_or_slug(&ctx.db, &p.trip_id).await? else {
+        return Ok("unknown_code");
+    };
+    if !notify::participant_confirmed(ctx, &trip, &p).await? {
+        // Confirmed before: say so rather than stay silent.
+        let link = format!("{}/t/{}", ctx.config.public_base_url, trip.slug);
+        let again = messages::join_reply(&p.name, &trip.slug, &trip.title, &link);
+        reply(ctx, m, "join_reply", again, Some(&trip), Some(&p.id)).await?;
+    }
+    Ok("confirmed")
 }

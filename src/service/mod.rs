@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod delivery;
+pub mod housekeeping;
 pub mod inbound;
 pub mod messages;
 pub mod notify;

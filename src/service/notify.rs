@@ -11,7 +11,7 @@ use crate::domain::product::ProductStatus;
 use crate::domain::token::{order_link_token, unsubscribe_token};
 use crate::error::ApiResult;
 use crate::platform::queues::Queue;
-use crate::store::orders::OrderRow;
+use crate::store::orders::{self, OrderRow};
 use crate::store::outbox::To;
 use crate::store::participants::{self, ParticipantRow};
 use crate::store::products::{self, ProductRow};
@@ -55,12 +55,11 @@ pub async fn product_created(ctx: &Ctx, trip: &TripRow, product: &ProductRow) ->
     Ok(())
 }
 
-/// Somebody joined a trip on the web: a welcome, once (`welcome:{participantId}`).
-/// (A JOIN on WhatsApp is answered by the inbound consumer instead.)
-pub async fn participant_joined(ctx: &Ctx, trip: &TripRow, p: &ParticipantRow, created: bool) -> ApiResult<()> {
-    if !created {
-        return Ok(());
-    }
+/// A phone confirmed a web join or order with its code: a welcome, once
+/// (`welcome:{participantId}`), and a receipt for each of its pending orders
+/// (`receipt:{orderId}`). Answers whether anything new was queued. (A JOIN
+/// on WhatsApp is answered by the inbound consumer instead.)
+pub async fn participant_confirmed(ctx: &Ctx, trip: &TripRow, p: &ParticipantRow) -> ApiResult<bool> {
     let base = &ctx.config.public_base_url;
     let link = format!("{base}/t/{}", trip.slug);
     let stop = format!("{base}/u/{}?p={}&t={}", trip.slug, p.id, unsubscribe_token(ctx.config.jwt_key()?, &p.id));
@@ -72,8 +71,39 @@ pub async fn participant_joined(ctx: &Ctx, trip: &TripRow, p: &ParticipantRow, c
         message: messages::welcome(&p.name, &trip.title, &link, &stop),
         template: Some(&ctx.config.wa.template_welcome),
     };
-    send_one(ctx, &to, &draft).await?;
-    event(ctx, "participant_joined", json!({"tripId": trip.id, "participantId": p.id}));
+    let mut queued = send_one(ctx, &to, &draft).await?;
+    for (order, title) in orders::pending_of_participant(&ctx.db, &p.id).await? {
+        queued |= receipt(ctx, &order, &title, p).await?;
+    }
+    event(ctx, "participant_confirmed", json!({"tripId": trip.id, "participantId": p.id, "queued": queued}));
+    Ok(queued)
+}
+
+/// The receipt of a pending order, once (`receipt:{orderId}`).
+async fn receipt(ctx: &Ctx, order: &OrderRow, title: &str, p: &ParticipantRow) -> ApiResult<bool> {
+    let link = order_link(ctx, &order.id)?;
+    let info = OrderInfo { product: title, quantity: order.quantity, total: order.total_price, link: &link };
+    let key = format!("receipt:{}", order.id);
+    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&order.trip_id), participant_id: Some(&p.id) };
+    let draft = Draft {
+        kind: "order_receipt",
+        queue: Queue::Confirmation,
+        message: messages::order_receipt(&info),
+        template: Some(&ctx.config.wa.template_order),
+    };
+    send_one(ctx, &to, &draft).await
+}
+
+/// An order was placed: its receipt goes now when the buyer's phone has
+/// confirmed this trip, else when it does (`participant_confirmed`).
+pub async fn order_placed(ctx: &Ctx, order: &OrderRow, p: &ParticipantRow) -> ApiResult<()> {
+    if p.confirmed_at.is_none() {
+        event(ctx, "order_placed", json!({"orderId": order.id, "receipt": "after confirmation"}));
+        return Ok(());
+    }
+    let (title, _) = title_and_link(ctx, order).await?;
+    receipt(ctx, order, &title, p).await?;
+    event(ctx, "order_placed", json!({"orderId": order.id, "receipt": "queued"}));
     Ok(())
 }
 
@@ -100,8 +130,14 @@ pub async fn order_status_changed(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> 
 }
 
 /// A penitip uploaded a payment proof: the jastiper is told on their own
-/// WhatsApp number, when their profile has one (`proof:{orderId}:{proofKey}`).
+/// WhatsApp number, when their profile has one (`proof:{orderId}:{proofKey}`),
+/// at most once per order in ten minutes however often a proof is replaced.
 pub async fn proof_uploaded(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> {
+    let since = (ctx.now - chrono::Duration::minutes(10)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    if !orders::claim_proof_notice(&ctx.db, &order.id, &since, &ctx.now_iso()).await? {
+        event(ctx, "proof_uploaded", json!({"orderId": order.id, "notified": false, "why": "told within 10 minutes"}));
+        return Ok(());
+    }
     let Some(trip) = trips::by_id_or_slug(&ctx.db, &order.trip_id).await? else {
         return Ok(());
     };

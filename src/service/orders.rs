@@ -2,9 +2,9 @@
 //! it along its states, and its payment proof.
 
 use crate::ctx::Ctx;
-use crate::domain::ids::{new_id, new_secret};
+use crate::domain::ids::{confirm_code, new_id, new_secret};
 use crate::domain::image::PROOF_MAX;
-use crate::domain::order::{check_orderable, Action, OrderRefusal, MAX_QUANTITY};
+use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRefusal, MAX_QUANTITY};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
 use crate::domain::text;
@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
 use crate::platform::r2::{self, Upload};
 use crate::store::orders::{self, Buyer, NewOrder, OrderDetailRow, OrderRow};
+use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
@@ -103,6 +104,9 @@ impl OrderForm {
 pub struct Placed {
     pub order: OrderRow,
     pub access_token: String,
+    /// The buyer's confirmation code: their phone sends it to get this
+    /// order's messages (the same answer whether or not it confirmed before).
+    pub confirm_code: Option<String>,
 }
 
 /// Places an order: the product must be orderable in an open trip (any trip
@@ -117,7 +121,7 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
     }
     check_orderable(product.status, product.stock, product.price, form.quantity)?;
 
-    let (participant_new_id, access_token, order_id) = (new_id(), new_secret(), new_id());
+    let (participant_new_id, access_token, order_id, code) = (new_id(), new_secret(), new_id(), confirm_code());
     let existing = match (&form.buyer, caller) {
         // The participant must be the caller's and in this product's trip.
         (BuyerForm::Participant(pid), Some(owner)) => {
@@ -129,7 +133,9 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
     };
     let buyer = match (&existing, &form.buyer) {
         (Some(p), _) => Buyer::Existing(&p.id),
-        (None, BuyerForm::Person { phone, name }) => Buyer::ByPhone { new_id: &participant_new_id, phone, name },
+        (None, BuyerForm::Person { phone, name }) => {
+            Buyer::ByPhone { new_id: &participant_new_id, phone, name, code: &code }
+        }
         (None, BuyerForm::Participant(_)) => return Err(ApiError::not_found("Participant")),
     };
     let new = NewOrder {
@@ -141,9 +147,15 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
         access_token_hash: &hash_secret(&access_token),
         now: &ctx.now_iso(),
     };
+    let (held, pending) = orders::buyer_position(&ctx.db, &product.id, &trip.id, &buyer).await?;
+    check_buyer_limits(form.quantity, held, product.max_per_buyer, pending)?;
     orders::place(&ctx.db, &new, &buyer).await?;
     let order = orders::by_id(&ctx.db, &order_id).await?.ok_or_else(|| ApiError::internal("order vanished"))?;
-    Ok(Placed { order, access_token })
+    let buyer = participants::by_id(&ctx.db, &order.participant_id).await?;
+    if let Some(p) = &buyer {
+        notify::order_placed(ctx, &order, p).await?;
+    }
+    Ok(Placed { order, access_token, confirm_code: buyer.and_then(|p| p.confirm_code) })
 }
 
 /// How a request may see an order.
@@ -174,19 +186,21 @@ pub struct OrderContext {
     pub product: Option<ProductRow>,
     pub trip: Option<TripRow>,
     pub owner: Option<UserRow>,
+    pub buyer: Option<ParticipantRow>,
 }
 
 pub async fn context(ctx: &Ctx, order: &OrderRow, with_owner: bool) -> ApiResult<OrderContext> {
-    let (product, trip) = futures::future::try_join(
+    let (product, trip, buyer) = futures::future::try_join3(
         products::by_id_or_slug(&ctx.db, &order.product_id),
         trips::by_id_or_slug(&ctx.db, &order.trip_id),
+        participants::by_id(&ctx.db, &order.participant_id),
     )
     .await?;
     let owner = match (&trip, with_owner) {
         (Some(t), true) => users::by_id(&ctx.db, &t.jastiper_id).await?,
         _ => None,
     };
-    Ok(OrderContext { product, trip, owner })
+    Ok(OrderContext { product, trip, owner, buyer })
 }
 
 /// The body of confirm, ship (empty) and reject (`{ reason? }`).

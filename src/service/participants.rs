@@ -2,7 +2,7 @@
 //! owner's list, and unsubscribing.
 
 use crate::ctx::Ctx;
-use crate::domain::ids::new_id;
+use crate::domain::ids::{confirm_code, new_id};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
 use crate::domain::text;
@@ -13,7 +13,7 @@ use crate::store::orders::{self, OrderRow};
 use crate::store::participants::{self, ParticipantRow};
 use crate::store::trips::{self, TripRow};
 
-use super::{notify, AuthUser};
+use super::AuthUser;
 
 /// `{ phone, name }`.
 pub struct JoinForm {
@@ -36,23 +36,36 @@ impl JoinForm {
 
 pub struct Joined {
     pub trip: TripRow,
+    /// The stored participant: shown only to the trip's owner, never to an
+    /// anonymous caller (it would tell whether this phone joined before, and
+    /// the name it joined with).
     pub participant: ParticipantRow,
     /// False when this phone was already in the trip.
     pub created: bool,
+    /// The code the phone sends (`KONFIRMASI <code>`) to confirm.
+    pub code: String,
 }
 
 /// Joins a trip by id or slug. The public may join only an open trip; its
-/// owner may add people to any of theirs. A new participant is welcomed.
+/// owner may add people to any of theirs. Nobody is messaged yet: the
+/// participant waits until their own phone confirms (then the welcome goes).
 pub async fn join(ctx: &Ctx, owner: Option<&AuthUser>, trip_key: &str, form: JoinForm) -> ApiResult<Joined> {
     let trip = trips::by_id_or_slug(&ctx.db, trip_key)
         .await?
         .filter(|t| t.is_active || owner.is_some_and(|o| o.id == t.jastiper_id))
         .ok_or_else(|| ApiError::not_found("Trip"))?;
-    let id = new_id();
-    let participant = participants::join(&ctx.db, &id, &trip.id, &form.phone, &form.name, &ctx.now_iso()).await?;
+    let (id, code) = (new_id(), confirm_code());
+    let participant =
+        participants::join_unconfirmed(&ctx.db, &id, &trip.id, &form.phone, &form.name, &code, &ctx.now_iso()).await?;
     let created = participant.id == id;
-    notify::participant_joined(ctx, &trip, &participant, created).await?;
-    Ok(Joined { trip, participant, created })
+    let code = participant.confirm_code.clone().unwrap_or(code);
+    Ok(Joined { trip, participant, created, code })
+}
+
+/// The `wa.me` link that opens WhatsApp with the confirmation typed in.
+pub fn confirm_link(ctx: &Ctx, code: &str) -> String {
+    let text = crate::domain::messages::confirm_text(code);
+    format!("https://wa.me/{}?text={}", ctx.config.wa.business_number, text.replace(' ', "%20"))
 }
 
 /// One page of an owned trip's participants, each with their orders.

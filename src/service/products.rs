@@ -3,6 +3,7 @@
 
 use crate::ctx::Ctx;
 use crate::domain::ids::{new_id, random_alnum};
+use crate::domain::order::{DEFAULT_MAX_PER_BUYER, MAX_QUANTITY};
 use crate::domain::product::ProductStatus;
 use crate::domain::slug::Slug;
 use crate::domain::text;
@@ -17,9 +18,9 @@ use super::{notify, trips, AuthUser};
 const MAX_PRICE: i64 = 1_000_000_000;
 const MAX_STOCK: i64 = 100_000;
 /// The fields of a product body (JSON, or the text fields of a multipart form).
-pub const FIELDS: &[&str] = &["slug", "title", "price", "stock", "description", "status"];
+pub const FIELDS: &[&str] = &["slug", "title", "price", "stock", "description", "status", "maxPerBuyer"];
 /// Which of `FIELDS` are whole numbers (a form sends them as text).
-pub const NUMERIC: &[&str] = &["price", "stock"];
+pub const NUMERIC: &[&str] = &["price", "stock", "maxPerBuyer"];
 
 fn status(input: &mut Input) -> Option<ProductStatus> {
     match input.patch_str("status") {
@@ -39,7 +40,11 @@ fn status(input: &mut Input) -> Option<ProductStatus> {
 }
 
 fn int(input: &mut Input, key: &str, max: i64) -> Option<i64> {
-    match input.patch_int(key, 0, max) {
+    int_within(input, key, 0, max)
+}
+
+fn int_within(input: &mut Input, key: &str, min: i64, max: i64) -> Option<i64> {
+    match input.patch_int(key, min, max) {
         Patch::Set(v) => Some(v),
         Patch::Null => {
             input.error(key, "must be a whole number");
@@ -57,6 +62,7 @@ pub struct NewProductForm {
     pub stock: i64,
     pub description: Option<String>,
     pub status: ProductStatus,
+    pub max_per_buyer: i64,
 }
 
 impl NewProductForm {
@@ -74,10 +80,11 @@ impl NewProductForm {
         let description = input.optional_str("description").filter(|s| !s.trim().is_empty());
         let description = description.and_then(|s| input.check("description", text::clean(&s, 1, 2000, true)));
         let status = status(&mut input).unwrap_or(ProductStatus::Active);
+        let max_per_buyer = int_within(&mut input, "maxPerBuyer", 1, MAX_QUANTITY).unwrap_or(DEFAULT_MAX_PER_BUYER);
         input.finish()?;
         match (title, price, stock) {
             (Some(title), Some(price), Some(stock)) => {
-                Ok(NewProductForm { slug, title, price, stock, description, status })
+                Ok(NewProductForm { slug, title, price, stock, description, status, max_per_buyer })
             }
             _ => Err(ApiError::field("title", "is required")),
         }
@@ -100,8 +107,9 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProductChange> {
         Patch::Absent => None,
     };
     let status = status(&mut input);
+    let max_per_buyer = int_within(&mut input, "maxPerBuyer", 1, MAX_QUANTITY);
     input.finish()?;
-    Ok(ProductChange { title, price, stock, status, description, image: None })
+    Ok(ProductChange { title, price, stock, status, max_per_buyer, description, image: None })
 }
 
 /// The product if `me` owns its trip; 404 otherwise.
@@ -148,6 +156,7 @@ pub async fn create(
         image: url.as_deref(),
         description: f.description.as_deref(),
         status: f.status,
+        max_per_buyer: f.max_per_buyer,
         now: &ctx.now_iso(),
     };
     if let Err(e) = products::insert(&ctx.db, &new).await {
@@ -171,6 +180,10 @@ pub async fn update(
     image: Option<Upload>,
 ) -> ApiResult<ProductRow> {
     let trip = trips::owned(ctx, me, &product.trip_id).await?;
+    // New stock for a sold-out product puts it back on sale (unless a status is given).
+    if product.status == ProductStatus::SoldOut && change.status.is_none() && change.stock.is_some_and(|s| s > 0) {
+        change.status = Some(ProductStatus::Active);
+    }
     let mut old_key = None;
     if let Some(upload) = image {
         let key = r2::put(ctx, &format!("products/{}", trip.slug), upload).await?;

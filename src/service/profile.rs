@@ -33,7 +33,17 @@ fn patch_text<T>(p: Patch<String>, check: impl Fn(&str) -> Result<T, String>) ->
     }
 }
 
-/// `{ profileName?, profileBio?, avatar?, coverImage?, phone? }`.
+/// Images are set only by uploading them: `avatar` and `coverImage` may be
+/// cleared (`null` or `""`), never pointed at a URL or a storage path.
+fn clear_only(p: Patch<String>) -> Result<Option<Option<String>>, String> {
+    match p {
+        Patch::Set(s) if !s.trim().is_empty() => Err("can only be cleared (null); upload an image to set it".into()),
+        Patch::Set(_) | Patch::Null => Ok(Some(None)),
+        Patch::Absent => Ok(None),
+    }
+}
+
+/// `{ profileName?, profileBio?, avatar?: null, coverImage?: null, phone? }`.
 pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
     input.only(&["profileName", "profileBio", "avatar", "coverImage", "phone"]);
     let name = input.patch_str("profileName");
@@ -44,16 +54,29 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
     let change = ProfileChange {
         profile_name: input.check("profileName", patch_text(name, |s| text::clean(s, 1, 100, false))).flatten(),
         profile_bio: input.check("profileBio", patch_text(bio, |s| text::clean(s, 0, 500, true))).flatten(),
-        avatar: input.check("avatar", patch_text(avatar, text::image_url)).flatten(),
-        cover_image: input.check("coverImage", patch_text(cover, text::image_url)).flatten(),
+        avatar: input.check("avatar", clear_only(avatar)).flatten(),
+        cover_image: input.check("coverImage", clear_only(cover)).flatten(),
         phone: input.check("phone", patch_text(phone, Phone::parse)).flatten(),
+        ..Default::default()
     };
     input.finish()?;
     Ok(change)
 }
 
-pub async fn update(ctx: &Ctx, me: &AuthUser, change: ProfileChange) -> ApiResult<UserRow> {
+/// Changes the profile; clearing an image also removes its object.
+pub async fn update(ctx: &Ctx, me: &AuthUser, mut change: ProfileChange) -> ApiResult<UserRow> {
+    let before = current(ctx, me).await?;
+    let mut gone = Vec::new();
+    if change.avatar == Some(None) {
+        change.avatar_key = Some(None);
+        gone.extend(before.avatar_key);
+    }
+    if change.cover_image == Some(None) {
+        change.cover_key = Some(None);
+        gone.extend(before.cover_key);
+    }
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
+    r2::delete_quietly(ctx, &gone).await;
     current(ctx, me).await
 }
 
@@ -82,13 +105,18 @@ pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Up
     };
     let key = r2::put(ctx, &format!("{dir}/{}", me.id), upload).await?;
     let url = Some(Some(r2::public_url(ctx, &key)));
+    let new_key = Some(Some(key));
+    // The previous object is found by its key column, never by a URL: only
+    // what this account uploaded can be deleted.
     let (change, old) = match which {
-        ProfileImage::Avatar => (ProfileChange { avatar: url, ..Default::default() }, before.avatar),
-        ProfileImage::Cover => (ProfileChange { cover_image: url, ..Default::default() }, before.cover_image),
+        ProfileImage::Avatar => {
+            (ProfileChange { avatar: url, avatar_key: new_key, ..Default::default() }, before.avatar_key)
+        }
+        ProfileImage::Cover => {
+            (ProfileChange { cover_image: url, cover_key: new_key, ..Default::default() }, before.cover_key)
+        }
     };
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
-    if let Some(old_key) = old.as_deref().and_then(|u| r2::key_of_url(ctx, u)) {
-        r2::delete_quietly(ctx, &[old_key]).await;
-    }
+    r2::delete_quietly(ctx, &old.into_iter().collect::<Vec<_>>()).await;
     current(ctx, me).await
 }

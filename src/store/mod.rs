@@ -4,10 +4,11 @@
 //! Rows decode straight into typed fields: status enums, `bool` for 0/1
 //! columns, checked text (`Phone`, `Email`, `Slug`).
 
-pub mod login_attempts;
+pub mod login_throttle;
 pub mod orders;
 pub mod outbox;
 pub mod participants;
+pub mod password_resets;
 pub mod products;
 pub mod refresh_tokens;
 pub mod trips;

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::{changes, Arg, Db};
-use crate::domain::order::{OrderRefusal, OrderStatus};
+use crate::domain::order::{OrderRefusal, OrderStatus, MAX_PENDING_PER_BUYER};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
 use crate::error::ApiResult;
@@ -42,7 +42,7 @@ pub struct NewOrder<'a> {
 /// penitip found or created by phone in the same transaction.
 pub enum Buyer<'a> {
     Existing(&'a str),
-    ByPhone { new_id: &'a str, phone: &'a Phone, name: &'a str },
+    ByPhone { new_id: &'a str, phone: &'a Phone, name: &'a str, code: &'a str },
 }
 
 /// Reserves stock and inserts the order in one D1 batch (one transaction).
@@ -55,11 +55,13 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
     let mut statements = Vec::new();
     let participant: Arg<'_> = match buyer {
         Buyer::Existing(id) => Arg::Text(id),
-        Buyer::ByPhone { new_id, phone, name } => {
+        // A new participant waits for their phone to confirm; an existing one is left as it is.
+        Buyer::ByPhone { new_id, phone, name, code } => {
             statements.push(db.stmt(
-                "INSERT INTO participants (id, trip_id, phone, name, joined_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (trip_id, phone) DO NOTHING",
-                &[(*new_id).into(), o.trip_id.into(), (*phone).into(), (*name).into(), o.now.into()],
+                "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (trip_id, phone) DO UPDATE SET
+                   confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)",
+                &[(*new_id).into(), o.trip_id.into(), (*phone).into(), (*name).into(), o.now.into(), (*code).into()],
             )?);
             (*phone).into()
         }
@@ -68,11 +70,34 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
         Buyer::Existing(_) => "?7",
         Buyer::ByPhone { .. } => "(SELECT id FROM participants WHERE trip_id = ?2 AND phone = ?7)",
     };
+    // The buyer's limits are part of the same condition, so concurrent
+    // orders of one phone cannot pass them together.
+    let buyer_sql = match buyer {
+        Buyer::Existing(_) => "?6",
+        Buyer::ByPhone { .. } => "(SELECT id FROM participants WHERE trip_id = ?4 AND phone = ?6)",
+    };
+    let buyer_arg: Arg<'_> = match buyer {
+        Buyer::Existing(id) => Arg::Text(id),
+        Buyer::ByPhone { phone, .. } => (*phone).into(),
+    };
     statements.push(db.stmt(
-        "UPDATE products SET stock = stock - ?2,
-             status = CASE WHEN stock - ?2 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
-         WHERE id = ?1 AND status = 'active' AND stock >= ?2",
-        &[o.product_id.into(), o.quantity.into(), o.now.into()],
+        &format!(
+            "UPDATE products SET stock = stock - ?2,
+                 status = CASE WHEN stock - ?2 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
+             WHERE id = ?1 AND status = 'active' AND stock >= ?2
+               AND ?2 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?1
+                         AND participant_id = {buyer_sql} AND status IN ('pending', 'confirmed')) <= max_per_buyer
+               AND (SELECT COUNT(*) FROM orders WHERE trip_id = ?4 AND participant_id = {buyer_sql}
+                    AND status = 'pending') < ?5"
+        ),
+        &[
+            o.product_id.into(),
+            o.quantity.into(),
+            o.now.into(),
+            o.trip_id.into(),
+            MAX_PENDING_PER_BUYER.into(),
+            buyer_arg,
+        ],
     )?);
     statements.push(db.stmt(
         &format!(
@@ -155,21 +180,20 @@ pub async fn page_detailed(
     .await
 }
 
-/// Orders of the given participants (for the participants list).
+/// Orders of the given participants (for the participants list). The ids
+/// travel as one JSON array: D1 allows 100 bound parameters per statement,
+/// and a page holds up to 100 participants.
 pub async fn of_participants(db: &Db, trip_id: &str, participant_ids: &[&str]) -> ApiResult<Vec<OrderRow>> {
     if participant_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (0..participant_ids.len()).map(|i| format!("?{}", i + 2)).collect();
-    let mut args: Vec<Arg<'_>> = vec![trip_id.into()];
-    args.extend(participant_ids.iter().map(|id| Arg::Text(id)));
+    let ids = serde_json::to_string(participant_ids)?;
     db.many(
         &format!(
-            "SELECT {COLUMNS} FROM orders o WHERE o.trip_id = ?1 AND o.participant_id IN ({})
-             ORDER BY o.created_at DESC, o.id DESC",
-            marks.join(", ")
+            "SELECT {COLUMNS} FROM orders o WHERE o.trip_id = ?1 AND o.participant_id IN (SELECT value FROM json_each(?2))
+             ORDER BY o.created_at DESC, o.id DESC"
         ),
-        &args,
+        &[trip_id.into(), ids.as_str().into()],
     )
     .await
 }
@@ -198,6 +222,79 @@ pub async fn transition(
     }
     let results = db.batch(statements).await?;
     Ok(results.first().map(changes).unwrap_or(0) == 1)
+}
+
+/// What a buyer already holds of a product (open orders) and how many of
+/// their orders wait for payment in the trip; zeros for a new buyer.
+pub async fn buyer_position(db: &Db, product_id: &str, trip_id: &str, buyer: &Buyer<'_>) -> ApiResult<(i64, i64)> {
+    #[derive(Deserialize)]
+    struct Row {
+        held: i64,
+        pending: i64,
+    }
+    let (buyer_sql, arg): (&str, Arg<'_>) = match buyer {
+        Buyer::Existing(id) => ("?3", Arg::Text(id)),
+        Buyer::ByPhone { phone, .. } => {
+            ("(SELECT id FROM participants WHERE trip_id = ?2 AND phone = ?3)", (*phone).into())
+        }
+    };
+    let row: Option<Row> = db
+        .one(
+            &format!(
+                "SELECT (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?1 AND participant_id = {buyer_sql}
+                         AND status IN ('pending', 'confirmed')) AS held,
+                        (SELECT COUNT(*) FROM orders WHERE trip_id = ?2 AND participant_id = {buyer_sql}
+                         AND status = 'pending') AS pending"
+            ),
+            &[product_id.into(), trip_id.into(), arg],
+        )
+        .await?;
+    Ok(row.map_or((0, 0), |r| (r.held, r.pending)))
+}
+
+/// Pending orders with no payment proof placed before `before`: the cron expires them.
+pub async fn unpaid_before(db: &Db, before: &str, limit: i64) -> ApiResult<Vec<OrderRow>> {
+    db.many(
+        &format!(
+            "SELECT {COLUMNS} FROM orders o WHERE o.status = 'pending' AND o.proof_key IS NULL AND o.created_at < ?1
+             ORDER BY o.created_at LIMIT ?2"
+        ),
+        &[before.into(), limit.into()],
+    )
+    .await
+}
+
+/// Claims the right to tell the jastiper about this order's proof: true at
+/// most once per `since` window (the caller passes now minus ten minutes).
+pub async fn claim_proof_notice(db: &Db, id: &str, since: &str, now: &str) -> ApiResult<bool> {
+    let n = db
+        .exec(
+            "UPDATE orders SET proof_notified_at = ?3
+             WHERE id = ?1 AND (proof_notified_at IS NULL OR proof_notified_at <= ?2)",
+            &[id.into(), since.into(), now.into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// A participant's pending orders with their product's title (for receipts).
+pub async fn pending_of_participant(db: &Db, participant_id: &str) -> ApiResult<Vec<(OrderRow, String)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        #[serde(flatten)]
+        order: OrderRow,
+        product_title: String,
+    }
+    let rows: Vec<Row> = db
+        .many(
+            &format!(
+                "SELECT {COLUMNS}, p.title AS product_title FROM orders o JOIN products p ON p.id = o.product_id
+                 WHERE o.participant_id = ?1 AND o.status = 'pending' ORDER BY o.created_at"
+            ),
+            &[participant_id.into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.order, r.product_title)).collect())
 }
 
 pub async fn set_proof(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<()> {

@@ -86,7 +86,8 @@ pub async fn insert(db: &Db, id: &str, to: &To<'_>, c: &Content<'_>, now: &str) 
     Ok(row.map(|r| r.id))
 }
 
-/// One row per subscribed participant of a trip, in one statement, keys
+/// One row per subscribed participant of a trip (confirmed by their own
+/// message, not stopped), in one statement, keys
 /// `{key_prefix}:{participantId}`; answers the ids of the rows it created.
 pub async fn fan_out(db: &Db, trip_id: &str, key_prefix: &str, c: &Content<'_>, now: &str) -> ApiResult<Vec<String>> {
     let rows: Vec<Id> = db
@@ -94,7 +95,7 @@ pub async fn fan_out(db: &Db, trip_id: &str, key_prefix: &str, c: &Content<'_>, 
             "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
                                  template_name, template_language, template_params, created_at, updated_at)
              SELECT lower(hex(randomblob(16))), ?2 || ':' || p.id, ?3, ?4, p.phone, p.trip_id, p.id, ?5, ?6, ?7, ?8, ?9, ?9
-             FROM participants p WHERE p.trip_id = ?1 AND p.unsubscribed_at IS NULL
+             FROM participants p WHERE p.trip_id = ?1 AND p.unsubscribed_at IS NULL AND p.confirmed_at IS NOT NULL
              ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
             &[
                 trip_id.into(),

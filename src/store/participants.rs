@@ -16,31 +16,98 @@ pub struct ParticipantRow {
     pub joined_at: String,
     pub unsubscribed_at: Option<String>,
     pub last_inbound_at: Option<String>,
+    /// When a message from this phone confirmed it (JOIN, or the code of a
+    /// web join or order). Until then nobody messages it first.
+    pub confirmed_at: Option<String>,
+    /// The code a `KONFIRMASI <code>` message from this phone must carry.
+    pub confirm_code: Option<String>,
 }
 
-const COLUMNS: &str = "id, trip_id, phone, name, joined_at, unsubscribed_at, last_inbound_at";
+const COLUMNS: &str =
+    "id, trip_id, phone, name, joined_at, unsubscribed_at, last_inbound_at, confirmed_at, confirm_code";
 
-/// Joins `phone` to a trip, or finds them there already (and re-subscribes
-/// them: joining again means they want messages again). One statement, so
-/// concurrent joins of one phone can never make two rows.
-pub async fn join(db: &Db, id: &str, trip_id: &str, phone: &Phone, name: &str, now: &str) -> ApiResult<ParticipantRow> {
+/// Joins `phone` to a trip from the web or the API, or finds them there
+/// already, in one statement (concurrent joins of one phone make one row).
+/// Nothing of an existing row changes: a web join neither renames a
+/// participant nor lifts a STOP, and it confirms nothing.
+pub async fn join_unconfirmed(
+    db: &Db,
+    id: &str,
+    trip_id: &str,
+    phone: &Phone,
+    name: &str,
+    code: &str,
+    now: &str,
+) -> ApiResult<ParticipantRow> {
     let row: Option<ParticipantRow> = db
         .one(
             &format!(
-                "INSERT INTO participants (id, trip_id, phone, name, joined_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (trip_id, phone) DO UPDATE SET unsubscribed_at = NULL
+                "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (trip_id, phone) DO UPDATE SET confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)
                  RETURNING {COLUMNS}"
             ),
-            &[id.into(), trip_id.into(), phone.into(), name.into(), now.into()],
+            &[id.into(), trip_id.into(), phone.into(), name.into(), now.into(), code.into()],
         )
         .await?;
     row.ok_or_else(|| ApiError::internal("participant upsert returned no row"))
 }
 
+/// A JOIN sent from `phone` itself: joins (or re-joins), confirms, and lifts
+/// an earlier STOP — the message is the phone's own consent.
+pub async fn join_by_message(
+    db: &Db,
+    id: &str,
+    trip_id: &str,
+    phone: &Phone,
+    name: &str,
+    code: &str,
+    now: &str,
+) -> ApiResult<ParticipantRow> {
+    let row: Option<ParticipantRow> = db
+        .one(
+            &format!(
+                "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code, confirmed_at, last_inbound_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?5)
+                 ON CONFLICT (trip_id, phone) DO UPDATE SET unsubscribed_at = NULL,
+                   confirmed_at = COALESCE(participants.confirmed_at, excluded.confirmed_at),
+                   confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)
+                 RETURNING {COLUMNS}"
+            ),
+            &[id.into(), trip_id.into(), phone.into(), name.into(), now.into(), code.into()],
+        )
+        .await?;
+    row.ok_or_else(|| ApiError::internal("participant upsert returned no row"))
+}
+
+/// `KONFIRMASI <code>` from `phone`: confirms the participant that code and
+/// phone name together (and lifts a STOP); `None` when they do not match.
+/// The answer tells whether this message was the one that confirmed it.
+pub async fn confirm_by_code(
+    db: &Db,
+    code: &str,
+    phone: &Phone,
+    now: &str,
+) -> ApiResult<Option<(ParticipantRow, bool)>> {
+    let row: Option<ParticipantRow> = db
+        .one(
+            &format!(
+                "UPDATE participants SET confirmed_at = COALESCE(confirmed_at, ?3), unsubscribed_at = NULL, last_inbound_at = ?3
+                 WHERE confirm_code = ?1 AND phone = ?2 RETURNING {COLUMNS}"
+            ),
+            &[code.into(), phone.into(), now.into()],
+        )
+        .await?;
+    Ok(row.map(|p| {
+        let first = p.confirmed_at.as_deref() == Some(now);
+        (p, first)
+    }))
+}
+
 /// A participant of a trip that `owner` owns.
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<ParticipantRow>> {
     db.one(
-        "SELECT p.id, p.trip_id, p.phone, p.name, p.joined_at, p.unsubscribed_at, p.last_inbound_at
+        "SELECT p.id, p.trip_id, p.phone, p.name, p.joined_at, p.unsubscribed_at, p.last_inbound_at, p.confirmed_at,
+                p.confirm_code
          FROM participants p JOIN trips t ON t.id = p.trip_id WHERE p.id = ?1 AND t.jastiper_id = ?2",
         &[id.into(), owner.into()],
     )
@@ -81,14 +148,30 @@ pub async fn unsubscribe(db: &Db, id: &str, now: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Records that `phone` just wrote to us (every trip they are in).
+/// Records that `phone` just wrote to us: every trip they are in (the
+/// 24-hour window), and the contacts that may be messaged (consent).
 pub async fn touch_inbound(db: &Db, phone: &Phone, user_id: Option<&str>, now: &str) -> ApiResult<()> {
-    db.exec(
-        "UPDATE participants SET last_inbound_at = ?2, wa_user_id = COALESCE(?3, wa_user_id) WHERE phone = ?1",
-        &[phone.into(), now.into(), user_id.into()],
-    )
+    db.batch(vec![
+        db.stmt(
+            "UPDATE participants SET last_inbound_at = ?2, wa_user_id = COALESCE(?3, wa_user_id) WHERE phone = ?1",
+            &[phone.into(), now.into(), user_id.into()],
+        )?,
+        db.stmt(
+            "INSERT INTO wa_contacts (phone, first_inbound_at, last_inbound_at) VALUES (?1, ?2, ?2)
+             ON CONFLICT (phone) DO UPDATE SET last_inbound_at = excluded.last_inbound_at",
+            &[phone.into(), now.into()],
+        )?,
+    ])
     .await?;
     Ok(())
+}
+
+/// Whether `phone` ever wrote to the business number (the consent to be
+/// messaged first, for numbers that are not participants).
+pub async fn has_written(db: &Db, phone: &str) -> ApiResult<bool> {
+    #[derive(Deserialize)]
+    struct Hit {}
+    Ok(db.one::<Hit>("SELECT 1 AS hit FROM wa_contacts WHERE phone = ?1", &[phone.into()]).await?.is_some())
 }
 
 /// Unsubscribes `phone` from one trip; false when they were not in it.
@@ -102,7 +185,7 @@ pub async fn unsubscribe_phone(db: &Db, trip_id: &str, phone: &Phone, now: &str)
     Ok(n == 1)
 }
 
-/// How many subscribed participants a trip has, and how many wrote to us since `since`.
+/// How many subscribed (confirmed, not stopped) participants a trip has, and how many wrote to us since `since`.
 pub async fn audience(db: &Db, trip_id: &str, since: &str) -> ApiResult<(i64, i64)> {
     #[derive(Deserialize)]
     struct Row {
@@ -112,7 +195,7 @@ pub async fn audience(db: &Db, trip_id: &str, since: &str) -> ApiResult<(i64, i6
     let row: Option<Row> = db
         .one(
             "SELECT COUNT(*) AS total, SUM(CASE WHEN last_inbound_at >= ?2 THEN 1 ELSE 0 END) AS recent
-             FROM participants WHERE trip_id = ?1 AND unsubscribed_at IS NULL",
+             FROM participants WHERE trip_id = ?1 AND unsubscribed_at IS NULL AND confirmed_at IS NOT NULL",
             &[trip_id.into(), since.into()],
         )
         .await?;

@@ -19,12 +19,15 @@ pub struct ProductRow {
     pub image: Option<String>,
     pub description: Option<String>,
     pub status: ProductStatus,
+    /// How many one buyer may hold in open orders.
+    pub max_per_buyer: i64,
     pub created_at: String,
     pub updated_at: String,
 }
 
 const COLUMNS: &str =
-    "p.id, p.trip_id, p.slug, p.title, p.price, p.stock, p.image, p.description, p.status, p.created_at, p.updated_at";
+    "p.id, p.trip_id, p.slug, p.title, p.price, p.stock, p.image, p.description, p.status, p.max_per_buyer, \
+     p.created_at, p.updated_at";
 
 pub struct NewProduct<'a> {
     pub id: &'a str,
@@ -36,13 +39,15 @@ pub struct NewProduct<'a> {
     pub image: Option<&'a str>,
     pub description: Option<&'a str>,
     pub status: ProductStatus,
+    pub max_per_buyer: i64,
     pub now: &'a str,
 }
 
 pub async fn insert(db: &Db, p: &NewProduct<'_>) -> ApiResult<()> {
     db.exec(
-        "INSERT INTO products (id, trip_id, slug, title, price, stock, image, description, status, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        "INSERT INTO products (id, trip_id, slug, title, price, stock, image, description, status, max_per_buyer,
+                               created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?10, ?10)",
         &[
             p.id.into(),
             p.trip_id.into(),
@@ -54,6 +59,7 @@ pub async fn insert(db: &Db, p: &NewProduct<'_>) -> ApiResult<()> {
             p.description.into(),
             p.status.into(),
             p.now.into(),
+            p.max_per_buyer.into(),
         ],
     )
     .await?;
@@ -124,6 +130,7 @@ pub struct ProductChange {
     pub price: Option<i64>,
     pub stock: Option<i64>,
     pub status: Option<ProductStatus>,
+    pub max_per_buyer: Option<i64>,
     pub description: Option<Option<String>>,
     pub image: Option<Option<String>>,
 }
@@ -139,6 +146,9 @@ pub async fn update(db: &Db, id: &str, c: &ProductChange, now: &str) -> ApiResul
     }
     if let Some(v) = c.stock {
         changes.set("stock", v.into());
+    }
+    if let Some(v) = c.max_per_buyer {
+        changes.set("max_per_buyer", v.into());
     }
     if let Some(v) = c.status {
         changes.set("status", v.into());

@@ -63,3 +63,17 @@ pub async fn revoke_family(db: &Db, family_id: &str, now: i64) -> ApiResult<usiz
     )
     .await
 }
+
+/// Logout everywhere, password change and reset: every session of the account ends.
+pub async fn revoke_user(db: &Db, user_id: &str, now: i64) -> ApiResult<usize> {
+    db.exec(
+        "UPDATE refresh_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        &[user_id.into(), now.into()],
+    )
+    .await
+}
+
+/// Housekeeping: tokens past their expiry can neither be used nor tell a replay.
+pub async fn prune(db: &Db, now: i64) -> ApiResult<usize> {
+    db.exec("DELETE FROM refresh_tokens WHERE expires_at < ?1", &[now.into()]).await
+}

@@ -18,10 +18,14 @@ pub struct UserRow {
     pub profile_bio: Option<String>,
     pub avatar: Option<String>,
     pub cover_image: Option<String>,
+    /// The R2 keys of the uploaded avatar and cover: the only objects ever deleted for this account.
+    pub avatar_key: Option<String>,
+    pub cover_key: Option<String>,
     pub phone: Option<Phone>,
 }
 
-const COLUMNS: &str = "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, phone";
+const COLUMNS: &str =
+    "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, avatar_key, cover_key, phone";
 
 pub struct NewUser<'a> {
     pub id: &'a str,
@@ -69,6 +73,8 @@ pub struct ProfileChange {
     pub profile_bio: Option<Option<String>>,
     pub avatar: Option<Option<String>>,
     pub cover_image: Option<Option<String>>,
+    pub avatar_key: Option<Option<String>>,
+    pub cover_key: Option<Option<String>>,
     pub phone: Option<Option<Phone>>,
 }
 
@@ -79,6 +85,8 @@ pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> 
     changes.change("profile_bio", &c.profile_bio);
     changes.change("avatar", &c.avatar);
     changes.change("cover_image", &c.cover_image);
+    changes.change("avatar_key", &c.avatar_key);
+    changes.change("cover_key", &c.cover_key);
     if let Some(phone) = &c.phone {
         changes.set("phone", phone.as_ref().map_or(Arg::Null, Arg::from));
     }

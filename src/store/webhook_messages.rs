@@ -51,3 +51,8 @@ pub async fn done(db: &Db, wamid: &str, outcome: &str, now: &str) -> ApiResult<(
     .await?;
     Ok(())
 }
+
+/// Housekeeping: ids received before `before` (Meta re-delivers for up to 7 days).
+pub async fn prune(db: &Db, before: &str) -> ApiResult<usize> {
+    db.exec("DELETE FROM processed_webhook_messages WHERE received_at < ?1", &[before.into()]).await
+}

@@ -7,6 +7,7 @@ use super::query::params;
 use crate::ctx::Ctx;
 use crate::domain::token::{verify_access, AccessClaims};
 use crate::error::{ApiError, ApiResult};
+use crate::platform::limits::{self, Limit};
 use crate::service::orders::OrderAccess;
 use crate::service::AuthUser;
 
@@ -32,6 +33,12 @@ pub fn optional_user(ctx: &Ctx, req: &Request) -> ApiResult<Option<AuthUser>> {
     }
 }
 
+/// The caller's address as Cloudflare saw it (`CF-Connecting-IP`, which a
+/// client cannot set through Cloudflare); "local" where there is none.
+pub fn client_address(req: &Request) -> String {
+    req.headers().get("cf-connecting-ip").ok().flatten().filter(|a| !a.is_empty()).unwrap_or_else(|| "local".into())
+}
+
 /// The order token of `?token=` or `X-Order-Token`, else the signed-in owner.
 pub fn order_access(ctx: &Ctx, req: &Request) -> ApiResult<OrderAccess> {
     let token = params(req)
@@ -43,4 +50,27 @@ pub fn order_access(ctx: &Ctx, req: &Request) -> ApiResult<OrderAccess> {
         Some(t) => Ok(OrderAccess::Token(t)),
         None => require_user(ctx, req).map(OrderAccess::Owner),
     }
+}
+
+/// One call of this client address against `limit`, keyed by what it does.
+/// Cloudflare sets `CF-Connecting-IP` to the visitor's public address on
+/// every request it forwards; only local development (wrangler dev and the
+/// test harness, which set it to the loopback address, or leave it out) has
+/// none or a loopback one, and is not limited by address (per-phone limits
+/// still apply).
+pub async fn limit_address(ctx: &Ctx, req: &Request, limit: Limit, action: &str) -> ApiResult<()> {
+    let address = client_address(req);
+    if is_local(&address) {
+        return Ok(());
+    }
+    limits::check(ctx, limit, &format!("{action}:{address}")).await
+}
+
+fn is_local(address: &str) -> bool {
+    address == "local" || address == "::1" || address.starts_with("127.")
+}
+
+/// One join or order naming `phone`, whoever sends it.
+pub async fn limit_phone(ctx: &Ctx, action: &str, phone: &str) -> ApiResult<()> {
+    limits::check(ctx, Limit::Phone, &format!("{action}:{phone}")).await
 }

@@ -1,5 +1,6 @@
 //! Reading request bodies within size limits.
 
+use futures::StreamExt;
 use worker::Request;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -9,14 +10,21 @@ use crate::input::Input;
 pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Reads at most `limit` bytes: a declared or actual larger body is 413.
+/// The body is read as a stream and dropped the moment it passes the limit,
+/// so a chunked body without `Content-Length` is never buffered whole.
 pub async fn bytes(req: &mut Request, limit: usize) -> ApiResult<Vec<u8>> {
     refuse_declared_over(req, limit)?;
-    let body = req
-        .bytes()
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::UnreadableBody, format!("The body could not be read: {e}")))?;
-    if body.len() > limit {
-        return Err(ApiError::too_large(limit));
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Vec::new()); // no body at all
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::new(ErrorCode::UnreadableBody, format!("The body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
     }
     Ok(body)
 }

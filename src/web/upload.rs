@@ -1,7 +1,8 @@
 //! Multipart uploads: the image of a form, checked by its first bytes and
 //! size before anything is stored.
 
-use worker::{FormData, FormEntry, Request};
+use worker::js_sys::Uint8Array;
+use worker::{FormData, FormEntry, Headers, Method, Request, RequestInit};
 
 use crate::domain::image;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -23,8 +24,16 @@ pub async fn form(req: &mut Request, max_file: usize) -> ApiResult<FormData> {
     if !is_multipart(req) {
         return Err(ApiError::unsupported_media("Send the image as multipart/form-data"));
     }
-    super::body::refuse_declared_over(req, max_file + FORM_OVERHEAD)?;
-    req.form_data()
+    // Read within the limit first (a chunked body has no Content-Length to
+    // refuse up front), then let the runtime parse the bytes already held.
+    let bytes = super::body::bytes(req, max_file + FORM_OVERHEAD).await?;
+    let headers = Headers::new();
+    headers.set("content-type", &req.headers().get("content-type")?.unwrap_or_default())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(Uint8Array::from(bytes.as_slice()).into()));
+    let mut buffered = Request::new_with_init("http://local/upload", &init)?;
+    buffered
+        .form_data()
         .await
         .map_err(|_| ApiError::new(ErrorCode::InvalidMultipart, "The multipart body could not be read"))
 }

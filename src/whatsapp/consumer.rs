@@ -19,7 +19,7 @@ pub async fn handle(batch: MessageBatch<Value>, ctx: &Ctx) -> ApiResult<()> {
         Some(Queue::Inbound) => {
             for m in messages {
                 match serde_json::from_value::<InboundJob>(m.body().clone()) {
-                    Ok(job) => match inbound::process(ctx, job).await {
+                    Ok(job) => match process(ctx, job).await {
                         Ok(()) => m.ack(),
                         Err(e) => {
                             log("error", "inbound failed, will retry", json!({"error": e.to_string()}));
@@ -46,6 +46,19 @@ pub async fn handle(batch: MessageBatch<Value>, ctx: &Ctx) -> ApiResult<()> {
         }
     }
     Ok(())
+}
+
+async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<()> {
+    // ENABLE_TEST_ROUTES=1 only: a message reading `__PANIC__` crashes the
+    // instance, so a test can prove a poison message fails alone.
+    if ctx.config.test_routes {
+        if let InboundJob::Message(m) = &job {
+            if m.text.as_deref() == Some("__PANIC__") {
+                panic!("deliberate panic from an inbound test message");
+            }
+        }
+    }
+    inbound::process(ctx, job).await
 }
 
 async fn dead_letter(ctx: &Ctx, m: &Message<Value>) {

@@ -24,7 +24,7 @@ describe("register", () => {
     assert.equal(claims.sub, res.body.user.id);
     assert.equal(claims.slug, "tina-wijaya");
     assert.equal(claims.email, "tina@example.com");
-    assert.equal(claims.exp - claims.iat, 12 * 3600);
+    assert.equal(claims.exp - claims.iat, 600, "access tokens live ten minutes");
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("jastipin_refresh="));
     for (const attr of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/auth", "Max-Age=604800"]) {
       assert.ok(cookie.includes(attr), `refresh cookie has ${attr}: ${cookie}`);
@@ -159,8 +159,27 @@ describe("login", () => {
     const { user, password } = await registerJastiper(app);
     for (let i = 0; i < 3; i++) await post("/api/auth/login", { email: user.email, password: "wrong-pass" });
     assert.equal((await post("/api/auth/login", { email: user.email, password })).status, 200);
-    const row = await app.db.prepare("SELECT * FROM login_attempts WHERE email = ?").bind(user.email).first();
+    const row = await app.db.prepare("SELECT * FROM login_throttle WHERE key LIKE ?").bind(`${user.email}|%`).first();
     assert.equal(row, null);
+  });
+
+  test("a stranger's wrong guesses from another address cannot lock the owner out", async () => {
+    const { user, password } = await registerJastiper(app);
+    const stranger = { headers: { "cf-connecting-ip": "198.51.100.7" } };
+    for (let i = 0; i < 5; i++) assert.equal((await post("/api/auth/login", { email: user.email, password: "guess-guess" }, stranger)).status, 401);
+    assert.equal((await post("/api/auth/login", { email: user.email, password }, stranger)).status, 429, "the guessing address is locked");
+    const owner = { headers: { "cf-connecting-ip": "203.0.113.9" } };
+    assert.equal((await post("/api/auth/login", { email: user.email, password }, owner)).status, 200, "the owner is not");
+  });
+
+  test("30 wrong passwords at once: at most five are checked, the rest are refused unchecked", async () => {
+    const { user } = await registerJastiper(app);
+    const from = { headers: { "cf-connecting-ip": "192.0.2.44" } };
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => post("/api/auth/login", { email: user.email, password: `parallel-${i}` }, from)));
+    const checked = answers.filter((r) => r.status === 401).length;
+    const refused = answers.filter((r) => r.status === 429).length;
+    assert.ok(checked <= 5, `${checked} passwords were checked`);
+    assert.equal(checked + refused, 30);
   });
 
   test("an older, weaker hash still verifies and is upgraded at login", async () => {

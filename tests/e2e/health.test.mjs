@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { spawnApp } from "../support/app.mjs";
 
 let app;
-before(async () => { app = await spawnApp(); });
+// BENCHMARK=1 turns on the rows-read header this file checks.
+before(async () => { app = await spawnApp({ bindings: { BENCHMARK: "1" } }); });
 after(async () => { await app?.close(); });
 
 test("GET /api/health answers ok after a real D1 query", async () => {
@@ -56,4 +57,23 @@ test("GET /api/openapi.json serves the OpenAPI 3.1 document of the API", async (
   assert.equal(res.headers.get("content-type"), "application/json");
   assert.equal(res.body.openapi, "3.1.0");
   for (const p of ["/api/auth/register", "/api/trips/{tripId}/products", "/api/orders/{orderId}/proof"]) assert.ok(res.body.paths[p], p);
+});
+
+test("without BENCHMARK=1 no answer says how many rows it read", async () => {
+  const plain = await spawnApp();
+  try {
+    for (const path of ["/api/health", "/api/profile/nobody", "/media/avatars/x/y.png"]) {
+      const res = await plain.fetch(path);
+      assert.equal(res.headers.get("x-d1-rows-read"), null, path);
+    }
+  } finally {
+    await plain.close();
+  }
+});
+
+test("JSON answers tell browsers not to sniff their type", async () => {
+  const res = await app.fetch("/api/health");
+  assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+  const err = await app.fetch("/api/nothing-here");
+  assert.equal(err.headers.get("x-content-type-options"), "nosniff");
 });

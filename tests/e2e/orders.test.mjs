@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { spawnApp, registerJastiper, snapshot, JWT_SECRET } from "../support/app.mjs";
 import { createTrip, createProduct, placeOrder, upload, form, PNG_1x1, GIF_TINY } from "../support/fixtures.mjs";
 import crypto from "node:crypto";
+import { deliver, eventually, textDelivery } from "../support/whatsapp.mjs";
 
 let app, owner, trip;
 before(async () => {
@@ -16,13 +17,14 @@ const as = (method, path, body, token = owner.token) => app.json(method, path, b
 const stockOf = async (id) => (await app.db.prepare("SELECT stock, status FROM products WHERE id = ?").bind(id).first());
 
 describe("participants", () => {
-  test("joining normalises the phone; the same phone again is the same participant", async () => {
+  test("joining normalises the phone; the same phone again is the same participant (the owner sees it)", async () => {
     const forms = ["08123000111", "+628123000111", "628123000111", "0812 3000 111"];
     const ids = new Set();
     for (const [i, phone] of forms.entries()) {
-      const res = await app.json("POST", `/api/trips/ordtrip/join`, { phone, name: "Siti" });
+      const res = await as("POST", `/api/trips/ordtrip/join`, { phone, name: "Siti" });
       assert.equal(res.status, i === 0 ? 201 : 200, phone);
       assert.equal(res.body.participant.phone, "628123000111");
+      assert.equal(res.body.participant.confirmed, false, "added by the owner: waits for the phone's own message");
       ids.add(res.body.participant.id);
     }
     assert.equal(ids.size, 1);
@@ -30,10 +32,25 @@ describe("participants", () => {
     assert.equal(rows.n, 1);
   });
 
+  test("an anonymous join tells nothing about the phone: the same answer for a new one and a known one, no stored name", async () => {
+    const first = await app.json("POST", `/api/trips/ordtrip/join`, { phone: "08123000222", name: "Asli" });
+    const again = await app.json("POST", `/api/trips/ordtrip/join`, { phone: "08123000222", name: "Penyusup" });
+    for (const res of [first, again]) {
+      assert.equal(res.status, 202);
+      assert.deepEqual(Object.keys(res.body).sort(), ["confirm", "status"]);
+      assert.equal(res.body.status, "waiting_for_confirmation");
+      assert.ok(!JSON.stringify(res.body).includes("Asli"), "the stored name is never shown");
+    }
+    const row = await app.db.prepare("SELECT name, confirmed_at FROM participants WHERE phone = '628123000222'").first();
+    assert.deepEqual(row, { name: "Asli", confirmed_at: null }, "a second join renames nobody and confirms nothing");
+  });
+
   test("concurrent joins of one phone make one participant", async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => app.json("POST", `/api/trips/${trip.id}/join`, { phone: "081277776666", name: "Race" })));
-    assert.equal(new Set(results.map((r) => r.body.participant.id)).size, 1);
-    assert.equal(results.filter((r) => r.status === 201).length, 1);
+    assert.ok(results.every((r) => r.status === 202), results.map((r) => r.status).join());
+    assert.equal(new Set(results.map((r) => r.body.confirm.code)).size, 1);
+    const rows = await app.db.prepare("SELECT COUNT(*) AS n FROM participants WHERE phone = '6281277776666'").first();
+    assert.equal(rows.n, 1);
   });
 
   test("invalid joins are 400 and change nothing; unknown or closed trips are 404", async () => {
@@ -72,7 +89,10 @@ describe("participants", () => {
     assert.equal(after.body.participants[0].subscribed, false);
     await app.json("POST", `/api/trips/${t.id}/join`, { phone: "081233334444", name: "Dewi" });
     const rejoined = await as("GET", `/api/trips/${t.id}/participants`);
-    assert.equal(rejoined.body.participants[0].subscribed, true, "joining again re-subscribes");
+    assert.equal(rejoined.body.participants[0].subscribed, false, "an anonymous join does not undo a STOP");
+    // Only a message from that phone lifts it.
+    assert.equal((await deliver(app, textDelivery(`JOIN ${t.slug}`, { from: "6281233334444" }).body)).status, 200);
+    await eventually(async () => (await as("GET", `/api/trips/${t.id}/participants`)).body.participants[0].subscribed, { what: "re-subscribed by JOIN" });
     assert.equal((await as("PATCH", `/api/participants/${dewi.id}/unsubscribe`)).status, 200);
   });
 });
@@ -136,7 +156,7 @@ describe("orders", () => {
 
   test("the owner may order for a participant of the trip; nobody else may name one", async () => {
     const p = await createProduct(app, owner.token, trip.id);
-    const joined = await app.json("POST", `/api/trips/${trip.id}/join`, { phone: "081255556666", name: "Lia" });
+    const joined = await as("POST", `/api/trips/${trip.id}/join`, { phone: "081255556666", name: "Lia" });
     const pid = joined.body.participant.id;
     const res = await as("POST", "/api/orders", { productId: p.id, participantId: pid, quantity: 1 });
     assert.equal(res.status, 201);

@@ -5,7 +5,7 @@ import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper } from "../support/app.mjs";
 import { createTrip, createProduct, placeOrder, upload, form, PNG_1x1 } from "../support/fixtures.mjs";
-import { eventually, deliver, statusDelivery } from "../support/whatsapp.mjs";
+import { eventually, deliver, statusDelivery, textDelivery } from "../support/whatsapp.mjs";
 import { addParticipants } from "../support/people.mjs";
 
 let app;
@@ -183,64 +183,101 @@ describe("broadcast", () => {
   });
 });
 
+/** A signed WhatsApp message from `from`, as Meta delivers it. */
+async function say(text, from) {
+  const d = textDelivery(text, { from, name: "Penitip" });
+  assert.equal((await deliver(app, d.body)).status, 200);
+  return d.wamid;
+}
+
 describe("events", () => {
-  test("joining on the web sends one welcome; ordering and status changes message the penitip with a working link", async () => {
+  test("a web join sends nothing until its phone confirms; then a welcome, receipts and status changes with a working link", async () => {
     const { j, trip } = await setup("628150", []);
     const joined = await app.json("POST", `/api/trips/${trip.slug}/join`, { phone: "081500000001", name: "Wulan" });
-    assert.equal(joined.status, 201);
-    await app.json("POST", `/api/trips/${trip.slug}/join`, { phone: "081500000001", name: "Wulan" });
-    const [welcome] = await eventually(() => sendsTo("6281500000001").length && sendsTo("6281500000001"), { what: "welcome" });
-    assert.equal(welcome.body.template.name, "jastipin_welcome", "never wrote to us: a template");
-    await settle(1500);
-    assert.equal(sendsTo("6281500000001").length, 1, "joining again sends nothing more");
-
+    assert.equal(joined.status, 202);
+    assert.match(joined.body.confirm.whatsappUrl, /^https:\/\/wa\.me\/6281100000000\?text=KONFIRMASI%20[A-Z0-9]{6}$/);
     const product = await createProduct(app, j.token, trip.id, { title: "Royce", price: 185000 });
-    await eventually(() => sendsTo("6281500000001").length === 2, { what: "product notification" });
-    const order = (await placeOrder(app, product.id, { phone: "081500000001", name: "Wulan", quantity: 2 })).body.order;
+    const order = (await placeOrder(app, product.id, { phone: "081500000001", name: "Wulan", quantity: 2 })).body;
+    assert.equal(order.confirm.code, joined.body.confirm.code, "one code per participant");
+    await settle(1500);
+    assert.equal(sendsTo("6281500000001").length, 0, "no message to a phone that never wrote to us");
+
+    // The phone sends its code: the welcome and the receipt go, free-form inside the window it opened.
+    await say(`KONFIRMASI ${joined.body.confirm.code}`, "6281500000001");
+    await eventually(() => sendsTo("6281500000001").length === 2, { what: "welcome and receipt" });
+    const texts = sendsTo("6281500000001").map((s) => s.body);
+    assert.ok(texts.every((b) => b.type === "text"), "free-form: no paid template");
+    assert.ok(texts.some((b) => b.text.body.includes("terdaftar")), "a welcome");
+    assert.ok(texts.some((b) => b.text.body.includes("Pesananmu tercatat") && b.text.body.includes("Royce")), "a receipt");
+    await app.json("POST", `/api/trips/${trip.slug}/join`, { phone: "081500000001", name: "Wulan" });
+    await settle(1500);
+    assert.equal(sendsTo("6281500000001").length, 2, "joining again sends nothing more");
+
+    await app.json("PATCH", `/api/orders/${order.order.id}/confirm`, undefined, { token: j.token });
+    const confirm = await eventually(() => sendsTo("6281500000001").find((s) => JSON.stringify(s.body).includes("dikonfirmasi")), { what: "confirmation" });
+    const link = new URL(confirm.body.text.body.match(/https?:\/\/\S+/)[0]);
+    assert.equal(link.pathname, `/order/${order.order.id}`);
+    const viaLink = await app.json("GET", `/api/orders/${order.order.id}/status?token=${link.searchParams.get("token")}`);
+    assert.equal(viaLink.status, 200, "the link in the message opens the order");
+    assert.equal((await app.json("GET", `/api/orders/${order.order.id}/status?token=l.forged`)).status, 404);
+    await app.json("PATCH", `/api/orders/${order.order.id}/ship`, undefined, { token: j.token });
+    await eventually(() => sendsTo("6281500000001").some((s) => JSON.stringify(s.body).includes("dikirim")), { what: "shipped message" });
+  });
+
+  test("outside the window a confirmed buyer's status change is the approved template", async () => {
+    const { j, trip, phones: [phone] } = await setup("628154", [hoursAgo(30)]);
+    const product = await createProduct(app, j.token, trip.id, { title: "Royce", price: 185000 });
+    await eventually(() => sendsTo(phone).length === 1, { what: "product notification" });
+    const order = (await placeOrder(app, product.id, { phone: `0${phone.slice(2)}`, name: "Wulan", quantity: 2 })).body.order;
+    await eventually(() => sendsTo(phone).length === 2, { what: "receipt (already confirmed)" });
     await app.json("PATCH", `/api/orders/${order.id}/confirm`, undefined, { token: j.token });
-    const confirm = await eventually(() => sendsTo("6281500000001").find((s) => JSON.stringify(s.body).includes("confirmed")), { what: "confirmation" });
+    const confirm = await eventually(() => sendsTo(phone).find((s) => JSON.stringify(s.body).includes("confirmed")), { what: "confirmation" });
     const params = confirm.body.template.components[0].parameters.map((p) => p.text);
     assert.deepEqual(params.slice(0, 3), ["confirmed", "Royce", "Rp 370.000"]);
-    const link = new URL(params[3]);
-    assert.equal(link.pathname, `/order/${order.id}`);
-    const viaLink = await app.json("GET", `/api/orders/${order.id}/status?token=${link.searchParams.get("token")}`);
-    assert.equal(viaLink.status, 200, "the link in the message opens the order");
-    assert.equal((await app.json("GET", `/api/orders/${order.id}/status?token=l.forged`)).status, 404);
-    await app.json("PATCH", `/api/orders/${order.id}/ship`, undefined, { token: j.token });
-    await eventually(() => sendsTo("6281500000001").some((s) => JSON.stringify(s.body).includes("shipped")), { what: "shipped message" });
   });
 
   test("a rejection carries its reason", async () => {
     const { j, trip } = await setup("628151", []);
     const product = await createProduct(app, j.token, trip.id);
-    const order = (await placeOrder(app, product.id, { phone: "081510000001" })).body.order;
-    await app.db.prepare("UPDATE participants SET last_inbound_at = ? WHERE phone = '6281510000001'").bind(new Date().toISOString()).run();
-    await app.json("PATCH", `/api/orders/${order.id}/reject`, { reason: "Stok di Jepang habis" }, { token: j.token });
+    const placed = (await placeOrder(app, product.id, { phone: "081510000001" })).body;
+    await say(`KONFIRMASI ${placed.confirm.code}`, "6281510000001");
+    await eventually(() => sendsTo("6281510000001").length === 2, { what: "welcome and receipt" });
+    await app.json("PATCH", `/api/orders/${placed.order.id}/reject`, { reason: "Stok di Jepang habis" }, { token: j.token });
     const msg = await eventually(() => sendsTo("6281510000001").find((s) => s.body.type === "text" && s.body.text.body.includes("ditolak")), { what: "rejection" });
     assert.match(msg.body.text.body, /Alasan: Stok di Jepang habis/);
   });
 
-  test("a payment proof tells the jastiper on their own number, when they have one", async () => {
+  test("a payment proof tells the jastiper on their own number once it wrote to us, at most once per 10 minutes", async () => {
     const { j, trip } = await setup("628152", []);
     const product = await createProduct(app, j.token, trip.id);
     const first = (await placeOrder(app, product.id, { phone: "081520000001", name: "Tari" })).body.order;
     await upload(app, "POST", `/api/orders/${first.id}/proof?token=${first.accessToken}`, form({}, PNG_1x1));
     await settle(2000);
-    assert.equal(app.graph.sends().filter((s) => JSON.stringify(s.body).includes("bukti") || JSON.stringify(s.body).includes("jastipin_proof")).length, 0, "no phone on the profile: nothing");
+    assert.equal(app.graph.sends().filter((s) => JSON.stringify(s.body).includes("mengunggah bukti") || JSON.stringify(s.body).includes("jastipin_proof")).length, 0, "no phone on the profile: nothing");
     await app.json("PATCH", "/api/profile/me", { phone: "081529999999" }, { token: j.token });
     const second = (await placeOrder(app, product.id, { phone: "081520000002", name: "Tari" })).body.order;
     await upload(app, "POST", `/api/orders/${second.id}/proof?token=${second.accessToken}`, form({}, PNG_1x1));
+    await settle(2000);
+    assert.equal(sendsTo("6281529999999").length, 0, "a number typed into a profile is not messaged before it wrote to us");
+    assert.match((await row(`proof:${second.id}:${(await app.db.prepare("SELECT proof_key FROM orders WHERE id = ?").bind(second.id).first()).proof_key}`)).last_error, /never wrote/);
+
+    await say("halo", "6281529999999");
+    const third = (await placeOrder(app, product.id, { phone: "081520000003", name: "Tari" })).body.order;
+    for (let i = 0; i < 8; i++) await upload(app, "POST", `/api/orders/${third.id}/proof?token=${third.accessToken}`, form({}, PNG_1x1));
     const [msg] = await eventually(() => sendsTo("6281529999999").length && sendsTo("6281529999999"), { what: "proof notification" });
     assert.equal(msg.body.template.name, "jastipin_proof_uploaded");
     assert.equal(msg.body.template.components[0].parameters[0].text, "Tari");
-    assert.equal((await row(`proof:${second.id}:${(await app.db.prepare("SELECT proof_key FROM orders WHERE id = ?").bind(second.id).first()).proof_key}`)).queue, "proof_notify");
+    await settle(1500);
+    assert.equal(sendsTo("6281529999999").length, 1, "eight uploads, one message");
+    const rows = await app.db.prepare("SELECT queue FROM outbox WHERE idempotency_key LIKE ?").bind(`proof:${third.id}:%`).all();
+    assert.deepEqual(rows.results.map((r) => r.queue), ["proof_notify"]);
   });
 
   test("the cron re-queues rows whose queue message was lost", async () => {
     const { trip, phones: [phone] } = await setup("628153", [hoursAgo(1)]);
     const old = new Date(Date.now() - 20 * 60e3).toISOString();
-    await app.db.prepare(`INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, body, template_name, template_language, template_params, created_at, updated_at)
-      VALUES ('lost1', 'lost:1', 'notifications', 'product_new', ?, ?, 'Halo', 'jastipin_product_new', 'id', '[]', ?, ?)`).bind(phone, trip.id, old, old).run();
+    await app.db.prepare(`INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body, template_name, template_language, template_params, created_at, updated_at)
+      VALUES ('lost1', 'lost:1', 'notifications', 'product_new', ?, ?, (SELECT id FROM participants WHERE phone = ?), 'Halo', 'jastipin_product_new', 'id', '[]', ?, ?)`).bind(phone, trip.id, phone, old, old).run();
     const worker = await app.mf.getWorker();
     await worker.scheduled({ cron: "*/10 * * * *" });
     await eventually(() => sendsTo(phone).length === 1, { what: "the lost message sent" });

@@ -196,12 +196,18 @@ describe("forms", () => {
     const ok = await postForm("/join?trip=jpn25", { name: "Rina", phone: "081277778888" });
     assert.equal(ok.status, 200);
     assert.ok(ok.html.includes("Terima kasih Rina!"));
-    const p = await app.db.prepare("SELECT name FROM participants WHERE phone = '6281277778888'").first();
+    const p = await app.db.prepare("SELECT name, confirm_code, confirmed_at FROM participants WHERE phone = '6281277778888'").first();
     assert.equal(p.name, "Rina");
+    assert.equal(p.confirmed_at, null, "waiting for the phone's own message");
+    assert.ok(ok.html.includes(`href="https://wa.me/6281100000000?text=KONFIRMASI%20${p.confirm_code}"`), "a Konfirmasi via WhatsApp button");
+    assert.ok(ok.html.includes("Konfirmasi via WhatsApp"));
+    // Somebody else typing the same number learns nothing stored: not the name Rina gave.
+    const other = await postForm("/join?trip=jpn25", { name: "Orang Lain", phone: "081277778888" });
+    assert.ok(other.html.includes("Terima kasih Orang Lain!") && !other.html.includes("Rina"));
   });
 
   test("the unsubscribe link confirms, then unsubscribes; a forged one does not", async () => {
-    const joined = await app.json("POST", "/api/trips/jpn25/join", { phone: "081266665555", name: "Dina" });
+    const joined = await app.json("POST", "/api/trips/jpn25/join", { phone: "081266665555", name: "Dina" }, { token: tina.token });
     const pid = joined.body.participant.id;
     const t = crypto.createHmac("sha256", JWT_SECRET).update(`unsubscribe:${pid}`).digest().subarray(0, 16).toString("base64url");
     const confirm = await get(`/unsubscribe?trip=jpn25&p=${pid}&t=${t}`);

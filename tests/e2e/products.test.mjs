@@ -147,3 +147,27 @@ test("/media never serves private proofs or unsafe keys", async () => {
   assert.equal((await app.fetch("/media/..%2F..%2Fetc/passwd")).status, 404);
   assert.equal((await app.fetch("/media/products/none.png")).status, 404);
 });
+
+test("one jastiper can never delete another's image: no storage path is taken from a client", async () => {
+  const victim = await registerJastiper(app);
+  const mallory = await registerJastiper(app);
+  const theirs = (await upload(app, "POST", "/api/profile/me/avatar", form({}, PNG_1x1), { token: victim.token })).body.user.avatar;
+  // Before: Mallory set her avatar to the victim's /media/ path, then uploaded, and the victim's object was deleted.
+  const pointed = await app.json("PATCH", "/api/profile/me", { avatar: theirs }, { token: mallory.token });
+  assert.equal(pointed.status, 400);
+  assert.ok(pointed.body.fields.avatar);
+  await upload(app, "POST", "/api/profile/me/avatar", form({}, PNG_1x1), { token: mallory.token });
+  await upload(app, "POST", "/api/profile/me/avatar", form({}, JPEG_TINY), { token: mallory.token });
+  await app.json("PATCH", "/api/profile/me", { avatar: null, coverImage: null }, { token: mallory.token });
+  assert.equal((await app.fetch(new URL(theirs).pathname)).status, 200, "the victim's avatar is still there");
+  const mine = await app.json("GET", "/api/profile/me", undefined, { token: victim.token });
+  assert.equal(mine.body.user.avatar, theirs);
+});
+
+test("clearing one's own avatar removes its object", async () => {
+  const j = await registerJastiper(app);
+  const url = (await upload(app, "POST", "/api/profile/me/avatar", form({}, PNG_1x1), { token: j.token })).body.user.avatar;
+  const cleared = await app.json("PATCH", "/api/profile/me", { avatar: null }, { token: j.token });
+  assert.equal(cleared.body.user.avatar, null);
+  assert.equal((await app.fetch(new URL(url).pathname)).status, 404);
+});

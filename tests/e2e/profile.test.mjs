@@ -34,15 +34,18 @@ test("GET /api/profile/me answers the account and all of its trips", async () =>
 test("PATCH /api/profile/me changes exactly the allowed fields and normalises the phone", async () => {
   const { token } = await registerJastiper(app);
   const res = await app.json("PATCH", "/api/profile/me", {
-    profileName: "  Jastip by Tina ", profileBio: "Korea & Jepang specialist\nSetiap bulan", avatar: "https://cdn.example/a.jpg",
-    coverImage: "/media/covers/x.png", phone: "0812-3456-789",
+    profileName: "  Jastip by Tina ", profileBio: "Korea & Jepang specialist\nSetiap bulan", phone: "0812-3456-789",
   }, { token });
   assert.equal(res.status, 200);
   assert.equal(res.body.user.profileName, "Jastip by Tina");
   assert.equal(res.body.user.profileBio, "Korea & Jepang specialist\nSetiap bulan");
-  assert.equal(res.body.user.avatar, "https://cdn.example/a.jpg");
-  assert.equal(res.body.user.coverImage, "/media/covers/x.png");
   assert.equal(res.body.user.phone, "628123456789");
+  // Images are set only by uploading them: a URL or a storage path is refused.
+  for (const [field, value] of [["avatar", "https://cdn.example/a.jpg"], ["coverImage", "/media/covers/x.png"]]) {
+    const refused = await app.json("PATCH", "/api/profile/me", { [field]: value }, { token });
+    assert.equal(refused.status, 400, field);
+    assert.ok(refused.body.fields[field], field);
+  }
   const cleared = await app.json("PATCH", "/api/profile/me", { profileBio: null, avatar: "" }, { token });
   assert.equal(cleared.body.user.profileBio, null);
   assert.equal(cleared.body.user.avatar, null);
