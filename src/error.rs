@@ -101,13 +101,22 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// Logged, never shown to the caller.
     pub internal: Option<String>,
+    /// The methods a path takes, sent as `Allow` with a 405.
+    pub allow: Option<&'static str>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), fields: FieldErrors::new(), retry_after: None, internal: None }
+        ApiError {
+            code,
+            message: message.into(),
+            fields: FieldErrors::new(),
+            retry_after: None,
+            internal: None,
+            allow: None,
+        }
     }
 
     pub fn status(&self) -> u16 {
@@ -151,6 +160,12 @@ impl ApiError {
 
     pub fn method_not_allowed() -> Self {
         Self::new(ErrorCode::MethodNotAllowed, "This method is not allowed on this path")
+    }
+
+    /// The methods the path does take (for the `Allow` header of a 405).
+    pub fn allowing(mut self, methods: &'static str) -> Self {
+        self.allow = Some(methods);
+        self
     }
 
     /// An unexpected failure: the caller sees a generic 500, the detail goes to the log.

@@ -14,8 +14,9 @@ use crate::whatsapp::webhook;
 
 const OPENAPI: &str = include_str!("openapi.json");
 
-fn not_allowed() -> ApiResult<Response> {
-    Err(ApiError::method_not_allowed())
+/// 405 with the `Allow` header RFC 9110 asks for.
+fn not_allowed(allow: &'static str) -> ApiResult<Response> {
+    Err(ApiError::method_not_allowed().allowing(allow))
 }
 
 /// Whether a path is a page (HTML) rather than the API or a media file.
@@ -32,175 +33,175 @@ pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         // GET /api/health — ok after a real D1 query
         ["api", "health"] => match method {
             Get => health::get(ctx).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // GET /api/openapi.json — this API, described
         ["api", "openapi.json"] => match method {
             Get => respond::raw(OPENAPI, "application/json", "public, max-age=300"),
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // POST /api/auth/register — create an account, signed in
         ["api", "auth", "register"] => match method {
             Post => accounts::register(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // POST /api/auth/login — access token + refresh cookie
         ["api", "auth", "login"] => match method {
             Post => accounts::login(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // POST /api/auth/refresh — rotate the refresh cookie, new access token
         ["api", "auth", "refresh"] => match method {
             Post => accounts::refresh(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // GET|POST /api/auth/logout — revoke the session
         ["api", "auth", "logout"] => match method {
             Get | Post => accounts::logout(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, POST"),
         },
         // POST /api/auth/logout-everywhere — end every session of the account
         ["api", "auth", "logout-everywhere"] => match method {
             Post => accounts::logout_everywhere(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // POST /api/auth/password — change the password (every other session ends)
         ["api", "auth", "password"] => match method {
             Post => accounts::change_password(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // POST /api/auth/password-reset — a one-time code to the account's WhatsApp
         ["api", "auth", "password-reset"] => match method {
             Post => accounts::request_reset(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // POST /api/auth/password-reset/confirm — a new password with the code
         ["api", "auth", "password-reset", "confirm"] => match method {
             Post => accounts::reset_password(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // GET|PATCH /api/profile/me — the signed-in jastiper's account
         ["api", "profile", "me"] => match method {
             Get => profile::me(ctx, req).await,
             Patch => profile::update_me(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, PATCH"),
         },
         // POST /api/profile/me/avatar — upload the avatar (multipart image)
         ["api", "profile", "me", "avatar"] => match method {
             Post => profile::upload_image(ctx, req, ProfileImage::Avatar).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // POST /api/profile/me/cover — upload the cover image (multipart image)
         ["api", "profile", "me", "cover"] => match method {
             Post => profile::upload_image(ctx, req, ProfileImage::Cover).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // GET /api/profile/{slug} — a public profile
         ["api", "profile", slug] => match method {
             Get => profile::public(ctx, slug).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // GET|POST /api/trips — the caller's trips; open a trip
         ["api", "trips"] => match method {
             Get => trips::list(ctx, req).await,
             Post => trips::create(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, POST"),
         },
         // GET|PATCH|DELETE /api/trips/{tripId} — one of the caller's trips
         ["api", "trips", id] => match method {
             Get => trips::get(ctx, req, id).await,
             Patch => trips::update(ctx, req, id).await,
             Delete => trips::delete(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, PATCH, DELETE"),
         },
         // GET|POST /api/trips/{tripId}/products — public list; add a product (owner)
         ["api", "trips", id, "products"] => match method {
             Get => products::list_public(ctx, req, id).await,
             Post => products::create(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, POST"),
         },
         // POST /api/trips/{tripId}/join — join a trip (public)
         ["api", "trips", id, "join"] => match method {
             Post => participants::join(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // GET /api/trips/{tripId}/participants — who joined, with their orders (owner)
         ["api", "trips", id, "participants"] => match method {
             Get => participants::list(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // POST /api/trips/{tripId}/broadcast — a message to every subscribed participant (owner)
         ["api", "trips", id, "broadcast"] => match method {
             Post => messages::broadcast(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // GET /api/trips/{tripId}/broadcast/estimate — what a broadcast would cost (owner)
         ["api", "trips", id, "broadcast", "estimate"] => match method {
             Get => messages::estimate_cost(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // GET /api/trips/{tripId}/messages — the trip's WhatsApp outbox (owner)
         ["api", "trips", id, "messages"] => match method {
             Get => messages::list(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // POST /api/messages/{messageId}/resend — re-send a failed message (owner)
         ["api", "messages", id, "resend"] => match method {
             Post => messages::resend(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // GET|POST /api/webhooks/whatsapp — Meta's verification; signed deliveries
         ["api", "webhooks", "whatsapp"] => match method {
             Get => webhook::verify(ctx, req),
             Post => webhook::receive(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, POST"),
         },
         // PATCH|DELETE /api/products/{productId} — change or delete a product (owner)
         ["api", "products", id] => match method {
             Patch => products::update(ctx, req, id).await,
             Delete => products::delete(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("PATCH, DELETE"),
         },
         // PATCH /api/participants/{participantId}/unsubscribe — stop messages (owner or signed link)
         ["api", "participants", id, "unsubscribe"] => match method {
             Patch => participants::unsubscribe(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("PATCH"),
         },
         // POST /api/orders — place an order (public form, or the owner for a participant)
         ["api", "orders"] => match method {
             Post => orders::create(ctx, req).await,
-            _ => not_allowed(),
+            _ => not_allowed("POST"),
         },
         // GET /api/orders/{tripId} — a trip's orders (owner)
         ["api", "orders", trip_id] => match method {
             Get => orders::list_for_trip(ctx, req, trip_id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // PATCH /api/orders/{orderId}/confirm — pending → confirmed (owner)
         ["api", "orders", id, "confirm"] => match method {
             Patch => orders::transition(ctx, req, id, Action::Confirm).await,
-            _ => not_allowed(),
+            _ => not_allowed("PATCH"),
         },
         // PATCH /api/orders/{orderId}/reject — pending → rejected, releases stock (owner)
         ["api", "orders", id, "reject"] => match method {
             Patch => orders::transition(ctx, req, id, Action::Reject).await,
-            _ => not_allowed(),
+            _ => not_allowed("PATCH"),
         },
         // PATCH /api/orders/{orderId}/ship — confirmed → shipped (owner)
         ["api", "orders", id, "ship"] => match method {
             Patch => orders::transition(ctx, req, id, Action::Ship).await,
-            _ => not_allowed(),
+            _ => not_allowed("PATCH"),
         },
         // GET /api/orders/{orderId}/status — the penitip's view (order token)
         ["api", "orders", id, "status"] => match method {
             Get => orders::status(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET"),
         },
         // GET|POST /api/orders/{orderId}/proof — payment proof (order token or owner)
         ["api", "orders", id, "proof"] => match method {
             Get => orders::proof(ctx, req, id).await,
             Post => orders::upload_proof(ctx, req, id).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, POST"),
         },
         // GET /api/__test/panic — only with ENABLE_TEST_ROUTES=1: a panic becomes a JSON 500
         ["api", "__test", "panic"] if ctx.config.test_routes => {
@@ -212,7 +213,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         // GET /media/{key} — public images from R2
         ["media", rest @ ..] if !rest.is_empty() => match method {
             Get | Head => media::serve_public(ctx, &rest.join("/")).await,
-            _ => not_allowed(),
+            _ => not_allowed("GET, HEAD"),
         },
         // Pages and shortlinks (/tina, /t/jpn25, /o/pd12a, /u/jpn25, /join, /order …): see pages::route
         _ => {

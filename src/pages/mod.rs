@@ -52,7 +52,10 @@ pub async fn route(ctx: &Ctx, req: &mut Request, segments: &[String]) -> ApiResu
                 None => not_found(ctx, "Halaman tidak ditemukan", "Link ini tidak ada. Cek lagi alamatnya ya."),
             }
         }
-        _ => Err(ApiError::method_not_allowed()),
+        (_, ["join"] | ["order"] | ["order", _, "proof"] | ["unsubscribe"]) => {
+            Err(ApiError::method_not_allowed().allowing("GET, HEAD, POST"))
+        }
+        _ => Err(ApiError::method_not_allowed().allowing("GET, HEAD")),
     }
 }
 
@@ -125,6 +128,10 @@ pub fn error_page(ctx: &Ctx, e: &ApiError) -> Response {
     let page = message_page(ctx, e.status(), title, message);
     let page = match (page, e.retry_after) {
         (Ok(resp), Some(secs)) => respond::header(resp, "retry-after", &secs.to_string()),
+        (page, _) => page,
+    };
+    let page = match (page, e.allow) {
+        (Ok(resp), Some(methods)) => respond::header(resp, "allow", methods),
         (page, _) => page,
     };
     page.unwrap_or_else(|_| respond::error(e))

@@ -38,11 +38,14 @@ pub fn text(status: u16, body: &str) -> ApiResult<Response> {
 /// an empty 500 is returned.
 pub fn error(e: &ApiError) -> Response {
     let build = || -> ApiResult<Response> {
-        let resp = json(e.status(), &e.to_json())?;
-        match e.retry_after {
-            Some(secs) => with_headers(resp, &[("retry-after", &secs.to_string())]),
-            None => Ok(resp),
+        let mut resp = json(e.status(), &e.to_json())?;
+        if let Some(secs) = e.retry_after {
+            resp = with_headers(resp, &[("retry-after", &secs.to_string())])?;
         }
+        if let Some(methods) = e.allow {
+            resp = with_headers(resp, &[("allow", methods)])?;
+        }
+        Ok(resp)
     };
     // Creating an empty JS Response cannot fail in practice.
     build().unwrap_or_else(|_| Response::empty().expect("empty response").with_status(500))

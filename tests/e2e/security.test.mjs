@@ -254,3 +254,33 @@ describe("pages", () => {
     assert.ok(csp.includes(`'sha256-${hash}'`), "the page's own script is the one allowed");
   });
 });
+
+describe("consent and housekeeping", () => {
+  test("an anonymous order does not subscribe a phone to the trip's messages", async () => {
+    const t = await createTrip(app, owner.token);
+    const p = await createProduct(app, owner.token, t.id);
+    assert.equal((await placeOrder(app, p.id, { phone: "081288880001", name: "Bukan Saya" })).status, 201);
+    await createProduct(app, owner.token, t.id, { title: "Produk Baru" });
+    await new Promise((r) => setTimeout(r, 1500));
+    const rows = await app.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE recipient = '6281288880001'").first();
+    assert.equal(rows.n, 0, "no product news, no receipt: the phone never wrote to us");
+  });
+
+  test("the cron prunes login throttles, expired tokens and reset codes, and webhook ids older than 8 days", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const days = (n) => new Date(Date.now() - n * 864e5).toISOString();
+    await app.db.batch([
+      app.db.prepare("INSERT INTO login_throttle (key, failures, window_started_at, locked_until) VALUES ('old|x', 5, ?, ?)").bind(now - 86400, now - 80000),
+      app.db.prepare("INSERT INTO login_throttle (key, failures, window_started_at, locked_until) VALUES ('new|x', 5, ?, ?)").bind(now, now + 900),
+      app.db.prepare("INSERT INTO processed_webhook_messages (wamid, received_at) VALUES ('wamid.nine', ?), ('wamid.seven', ?)").bind(days(9), days(7)),
+      app.db.prepare("INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at) VALUES ('rt-old', ?, 'f', 'h-old', ?, ?)").bind(owner.user.id, now - 700000, now - 10),
+    ]);
+    const worker = await app.mf.getWorker();
+    await worker.scheduled({ cron: "*/10 * * * *" });
+    const keys = (await app.db.prepare("SELECT key FROM login_throttle WHERE key IN ('old|x', 'new|x')").all()).results.map((r) => r.key);
+    assert.deepEqual(keys, ["new|x"]);
+    const ids = (await app.db.prepare("SELECT wamid FROM processed_webhook_messages WHERE wamid IN ('wamid.nine', 'wamid.seven')").all()).results.map((r) => r.wamid);
+    assert.deepEqual(ids, ["wamid.seven"], "Meta re-delivers for 7 days: those ids are kept");
+    assert.equal(await app.db.prepare("SELECT id FROM refresh_tokens WHERE id = 'rt-old'").first(), null);
+  });
+});
