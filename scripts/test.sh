@@ -6,6 +6,8 @@
 #     R2, Queues per file, a fake Graph API), a smoke suite through
 #     `wrangler dev` itself (tests/smoke), and the penitip's journey in
 #     headless Chromium (tests/browser; screenshots in test-artifacts/).
+#  4. schemathesis (PyPI) with every check against the served OpenAPI
+#     document, as a signed-in jastiper, seeded and bounded.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -20,6 +22,8 @@ echo "== cargo test (native)" >&2
 cargo test --quiet
 echo "== build the Worker bundle" >&2
 bash scripts/build.sh
+echo "== schemathesis: the API against its own OpenAPI document" >&2
+bash scripts/schemathesis.sh
 echo "== end-to-end, smoke and browser tests in workerd" >&2
 # Files listed by the shell: `node --test <dir>` is read differently from Node 22 on.
 node --test --test-concurrency=2 tests/e2e/*.test.mjs tests/smoke/*.test.mjs tests/browser/*.test.mjs

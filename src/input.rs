@@ -145,17 +145,21 @@ impl Input {
         match self.raw(key) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::Number(n)) => match n.as_i64() {
-                Some(v) if (min..=max).contains(&v) => Patch::Set(v),
-                Some(_) => {
-                    self.error(key, format!("must be between {min} and {max}"));
-                    Patch::Absent
+            // 62.0 is a whole number too (JSON Schema's integer).
+            Some(Value::Number(n)) => {
+                match n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+                {
+                    Some(v) if (min..=max).contains(&v) => Patch::Set(v),
+                    Some(_) => {
+                        self.error(key, format!("must be between {min} and {max}"));
+                        Patch::Absent
+                    }
+                    None => {
+                        self.error(key, "must be a whole number");
+                        Patch::Absent
+                    }
                 }
-                None => {
-                    self.error(key, "must be a whole number");
-                    Patch::Absent
-                }
-            },
+            }
             Some(_) => {
                 self.error(key, "must be a whole number");
                 Patch::Absent
@@ -246,6 +250,14 @@ mod tests {
         assert_eq!(e.fields["b"], "cannot be empty");
         assert_eq!(e.fields["c"], "is wrong");
         assert!(!e.fields.contains_key("missing"));
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_zero_fraction_is_whole() {
+        let mut i = input(r#"{"q":62.0,"r":2.5}"#);
+        assert_eq!(i.patch_int("q", 1, 100), Patch::Set(62));
+        assert_eq!(i.patch_int("r", 1, 100), Patch::Absent);
+        assert!(i.has_errors());
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! Keyset pagination: `?limit=` (1–100, default 50) and an opaque `cursor`
-//! naming the last item seen (newest first: `created_at DESC, id DESC`).
-
-use super::encoding::{b64url, b64url_decode};
+//! Keyset pagination: `?limit=` (1–100, default 50) and a `cursor` naming
+//! the last item seen (newest first: `created_at DESC, id DESC`), written
+//! `<created_at>~<id>` so its exact shape can be documented (openapi.json):
+//! every string of that shape is a cursor, every other string is refused.
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 100;
@@ -14,13 +14,26 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        b64url(format!("{}|{}", self.created_at, self.id).as_bytes())
+        format!("{}~{}", self.created_at, self.id)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ~<id>` (id: 1–64 of `[A-Za-z0-9-]`).
     pub fn decode(raw: &str) -> Result<Cursor, String> {
-        let bytes = b64url_decode(raw).ok_or("is not a valid cursor")?;
-        let text = String::from_utf8(bytes).map_err(|_| "is not a valid cursor")?;
-        let (created_at, id) = text.split_once('|').ok_or("is not a valid cursor")?;
+        let refuse = || "is not a valid cursor".to_string();
+        let (created_at, id) = raw.split_once('~').ok_or_else(refuse)?;
+        let shape = created_at.len() == 24
+            && created_at.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                10 => b == b'T',
+                13 | 16 => b == b':',
+                19 => b == b'.',
+                23 => b == b'Z',
+                _ => b.is_ascii_digit(),
+            });
+        let id_ok = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !(shape && id_ok) {
+            return Err(refuse());
+        }
         Ok(Cursor { created_at: created_at.into(), id: id.into() })
     }
 }
@@ -42,9 +55,13 @@ mod tests {
     #[test]
     fn cursor_round_trips() {
         let c = Cursor { created_at: "2026-11-28T12:00:00.000Z".into(), id: "abc".into() };
+        assert_eq!(c.encode(), "2026-11-28T12:00:00.000Z~abc");
         assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
-        assert!(Cursor::decode("!!").is_err());
-        assert!(Cursor::decode(&b64url(b"no-separator")).is_err());
+        for bad in
+            ["!!", "__main__", "2026-11-28T12:00:00.000Z", "2026-11-28 12:00:00.000Z~a", "2026-11-28T12:00:00.000Z~a|b"]
+        {
+            assert!(Cursor::decode(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

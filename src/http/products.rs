@@ -34,7 +34,8 @@ fn form_fields(form: &FormData) -> Map<String, Value> {
 /// The body as fields plus an optional image: JSON, or multipart with `image`.
 async fn read_body(req: &mut Request) -> ApiResult<(Input, Option<Upload>)> {
     if upload::is_multipart(req) {
-        let form = upload::form(req, PRODUCT_MAX).await?;
+        let allowed: Vec<&str> = FIELDS.iter().copied().chain(["image"]).collect();
+        let form = upload::form(req, PRODUCT_MAX, &allowed).await?;
         let image = upload::image_field(&form, "image", PRODUCT_MAX).await?;
         Ok((Input::from_map(form_fields(&form)), image))
     } else {

@@ -27,7 +27,12 @@ pub fn is_page_path(path: &str) -> bool {
 pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let method = req.method();
+    // workers-rs reads a method it does not know (QUERY, PROPFIND …) as GET;
+    // such a request must be a 405, so it gets a method no route takes.
+    let method = match req.inner().method().as_str() {
+        "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "TRACE" => req.method(),
+        _ => Method::Connect,
+    };
     use Method::*;
     match segments.as_slice() {
         // GET /api/health — ok after a real D1 query

@@ -23,9 +23,11 @@ use layout::Meta;
 pub async fn route(ctx: &Ctx, req: &mut Request, segments: &[String]) -> ApiResult<Response> {
     let q = params(req);
     // HEAD is answered like GET (the runtime drops the body).
-    let method = match req.method() {
-        Method::Head => Method::Get,
-        m => m,
+    let method = match (req.method(), req.inner().method().as_str()) {
+        (Method::Head, _) => Method::Get,
+        // An unknown method is read as GET by workers-rs: refuse it.
+        (_, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "TRACE") => req.method(),
+        _ => Method::Connect,
     };
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (method, s.as_slice()) {

@@ -236,7 +236,8 @@ pub async fn change_password(ctx: &Ctx, me: &AuthUser, f: ChangePasswordForm) ->
     let mut u =
         users::by_id(&ctx.db, &me.id).await?.ok_or_else(|| ApiError::unauthorized("Account no longer exists"))?;
     if !password::verify(&f.current, &u.password_hash) {
-        return Err(ApiError::field("currentPassword", "is not your current password"));
+        // Well-formed but not allowed: 403, like a wrong reset code.
+        return Err(ApiError::new(ErrorCode::Forbidden, "The current password is wrong"));
     }
     u.password_hash = password::hash(&f.new);
     users::set_password_hash(&ctx.db, &u.id, &u.password_hash, &ctx.now_iso()).await?;
@@ -301,7 +302,7 @@ impl ResetForm {
 
 /// Sets a new password with a valid code (five tries, ten minutes); every session ends.
 pub async fn reset_password(ctx: &Ctx, f: ResetForm) -> ApiResult<()> {
-    let refused = || ApiError::field("code", "is wrong or expired: ask for a new one");
+    let refused = || ApiError::new(ErrorCode::Forbidden, "The code is wrong or expired: ask for a new one");
     let u = users::by_email(&ctx.db, &f.email).await?.ok_or_else(refused)?;
     let row = password_resets::attempt(&ctx.db, &u.id).await?.ok_or_else(refused)?;
     let fresh = row.expires_at > ctx.now_secs() && row.attempts <= RESET_TRIES;

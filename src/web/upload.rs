@@ -19,8 +19,43 @@ pub fn is_multipart(req: &Request) -> bool {
         .is_some_and(|t| t.to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
-/// Reads a `multipart/form-data` body whose file may be up to `max_file` bytes.
-pub async fn form(req: &mut Request, max_file: usize) -> ApiResult<FormData> {
+/// Reads a `multipart/form-data` body whose file may be up to `max_file`
+/// bytes and whose fields are all in `allowed` (anything else is refused by
+/// name, like an unknown JSON field).
+pub async fn form(req: &mut Request, max_file: usize, allowed: &[&str]) -> ApiResult<FormData> {
+    let form = read_form(req, max_file).await?;
+    let (form, names) = field_names(form)?;
+    let mut fields = crate::error::FieldErrors::new();
+    for name in names.into_iter().filter(|n| !allowed.contains(&n.as_str())) {
+        fields.insert(name, "is not a field that can be set here".into());
+    }
+    if fields.is_empty() {
+        Ok(form)
+    } else {
+        Err(ApiError::validation(fields))
+    }
+}
+
+/// The names of a form's fields (web FormData's `keys()`, which workers-rs does not wrap).
+fn field_names(form: FormData) -> ApiResult<(FormData, Vec<String>)> {
+    use worker::js_sys::{try_iter, Function, Reflect};
+    use worker::wasm_bindgen::{JsCast, JsValue};
+    let js: JsValue = form.into();
+    let unreadable = || ApiError::new(ErrorCode::InvalidMultipart, "The multipart body could not be read");
+    let keys: Function =
+        Reflect::get(&js, &"keys".into()).map_err(|_| unreadable())?.dyn_into().map_err(|_| unreadable())?;
+    let iter = keys.call0(&js).map_err(|_| unreadable())?;
+    let mut names = Vec::new();
+    for key in try_iter(&iter).map_err(|_| unreadable())?.ok_or_else(unreadable)? {
+        let name = key.map_err(|_| unreadable())?.as_string().unwrap_or_default();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok((FormData::from(js), names))
+}
+
+async fn read_form(req: &mut Request, max_file: usize) -> ApiResult<FormData> {
     if !is_multipart(req) {
         return Err(ApiError::unsupported_media("Send the image as multipart/form-data"));
     }
@@ -56,6 +91,6 @@ pub async fn image_field(form: &FormData, name: &str, max: usize) -> ApiResult<O
 
 /// The one image of an image-only upload (avatar, cover, proof): field `image`.
 pub async fn required_image(req: &mut Request, max: usize) -> ApiResult<Upload> {
-    let form = form(req, max).await?;
+    let form = form(req, max, &["image"]).await?;
     image_field(&form, "image", max).await?.ok_or_else(|| ApiError::field("image", "is required"))
 }

@@ -116,8 +116,8 @@ describe("sessions", () => {
     }
     const again = await app.json("POST", "/api/auth/login", { email: j.user.email, password: j.password });
     const wrong = await app.json("POST", "/api/auth/password", { currentPassword: "salah-salah", newPassword: "baru-sekali-123" }, { token: again.body.token });
-    assert.equal(wrong.status, 400);
-    assert.ok(wrong.body.fields.currentPassword);
+    assert.equal(wrong.status, 403);
+    assert.equal(wrong.body.code, "forbidden");
     const other = await app.json("POST", "/api/auth/login", { email: j.user.email, password: j.password });
     const changed = await app.json("POST", "/api/auth/password", { currentPassword: j.password, newPassword: "baru-sekali-123" }, { token: again.body.token });
     assert.equal(changed.status, 200);
@@ -147,11 +147,11 @@ describe("sessions", () => {
     assert.equal(msg.body.template.components[1].parameters[0].text, code);
 
     const bad = await app.json("POST", "/api/auth/password-reset/confirm", { email: j.user.email, code: "000000", newPassword: "reset-baru-123" });
-    assert.equal(bad.status, 400);
+    assert.equal(bad.status, 403);
     const ok = await app.json("POST", "/api/auth/password-reset/confirm", { email: j.user.email, code, newPassword: "reset-baru-123" });
     assert.equal(ok.status, 200);
     assert.equal((await app.json("POST", "/api/auth/refresh", undefined, { headers: { cookie: j.cookie } })).status, 401, "sessions ended");
-    assert.equal((await app.json("POST", "/api/auth/password-reset/confirm", { email: j.user.email, code, newPassword: "lagi-lagi-123" })).status, 400, "one-time");
+    assert.equal((await app.json("POST", "/api/auth/password-reset/confirm", { email: j.user.email, code, newPassword: "lagi-lagi-123" })).status, 403, "one-time");
     assert.equal((await app.json("POST", "/api/auth/login", { email: j.user.email, password: "reset-baru-123" })).status, 200);
   });
 });
