@@ -41,5 +41,6 @@ timeout "${ST_TIMEOUT:-480}" "$ST" run "$base/api/openapi.json" \
   --max-examples "${ST_MAX_EXAMPLES:-25}" \
   --seed "${ST_SEED:-20261129}" \
   --workers 1 \
+  --generation-database none \
   --phases examples,coverage,fuzzing,stateful \
   --no-color

@@ -17,6 +17,7 @@ use crate::domain::whatsapp::{Events, Inbound, StatusUpdate};
 use crate::error::ApiResult;
 use crate::platform::queues::{enqueue_inbound, InboundJob, Queue};
 use crate::store::outbox::{self as outbox_store, To};
+use crate::store::participants::JoinedBy;
 use crate::store::products::ProductRow;
 use crate::store::trips::{self, TripRow};
 use crate::store::{participants, webhook_messages};
@@ -128,7 +129,8 @@ async fn join(
         .and_then(|n| text::clean(&n, 1, 100, false).ok())
         .unwrap_or_else(|| "Penitip".into());
     let now = ctx.now_iso();
-    let p = participants::join_by_message(&ctx.db, &new_id(), &trip.id, phone, &name, &confirm_code(), &now).await?;
+    let new = (new_id(), confirm_code());
+    let p = participants::join(&ctx.db, JoinedBy::Message, (&new.0, &trip.id, phone, &name), &new.1, &now).await?;
     participants::touch_inbound(&ctx.db, phone, m.user_id.as_deref(), &now).await?;
     let base = &ctx.config.public_base_url;
     let link = format!("{base}/t/{}", trip.slug);

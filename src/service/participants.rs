@@ -10,7 +10,7 @@ use crate::domain::token::check_unsubscribe_token;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Input;
 use crate::store::orders::{self, OrderRow};
-use crate::store::participants::{self, ParticipantRow};
+use crate::store::participants::{self, JoinedBy, ParticipantRow};
 use crate::store::trips::{self, TripRow};
 
 use super::AuthUser;
@@ -56,7 +56,8 @@ pub async fn join(ctx: &Ctx, owner: Option<&AuthUser>, trip_key: &str, form: Joi
         .ok_or_else(|| ApiError::not_found("Trip"))?;
     let (id, code) = (new_id(), confirm_code());
     let participant =
-        participants::join_unconfirmed(&ctx.db, &id, &trip.id, &form.phone, &form.name, &code, &ctx.now_iso()).await?;
+        participants::join(&ctx.db, JoinedBy::Form, (&id, &trip.id, &form.phone, &form.name), &code, &ctx.now_iso())
+            .await?;
     let created = participant.id == id;
     let code = participant.confirm_code.clone().unwrap_or(code);
     Ok(Joined { trip, participant, created, code })

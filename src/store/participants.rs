@@ -26,50 +26,40 @@ pub struct ParticipantRow {
 const COLUMNS: &str =
     "id, trip_id, phone, name, joined_at, unsubscribed_at, last_inbound_at, confirmed_at, confirm_code";
 
-/// Joins `phone` to a trip from the web or the API, or finds them there
-/// already, in one statement (concurrent joins of one phone make one row).
-/// Nothing of an existing row changes: a web join neither renames a
-/// participant nor lifts a STOP, and it confirms nothing.
-pub async fn join_unconfirmed(
-    db: &Db,
-    id: &str,
-    trip_id: &str,
-    phone: &Phone,
-    name: &str,
-    code: &str,
-    now: &str,
-) -> ApiResult<ParticipantRow> {
-    let row: Option<ParticipantRow> = db
-        .one(
-            &format!(
-                "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (trip_id, phone) DO UPDATE SET confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)
-                 RETURNING {COLUMNS}"
-            ),
-            &[id.into(), trip_id.into(), phone.into(), name.into(), now.into(), code.into()],
-        )
-        .await?;
-    row.ok_or_else(|| ApiError::internal("participant upsert returned no row"))
+/// Who asked to join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinedBy {
+    /// The web or the API: anybody could have typed the number. Nothing of an
+    /// existing row changes (no rename, no lifted STOP) and nothing is confirmed.
+    Form,
+    /// A JOIN sent from the phone itself: its own consent. Confirms, and lifts
+    /// an earlier STOP.
+    Message,
 }
 
-/// A JOIN sent from `phone` itself: joins (or re-joins), confirms, and lifts
-/// an earlier STOP — the message is the phone's own consent.
-pub async fn join_by_message(
+/// Joins `phone` to a trip, or finds them there already, in one statement
+/// (concurrent joins of one phone make one row).
+pub async fn join(
     db: &Db,
-    id: &str,
-    trip_id: &str,
-    phone: &Phone,
-    name: &str,
+    by: JoinedBy,
+    new: (&str, &str, &Phone, &str),
     code: &str,
     now: &str,
 ) -> ApiResult<ParticipantRow> {
+    let (id, trip_id, phone, name) = new;
+    let (confirmed, on_conflict) = match by {
+        JoinedBy::Form => ("NULL, NULL", ""),
+        JoinedBy::Message => (
+            "?5, ?5",
+            "unsubscribed_at = NULL, confirmed_at = COALESCE(participants.confirmed_at, excluded.confirmed_at),",
+        ),
+    };
     let row: Option<ParticipantRow> = db
         .one(
             &format!(
                 "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code, confirmed_at, last_inbound_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?5)
-                 ON CONFLICT (trip_id, phone) DO UPDATE SET unsubscribed_at = NULL,
-                   confirmed_at = COALESCE(participants.confirmed_at, excluded.confirmed_at),
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, {confirmed})
+                 ON CONFLICT (trip_id, phone) DO UPDATE SET {on_conflict}
                    confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)
                  RETURNING {COLUMNS}"
             ),

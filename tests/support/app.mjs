@@ -78,8 +78,22 @@ export async function spawnApp({ bindings = {}, migrate = true, selfBaseUrl = fa
   const app = {
     url, mf, db, graph,
     bucket: () => mf.getR2Bucket("BUCKET"),
-    /** fetch(path, init): a real HTTP request to the Worker. */
-    fetch: (p, init) => fetch(url + p, { redirect: "manual", ...init }),
+    /**
+     * fetch(path, init): a real HTTP request to the Worker. A body refused
+     * before it was read (413 on Content-Length) leaves its keep-alive socket
+     * to be closed by workerd; a request that meets that closed socket never
+     * reached the Worker, so it is sent once more on a fresh one.
+     */
+    async fetch(p, init) {
+      try {
+        return await fetch(url + p, { redirect: "manual", ...init });
+      } catch (e) {
+        const code = e?.cause?.code;
+        const streamed = init?.body && typeof init.body.getReader === "function";
+        if (streamed || !["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_CLOSED"].includes(code)) throw e;
+        return fetch(url + p, { redirect: "manual", ...init });
+      }
+    },
     async json(method, p, body, { token, headers = {} } = {}) {
       const h = { ...headers };
       if (body !== undefined) h["content-type"] = "application/json";
