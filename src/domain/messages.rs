@@ -79,6 +79,13 @@ pub fn unknown_trip(trip_slug: &str) -> Message {
     }
 }
 
+pub fn trip_closed(trip_slug: &str) -> Message {
+    Message {
+        body: format!("Maaf, trip {trip_slug} sudah tutup: batas waktunya sudah lewat. Tunggu trip berikutnya ya!"),
+        params: vec![trip_slug.into()],
+    }
+}
+
 pub fn needs_phone() -> Message {
     Message {
         body: "Maaf, kami belum bisa menambahkan kamu ke trip karena nomor WhatsApp-mu tidak terlihat oleh kami. Silakan ikut lewat link trip dan isi nomormu di sana.".into(),

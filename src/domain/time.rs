@@ -43,6 +43,12 @@ mod tests {
     }
 }
 
+/// Whether a trip's deadline (stored RFC 3339) has passed: joining and
+/// ordering close then. No deadline, or one that cannot be read, is open.
+pub fn is_past(deadline: Option<&str>, now: DateTime<Utc>) -> bool {
+    deadline.and_then(|d| DateTime::parse_from_rfc3339(d).ok()).is_some_and(|at| at.with_timezone(&Utc) <= now)
+}
+
 /// How long until a trip closes, in Indonesian: "Tutup dalam 3 hari".
 pub fn countdown(deadline: &str, now: DateTime<Utc>) -> Option<String> {
     let at = DateTime::parse_from_rfc3339(deadline).ok()?.with_timezone(&Utc);
@@ -71,5 +77,13 @@ mod countdown_tests {
         assert_eq!(countdown("2026-11-28T12:20:00Z", now).unwrap(), "Tutup dalam 20 menit");
         assert_eq!(countdown("2026-11-28T11:00:00Z", now).unwrap(), "Sudah tutup");
         assert_eq!(countdown("soon", now), None);
+    }
+
+    #[test]
+    fn a_deadline_closes_at_its_moment() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        assert!(is_past(Some("2026-11-28T12:00:00.000Z"), now));
+        assert!(!is_past(Some("2026-11-28T12:00:01.000Z"), now));
+        assert!(!is_past(None, now));
     }
 }

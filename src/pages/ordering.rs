@@ -53,6 +53,7 @@ pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, attempt: Option<Att
     let a = attempt.unwrap_or_default();
     let value = |k: &str| a.values.get(k).map_or("", String::as_str);
     let available = p.status.orderable(p.stock);
+    let closed = trip.closed(ctx.now);
     let stock = p.stock.to_string();
     let fields = [
         Field {
@@ -111,7 +112,9 @@ pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, attempt: Option<Att
         @if let Some(d) = &p.description {
             p.pre { (d) }
         }
-        @if available {
+        @if closed {
+            p.err #closed { "Trip ini sudah tutup: batas waktunya sudah lewat, pesanan baru tidak diterima." }
+        } @else if available {
             form.card method="post" action={ "/order?product=" (Query(&p.slug)) } {
                 @for e in &a.errors {
                     p.err { (e) }
@@ -176,6 +179,7 @@ pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, St
             let message = "Kamu masih punya beberapa pesanan yang belum dibayar di trip ini. Bayar dulu ya.";
             product(ctx, q, Some(refused(vec![message], 409))).await
         }
+        Err(e) if e.code == ErrorCode::TripClosed => product(ctx, q, Some(refused(vec![], 409))).await,
         Err(e) if e.code == ErrorCode::ProductUnavailable => {
             product(ctx, q, Some(refused(vec!["Maaf, produk ini sudah tidak tersedia."], 409))).await
         }

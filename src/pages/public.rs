@@ -105,6 +105,8 @@ pub enum JoinOutcome {
         code: String,
     },
     Invalid(String),
+    /// The deadline passed between the page and the form.
+    Closed,
 }
 
 /// "Konfirmasi via WhatsApp": opens WhatsApp with `KONFIRMASI <code>` typed in.
@@ -126,6 +128,7 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
     let Some((trip, owner, items)) = public::trip_page(ctx, &slug).await? else {
         return not_found(ctx, "Trip tidak ditemukan", "Trip ini tidak ada atau sudah ditutup.");
     };
+    let closed = trip.closed(ctx.now);
     let wa_base = format!("https://wa.me/{}?text=", ctx.config.wa.business_number);
     let join_text = format!("JOIN {} | Nama: ", trip.slug);
     let name = Field {
@@ -163,8 +166,11 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
                 p.mute { "Setelah pesan itu terkirim, kabar produk baru dan pesananmu dikirim ke WhatsApp-mu." }
             },
             Some(JoinOutcome::Invalid(errors)) => p.err #join-error { (errors) },
-            None => {},
+            Some(JoinOutcome::Closed) | None => {},
         }
+        @if closed {
+            p.err #closed { "Trip ini sudah tutup: batas waktunya sudah lewat. Pendaftaran dan pemesanan ditutup." }
+        } @else {
         div.card {
             (name.render())
             a.btn #wa data-base=(SafeUrl(&wa_base)) data-slug=(trip.slug) href={ (SafeUrl(&wa_base)) (Query(&join_text)) } {
@@ -176,6 +182,7 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
                 button.btn.alt type="submit" { "Daftar lewat web" }
             }
         }
+        }
         h2 { "Produk" }
         @if items.is_empty() {
             p.mute { "Belum ada produk. Ikut dulu, nanti dikabari!" }
@@ -185,9 +192,15 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
                 (product_card(p))
             }
         }
-        script { (PreEscaped(JOIN_SCRIPT)) }
+        @if !closed {
+            script { (PreEscaped(JOIN_SCRIPT)) }
+        }
     };
-    let status = if matches!(outcome, Some(JoinOutcome::Invalid(_))) { 400 } else { 200 };
+    let status = match outcome {
+        Some(JoinOutcome::Invalid(_)) => 400,
+        Some(JoinOutcome::Closed) => 409,
+        _ => 200,
+    };
     let url = format!("{}/t/{}", ctx.config.public_base_url, trip.slug);
     let description =
         trip.description.clone().unwrap_or_else(|| format!("Ikut trip {} dan titip barang lewat WhatsApp", trip.slug));
@@ -221,6 +234,7 @@ pub async fn join_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, Strin
             }
             join(ctx, q, Some(JoinOutcome::Invalid(problems.join(" ")))).await
         }
+        Err(e) if e.code == ErrorCode::TripClosed => join(ctx, q, Some(JoinOutcome::Closed)).await,
         Err(e) if e.code == ErrorCode::NotFound => {
             not_found(ctx, "Trip tidak ditemukan", "Trip ini tidak ada atau sudah ditutup.")
         }

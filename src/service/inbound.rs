@@ -124,6 +124,10 @@ async fn join(
     let Some(trip) = public::open_trip_by_slug(ctx, slug).await? else {
         return unknown_trip(ctx, m, slug).await;
     };
+    if trip.closed(ctx.now) {
+        reply(ctx, m, "trip_closed", messages::trip_closed(&trip.slug), Some(&trip), None).await?;
+        return Ok("trip_closed");
+    }
     let name = name
         .or_else(|| m.profile_name.clone())
         .and_then(|n| text::clean(&n, 1, 100, false).ok())

@@ -119,6 +119,9 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
     if !trip.is_active && !is_owner {
         return Err(ApiError::not_found("Product"));
     }
+    if trip.closed(ctx.now) && !is_owner {
+        return Err(super::participants::trip_closed());
+    }
     check_orderable(product.status, product.stock, product.price, form.quantity)?;
 
     let (participant_new_id, access_token, order_id, code) = (new_id(), new_secret(), new_id(), confirm_code());

@@ -11,8 +11,16 @@ use crate::store::outbox::{self, Content, To};
 
 /// Kinds of message that answer something the penitip just wrote: always
 /// free-form, and sent even to someone who unsubscribed (they asked).
-pub const REPLY_KINDS: &[&str] =
-    &["join_reply", "join_products", "info_reply", "stop_reply", "unknown_trip", "needs_phone", "unknown_code"];
+pub const REPLY_KINDS: &[&str] = &[
+    "join_reply",
+    "join_products",
+    "info_reply",
+    "stop_reply",
+    "unknown_trip",
+    "needs_phone",
+    "unknown_code",
+    "trip_closed",
+];
 
 /// The one-time password reset code, sent with the authentication template.
 pub const PASSWORD_RESET_KIND: &str = "password_reset";

@@ -54,6 +54,10 @@ pub async fn join(ctx: &Ctx, owner: Option<&AuthUser>, trip_key: &str, form: Joi
         .await?
         .filter(|t| t.is_active || owner.is_some_and(|o| o.id == t.jastiper_id))
         .ok_or_else(|| ApiError::not_found("Trip"))?;
+    let is_owner = owner.is_some_and(|o| o.id == trip.jastiper_id);
+    if trip.closed(ctx.now) && !is_owner {
+        return Err(trip_closed());
+    }
     let (id, code) = (new_id(), confirm_code());
     let participant =
         participants::join(&ctx.db, JoinedBy::Form, (&id, &trip.id, &form.phone, &form.name), &code, &ctx.now_iso())
@@ -61,6 +65,11 @@ pub async fn join(ctx: &Ctx, owner: Option<&AuthUser>, trip_key: &str, form: Joi
     let created = participant.id == id;
     let code = participant.confirm_code.clone().unwrap_or(code);
     Ok(Joined { trip, participant, created, code })
+}
+
+/// Past its deadline a trip takes no more joins or orders (its owner still may add them).
+pub fn trip_closed() -> ApiError {
+    ApiError::new(crate::error::ErrorCode::TripClosed, "This trip is closed: its deadline has passed")
 }
 
 /// The `wa.me` link that opens WhatsApp with the confirmation typed in.

@@ -21,6 +21,13 @@ pub struct TripRow {
     pub updated_at: String,
 }
 
+impl TripRow {
+    /// Joining and ordering have closed: the deadline passed.
+    pub fn closed(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        crate::domain::time::is_past(self.deadline.as_deref(), now)
+    }
+}
+
 const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
 
 pub struct NewTrip<'a> {
