@@ -22,10 +22,6 @@ pub enum Patch<T> {
 }
 
 impl<T> Patch<T> {
-    pub fn is_absent(&self) -> bool {
-        matches!(self, Patch::Absent)
-    }
-
     /// `Some(None)` clears the column, `Some(Some(v))` sets it, `None` keeps it.
     pub fn into_change(self) -> Option<Option<T>> {
         match self {

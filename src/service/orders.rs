@@ -192,14 +192,22 @@ pub struct OrderContext {
     pub buyer: Option<ParticipantRow>,
 }
 
-pub async fn context(ctx: &Ctx, order: &OrderRow, with_owner: bool) -> ApiResult<OrderContext> {
+/// `for_page`: the order's page also shows the jastiper (her WhatsApp) and
+/// the buyer's confirmation code; the API's status view needs neither.
+pub async fn context(ctx: &Ctx, order: &OrderRow, for_page: bool) -> ApiResult<OrderContext> {
+    let buyer = async {
+        match for_page {
+            true => participants::by_id(&ctx.db, &order.participant_id).await,
+            false => Ok(None),
+        }
+    };
     let (product, trip, buyer) = futures::future::try_join3(
         products::by_id_or_slug(&ctx.db, &order.product_id),
         trips::by_id_or_slug(&ctx.db, &order.trip_id),
-        participants::by_id(&ctx.db, &order.participant_id),
+        buyer,
     )
     .await?;
-    let owner = match (&trip, with_owner) {
+    let owner = match (&trip, for_page) {
         (Some(t), true) => users::by_id(&ctx.db, &t.jastiper_id).await?,
         _ => None,
     };

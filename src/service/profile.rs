@@ -65,15 +65,19 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
 
 /// Changes the profile; clearing an image also removes its object.
 pub async fn update(ctx: &Ctx, me: &AuthUser, mut change: ProfileChange) -> ApiResult<UserRow> {
-    let before = current(ctx, me).await?;
+    let (clear_avatar, clear_cover) = (change.avatar == Some(None), change.cover_image == Some(None));
     let mut gone = Vec::new();
-    if change.avatar == Some(None) {
-        change.avatar_key = Some(None);
-        gone.extend(before.avatar_key);
-    }
-    if change.cover_image == Some(None) {
-        change.cover_key = Some(None);
-        gone.extend(before.cover_key);
+    // The keys to delete are read only when an image is cleared.
+    if clear_avatar || clear_cover {
+        let before = current(ctx, me).await?;
+        if clear_avatar {
+            change.avatar_key = Some(None);
+            gone.extend(before.avatar_key);
+        }
+        if clear_cover {
+            change.cover_key = Some(None);
+            gone.extend(before.cover_key);
+        }
     }
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
     r2::delete_quietly(ctx, &gone).await;
