@@ -17,7 +17,8 @@ CREATE TABLE users (
   phone         TEXT,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL
-, avatar_key TEXT, cover_key TEXT);
+, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT);
+CREATE UNIQUE INDEX users_by_connect_code ON users (connect_code);
 
 CREATE TABLE trips (
   id          TEXT PRIMARY KEY,
@@ -163,3 +164,15 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_trip_status ON outbox (trip_id, status);
 CREATE INDEX outbox_by_participant ON outbox (participant_id);
 CREATE INDEX outbox_by_status ON outbox (status, updated_at);
+
+-- A browser session of the dashboard (migrations/0003_dashboard.sql).
+CREATE TABLE sessions (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  csrf       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);

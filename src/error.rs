@@ -244,7 +244,7 @@ impl From<(&str, ImageProblem)> for ApiError {
         match problem {
             ImageProblem::TooLarge { max } => ApiError::too_large(max),
             ImageProblem::NotAnImage => ApiError::unsupported_media(problem.to_string()),
-            ImageProblem::Empty => ApiError::field(field, problem.to_string()),
+            ImageProblem::Empty | ImageProblem::TooManyPixels => ApiError::field(field, problem.to_string()),
         }
     }
 }

@@ -21,6 +21,7 @@
 
 pub mod config;
 pub mod ctx;
+pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod http;

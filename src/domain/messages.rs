@@ -109,6 +109,16 @@ pub fn unknown_code() -> Message {
     }
 }
 
+/// A jastiper connected this number to her account from the dashboard.
+pub fn whatsapp_connected(name: &str, dashboard: &str) -> Message {
+    Message {
+        body: format!(
+            "Halo {name}, WhatsApp ini sudah terhubung ke Jastipin ✅\nKabar pesanan baru dan bukti bayar akan dikirim ke nomor ini.\nDashboard: {dashboard}"
+        ),
+        params: vec![],
+    }
+}
+
 /// The text a `wa.me` confirmation link carries.
 pub fn confirm_text(code: &str) -> String {
     format!("KONFIRMASI {code}")

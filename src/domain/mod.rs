@@ -13,6 +13,7 @@ pub mod order;
 pub mod outbox;
 pub mod page;
 pub mod password;
+pub mod payment;
 pub mod phone;
 pub mod product;
 pub mod slug;

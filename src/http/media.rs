@@ -5,24 +5,12 @@ use worker::Response;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::platform::r2::{self, PRIVATE_PREFIXES};
+use crate::platform::r2::PRIVATE_PREFIXES;
+use crate::web::respond;
 
 /// Streams an object with its type; `cache` is the Cache-Control to send.
 pub async fn object(ctx: &Ctx, key: &str, cache: &str) -> ApiResult<Response> {
-    let not_found = || ApiError::not_found("File");
-    let (object, content_type) = r2::get(ctx, key).await?.ok_or_else(not_found)?;
-    let body = object.body().ok_or_else(not_found)?.response_body()?;
-    let mut resp = Response::from_body(body)?;
-    let headers = resp.headers_mut();
-    for (k, v) in [
-        ("content-type", content_type),
-        ("cache-control", cache),
-        ("x-content-type-options", "nosniff"),
-        ("etag", &object.http_etag()),
-    ] {
-        headers.set(k, v)?;
-    }
-    Ok(resp)
+    respond::stored_object(ctx, key, cache).await
 }
 
 pub async fn serve_public(ctx: &Ctx, key: &str) -> ApiResult<Response> {

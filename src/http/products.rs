@@ -1,7 +1,7 @@
 //! Products of a trip, JSON or multipart with an `image` (stored in R2).
 
-use serde_json::{json, Map, Value};
-use worker::{FormData, FormEntry, Request, Response};
+use serde_json::json;
+use worker::{Request, Response};
 
 use super::views::{self, Product};
 use crate::ctx::Ctx;
@@ -15,29 +15,13 @@ use crate::web::auth::require_user;
 use crate::web::query::{params, Paging};
 use crate::web::{body, respond, upload};
 
-/// A multipart form's text fields as the map a JSON body gives, so one form
-/// type reads both kinds of body; whole numbers are sent as numbers.
-fn form_fields(form: &FormData) -> Map<String, Value> {
-    let mut map = Map::new();
-    for name in FIELDS {
-        if let Some(FormEntry::Field(v)) = form.get(name) {
-            let value = match v.trim().parse::<i64>() {
-                Ok(n) if NUMERIC.contains(name) => Value::from(n),
-                _ => Value::from(v),
-            };
-            map.insert((*name).to_string(), value);
-        }
-    }
-    map
-}
-
 /// The body as fields plus an optional image: JSON, or multipart with `image`.
 async fn read_body(req: &mut Request) -> ApiResult<(Input, Option<Upload>)> {
     if upload::is_multipart(req) {
         let allowed: Vec<&str> = FIELDS.iter().copied().chain(["image"]).collect();
         let form = upload::form(req, PRODUCT_MAX, &allowed).await?;
         let image = upload::image_field(&form, "image", PRODUCT_MAX).await?;
-        Ok((Input::from_map(form_fields(&form)), image))
+        Ok((Input::from_map(upload::text_fields(&form, FIELDS, NUMERIC)), image))
     } else {
         Ok((body::json(req).await?, None))
     }

@@ -101,6 +101,11 @@ pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
             Post => profile::upload_image(ctx, req, ProfileImage::Cover).await,
             _ => not_allowed("POST"),
         },
+        // POST /api/profile/me/qris — upload the QRIS image buyers pay with (multipart image)
+        ["api", "profile", "me", "qris"] => match method {
+            Post => profile::upload_image(ctx, req, ProfileImage::Qris).await,
+            _ => not_allowed("POST"),
+        },
         // GET /api/profile/{slug} — a public profile
         ["api", "profile", slug] => match method {
             Get => profile::public(ctx, slug).await,

@@ -12,7 +12,7 @@ use crate::store::outbox::OutboxRow;
 use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
-use crate::store::users::UserRow;
+use crate::store::users::{Payment, UserRow};
 
 /// What register and login answer with.
 #[derive(Serialize)]
@@ -40,6 +40,38 @@ pub struct UserPrivate<'a> {
     pub avatar: Option<&'a str>,
     pub cover_image: Option<&'a str>,
     pub phone: Option<&'a str>,
+    /// Whether `phone` sent the connect code: notifications go to it only then.
+    pub whatsapp_connected: bool,
+    pub payment_details: PaymentDetails<'a>,
+}
+
+/// How buyers pay; every part is optional.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentDetails<'a> {
+    pub bank_name: Option<&'a str>,
+    pub bank_account: Option<&'a str>,
+    pub bank_holder: Option<&'a str>,
+    pub gopay: Option<&'a str>,
+    pub ovo: Option<&'a str>,
+    pub dana: Option<&'a str>,
+    pub shopeepay: Option<&'a str>,
+    pub qris_image: Option<&'a str>,
+}
+
+impl<'a> From<&'a Payment> for PaymentDetails<'a> {
+    fn from(p: &'a Payment) -> Self {
+        PaymentDetails {
+            bank_name: p.pay_bank_name.as_deref(),
+            bank_account: p.pay_bank_account.as_deref(),
+            bank_holder: p.pay_bank_holder.as_deref(),
+            gopay: p.pay_gopay.as_deref(),
+            ovo: p.pay_ovo.as_deref(),
+            dana: p.pay_dana.as_deref(),
+            shopeepay: p.pay_shopeepay.as_deref(),
+            qris_image: p.qris_image.as_deref(),
+        }
+    }
 }
 
 impl<'a> From<&'a UserRow> for UserPrivate<'a> {
@@ -53,6 +85,8 @@ impl<'a> From<&'a UserRow> for UserPrivate<'a> {
             avatar: u.avatar.as_deref(),
             cover_image: u.cover_image.as_deref(),
             phone: u.phone.as_deref(),
+            whatsapp_connected: u.phone_connected_at.is_some() && u.phone.is_some(),
+            payment_details: PaymentDetails::from(&u.payment),
         }
     }
 }

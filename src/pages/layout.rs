@@ -117,3 +117,28 @@ pub fn product_card(p: &ProductRow) -> Markup {
         }
     }
 }
+
+/// How to pay the jastiper: bank transfer, e-wallets, QRIS (what she set in
+/// her dashboard), or a note to ask her when she set nothing yet.
+pub fn payment_details(owner: Option<&crate::store::users::UserRow>) -> Markup {
+    let p = owner.map(|u| &u.payment);
+    html! {
+        div #payment-details {
+            @match p.filter(|p| !p.is_empty()) {
+                Some(p) => {
+                    @if let Some(account) = &p.pay_bank_account {
+                        p.pay { "Transfer " (p.pay_bank_name.as_deref().unwrap_or("bank")) ": " b.acct { (account) }
+                            @if let Some(h) = &p.pay_bank_holder { " a.n. " (h) } }
+                    }
+                    @for (label, number) in p.wallets() {
+                        p.pay { (label) ": " b.acct { (number) } }
+                    }
+                    @if let Some(q) = &p.qris_image {
+                        img.qris alt="QRIS untuk membayar" src=(SafeUrl(q));
+                    }
+                }
+                None => p { "Jastiper belum mengisi cara pembayaran. Tanyakan lewat WhatsApp." }
+            }
+        }
+    }
+}

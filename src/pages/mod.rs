@@ -30,6 +30,9 @@ pub async fn route(ctx: &Ctx, req: &mut Request, segments: &[String]) -> ApiResu
         _ => Method::Connect,
     };
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if let Some(answer) = crate::dashboard::route(ctx, req, method.clone(), &s, &q).await? {
+        return Ok(answer);
+    }
     match (method, s.as_slice()) {
         (Method::Get, []) => public::home(ctx),
         (Method::Get, ["profile"]) => public::profile(ctx, param(&q, "user")).await,
@@ -74,10 +77,11 @@ fn csp() -> &'static str {
     static CSP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     CSP.get_or_init(|| {
         format!(
-            "default-src 'none'; img-src 'self' data:; style-src {}; script-src {}; \
+            "default-src 'none'; img-src 'self' data:; style-src {}; script-src {} {}; \
              form-action 'self' https://wa.me; base-uri 'none'; frame-ancestors 'none'",
             csp_hash(layout::STYLE),
-            csp_hash(public::JOIN_SCRIPT)
+            csp_hash(public::JOIN_SCRIPT),
+            csp_hash(crate::dashboard::view::SCRIPT)
         )
     })
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use worker::{Request, Response};
 
 use super::html::{encode_component, Query, SafeUrl};
-use super::layout::{page, Field, Meta};
+use super::layout::{page, payment_details, Field, Meta};
 use super::{html_response, not_found};
 use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
@@ -238,7 +238,9 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &st
             @if order.proof_key.is_some() {
                 p.ok #proof-ok { "Bukti bayar sudah diterima ✓" }
             }
-            p { "Transfer " b { (rupiah(order.total_price)) } " ke rekening yang diberikan jastiper, lalu unggah bukti bayarnya di bawah." }
+            p { "Bayar " b { (rupiah(order.total_price)) } " ke salah satu cara di bawah, lalu unggah bukti bayarnya." }
+            (payment_details(around.owner.as_ref()))
+            p { a href={ "/invoice/" (Query(&order.id)) "?token=" (Query(&token)) } { "Lihat invoice" } }
             @if let Some(phone) = jastiper_phone {
                 a.btn.alt href={ "https://wa.me/" (Query(phone)) } { "Tanya jastiper lewat WhatsApp" }
             }

@@ -3,7 +3,7 @@
 
 use crate::ctx::Ctx;
 use crate::domain::encoding::constant_time_eq;
-use crate::domain::ids::{new_id, new_secret, random_alnum};
+use crate::domain::ids::{confirm_code, new_id, new_secret, random_alnum};
 use crate::domain::messages;
 use crate::domain::slug::{self, Slug};
 use crate::domain::token::{hash_secret, issue_access, AccessClaims, REFRESH_TTL_SECS};
@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
 use crate::platform::queues::Queue;
 use crate::store::outbox::To;
+use crate::store::sessions::{self, NewSession};
 use crate::store::{login_throttle, password_resets};
 
 use super::outbox::{send_one, Draft, PASSWORD_RESET_KIND};
@@ -91,8 +92,16 @@ pub async fn register(ctx: &Ctx, f: RegisterForm) -> ApiResult<Session> {
     let (id, family) = (new_id(), new_id());
     let now = ctx.now_iso();
     let refresh = Refresh::new();
-    let new =
-        NewUser { id: &id, email: &f.email, password_hash: &hash, slug: &slug, profile_name: &f.full_name, now: &now };
+    let connect_code = confirm_code();
+    let new = NewUser {
+        id: &id,
+        email: &f.email,
+        password_hash: &hash,
+        slug: &slug,
+        profile_name: &f.full_name,
+        connect_code: &connect_code,
+        now: &now,
+    };
     let statements = vec![
         users::insert_stmt(&ctx.db, &new)?,
         refresh_tokens::insert_stmt(&ctx.db, &refresh.row(ctx, &id, &family))?,
@@ -110,6 +119,9 @@ pub async fn register(ctx: &Ctx, f: RegisterForm) -> ApiResult<Session> {
         avatar_key: None,
         cover_key: None,
         phone: None,
+        phone_connected_at: None,
+        connect_code: Some(connect_code),
+        payment: Default::default(),
     };
     Ok(Session { access_token: access_token(ctx, &user)?, user, refresh_secret: refresh.secret })
 }
@@ -204,11 +216,55 @@ pub async fn logout(ctx: &Ctx, presented: Option<&str>) -> ApiResult<()> {
     Ok(())
 }
 
-/// Logout everywhere: every refresh token of the account is revoked; access
-/// tokens already out end within `ACCESS_TTL` (ten minutes).
-pub async fn logout_everywhere(ctx: &Ctx, me: &AuthUser) -> ApiResult<()> {
-    refresh_tokens::revoke_user(&ctx.db, &me.id, ctx.now_secs()).await?;
+/// Every refresh token of the account is revoked and every browser session
+/// ends; access tokens already out end within `ACCESS_TTL` (ten minutes).
+async fn end_every_session(ctx: &Ctx, user_id: &str) -> ApiResult<()> {
+    refresh_tokens::revoke_user(&ctx.db, user_id, ctx.now_secs()).await?;
+    sessions::delete_user(&ctx.db, user_id).await?;
     Ok(())
+}
+
+/// How long a dashboard session lasts without logging in again.
+pub const PAGE_SESSION_SECS: i64 = 30 * 24 * 3600;
+
+/// A signed-in browser: the account, its name for the page header, and the
+/// token its forms carry.
+pub struct PageSession {
+    pub user: AuthUser,
+    pub name: String,
+    pub csrf: String,
+}
+
+/// A new browser session for `user_id`: the secret for its cookie.
+pub async fn begin_page_session(ctx: &Ctx, user_id: &str) -> ApiResult<String> {
+    let secret = new_secret();
+    let (hash, csrf, id) = (hash_secret(&secret), new_secret(), new_id());
+    let now = ctx.now_secs();
+    let new = NewSession { id: &id, user_id, token_hash: &hash, csrf: &csrf, now, expires_at: now + PAGE_SESSION_SECS };
+    sessions::insert(&ctx.db, &new).await?;
+    Ok(secret)
+}
+
+/// The live session of a cookie's secret, if any.
+pub async fn page_session(ctx: &Ctx, secret: &str) -> ApiResult<Option<PageSession>> {
+    let row = sessions::live(&ctx.db, &hash_secret(secret), ctx.now_secs()).await?;
+    Ok(row.map(|r| PageSession {
+        name: r.profile_name.unwrap_or_else(|| r.slug.clone()),
+        user: AuthUser { id: r.user_id, slug: r.slug, email: r.email },
+        csrf: r.csrf,
+    }))
+}
+
+/// Logout of one browser.
+pub async fn end_page_session(ctx: &Ctx, secret: &str) -> ApiResult<()> {
+    sessions::delete(&ctx.db, &hash_secret(secret)).await?;
+    Ok(())
+}
+
+/// Logout everywhere: every refresh token and browser session of the
+/// account ends; access tokens already out end within `ACCESS_TTL` (ten minutes).
+pub async fn logout_everywhere(ctx: &Ctx, me: &AuthUser) -> ApiResult<()> {
+    end_every_session(ctx, &me.id).await
 }
 
 /// `{ currentPassword, newPassword }`.
@@ -241,7 +297,7 @@ pub async fn change_password(ctx: &Ctx, me: &AuthUser, f: ChangePasswordForm) ->
     }
     u.password_hash = password::hash(&f.new);
     users::set_password_hash(&ctx.db, &u.id, &u.password_hash, &ctx.now_iso()).await?;
-    refresh_tokens::revoke_user(&ctx.db, &u.id, ctx.now_secs()).await?;
+    end_every_session(ctx, &u.id).await?;
     let refresh = Refresh::new();
     refresh_tokens::insert(&ctx.db, &refresh.row(ctx, &u.id, &new_id())).await?;
     Ok(Session { access_token: access_token(ctx, &u)?, user: u, refresh_secret: refresh.secret })
@@ -311,6 +367,6 @@ pub async fn reset_password(ctx: &Ctx, f: ResetForm) -> ApiResult<()> {
     }
     users::set_password_hash(&ctx.db, &u.id, &password::hash(&f.new), &ctx.now_iso()).await?;
     password_resets::delete(&ctx.db, &u.id).await?;
-    refresh_tokens::revoke_user(&ctx.db, &u.id, ctx.now_secs()).await?;
+    end_every_session(ctx, &u.id).await?;
     Ok(())
 }

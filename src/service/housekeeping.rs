@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::domain::order::OrderStatus;
 use crate::error::ApiResult;
-use crate::store::{login_throttle, orders, password_resets, refresh_tokens, webhook_messages};
+use crate::store::{login_throttle, orders, password_resets, refresh_tokens, sessions, webhook_messages};
 
 use super::notify;
 
@@ -44,13 +44,14 @@ pub async fn expire_unpaid_orders(ctx: &Ctx) -> ApiResult<usize> {
 }
 
 /// Deletes what no longer protects anything: finished login throttles,
-/// expired refresh tokens and reset codes, webhook ids older than 8 days.
+/// expired refresh tokens, browser sessions and reset codes, webhook ids older than 8 days.
 pub async fn prune(ctx: &Ctx) -> ApiResult<serde_json::Value> {
     let now = ctx.now_secs();
     let ids_before = (ctx.now - Duration::days(WEBHOOK_IDS_KEPT_DAYS)).to_rfc3339_opts(SecondsFormat::Millis, true);
     Ok(json!({
         "loginThrottle": login_throttle::prune(&ctx.db, now).await?,
         "refreshTokens": refresh_tokens::prune(&ctx.db, now).await?,
+        "sessions": sessions::prune(&ctx.db, now).await?,
         "passwordResets": password_resets::prune(&ctx.db, now).await?,
         "webhookIds": webhook_messages::prune(&ctx.db, &ids_before).await?,
     }))

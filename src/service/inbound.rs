@@ -20,7 +20,7 @@ use crate::store::outbox::{self as outbox_store, To};
 use crate::store::participants::JoinedBy;
 use crate::store::products::ProductRow;
 use crate::store::trips::{self, TripRow};
-use crate::store::{participants, webhook_messages};
+use crate::store::{participants, users, webhook_messages};
 
 /// A verified delivery: claims each message id once (Meta re-delivers) and
 /// hands the new messages and every status to the inbound queue. Answers
@@ -178,8 +178,7 @@ async fn confirm(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> A
         None => None,
     };
     let Some((p, _first)) = found else {
-        reply(ctx, m, "unknown_code", messages::unknown_code(), None, None).await?;
-        return Ok("unknown_code");
+        return connect_jastiper(ctx, m, phone, code).await;
     };
     let Some(trip) = trips::by_id_or_slug(&ctx.db, &p.trip_id).await? else {
         return Ok("unknown_code");
@@ -191,4 +190,21 @@ async fn confirm(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> A
         reply(ctx, m, "join_reply", again, Some(&trip), Some(&p.id)).await?;
     }
     Ok("confirmed")
+}
+
+/// `KONFIRMASI <code>` with a jastiper's connect code (the dashboard's
+/// "Hubungkan WhatsApp"): the sending number becomes her notification number.
+async fn connect_jastiper(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> ApiResult<&'static str> {
+    let connected = match phone {
+        Some(phone) => users::connect_by_code(&ctx.db, code, phone, &ctx.now_iso()).await?,
+        None => None,
+    };
+    let Some(u) = connected else {
+        reply(ctx, m, "unknown_code", messages::unknown_code(), None, None).await?;
+        return Ok("unknown_code");
+    };
+    let name = u.profile_name.as_deref().unwrap_or(u.slug.as_str());
+    let dashboard = format!("{}/dashboard", ctx.config.public_base_url);
+    reply(ctx, m, "whatsapp_connected", messages::whatsapp_connected(name, &dashboard), None, None).await?;
+    Ok("connected")
 }

@@ -7,6 +7,7 @@
 //! request or builds a response.
 
 pub mod accounts;
+pub mod dashboard;
 pub mod delivery;
 pub mod housekeeping;
 pub mod inbound;

@@ -130,7 +130,8 @@ pub async fn order_status_changed(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> 
 }
 
 /// A penitip uploaded a payment proof: the jastiper is told on their own
-/// WhatsApp number, when their profile has one (`proof:{orderId}:{proofKey}`),
+/// WhatsApp number, once she connected it from the dashboard, with a link to
+/// the order in her dashboard (`proof:{orderId}:{proofKey}`),
 /// at most once per order in ten minutes however often a proof is replaced.
 pub async fn proof_uploaded(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> {
     let since = (ctx.now - chrono::Duration::minutes(10)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -142,16 +143,18 @@ pub async fn proof_uploaded(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> {
         return Ok(());
     };
     let owner = users::by_id(&ctx.db, &trip.jastiper_id).await?;
-    let Some(phone) = owner.and_then(|u| u.phone) else {
+    let Some(phone) = owner.filter(|u| u.phone_connected_at.is_some()).and_then(|u| u.phone) else {
         event(
             ctx,
             "proof_uploaded",
-            json!({"orderId": order.id, "notified": false, "why": "the jastiper has no phone"}),
+            json!({"orderId": order.id, "notified": false, "why": "the jastiper has not connected WhatsApp"}),
         );
         return Ok(());
     };
     let penitip = participants::by_id(&ctx.db, &order.participant_id).await?.map(|p| p.name).unwrap_or_default();
-    let (title, link) = title_and_link(ctx, order).await?;
+    let (title, _) = title_and_link(ctx, order).await?;
+    // The jastiper confirms in her dashboard, not on the buyer's page.
+    let link = format!("{}/dashboard/orders/{}", ctx.config.public_base_url, order.id);
     let info = OrderInfo { product: &title, quantity: order.quantity, total: order.total_price, link: &link };
     let key = format!("proof:{}:{}", order.id, order.proof_key.as_deref().unwrap_or_default());
     let to = To { key: &key, recipient: phone.as_str(), trip_id: Some(&trip.id), participant_id: None };

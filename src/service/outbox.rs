@@ -13,6 +13,7 @@ use crate::store::outbox::{self, Content, To};
 /// free-form, and sent even to someone who unsubscribed (they asked).
 pub const REPLY_KINDS: &[&str] = &[
     "join_reply",
+    "whatsapp_connected",
     "join_products",
     "info_reply",
     "stop_reply",

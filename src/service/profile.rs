@@ -1,9 +1,9 @@
 //! A jastiper's own account: read, change, avatar and cover images.
 
 use crate::ctx::Ctx;
-use crate::domain::image;
 use crate::domain::phone::Phone;
 use crate::domain::text;
+use crate::domain::{image, payment};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
 use crate::platform::r2::{self, Upload};
@@ -43,9 +43,47 @@ fn clear_only(p: Patch<String>) -> Result<Option<Option<String>>, String> {
     }
 }
 
-/// `{ profileName?, profileBio?, avatar?: null, coverImage?: null, phone? }`.
+/// The payment fields of a profile change, as (field, column, rule).
+type Rule = fn(&str) -> Result<String, String>;
+pub const PAYMENT_FIELDS: [(&str, &str, Rule); 7] = [
+    ("bankName", "pay_bank_name", payment::bank_name),
+    ("bankAccount", "pay_bank_account", payment::account_number),
+    ("bankHolder", "pay_bank_holder", payment::account_holder),
+    ("gopay", "pay_gopay", payment::wallet_number),
+    ("ovo", "pay_ovo", payment::wallet_number),
+    ("dana", "pay_dana", payment::wallet_number),
+    ("shopeepay", "pay_shopeepay", payment::wallet_number),
+];
+
+/// Every field `PATCH /api/profile/me` takes.
+pub const FIELDS: [&str; 13] = [
+    "profileName",
+    "profileBio",
+    "avatar",
+    "coverImage",
+    "qrisImage",
+    "phone",
+    "bankName",
+    "bankAccount",
+    "bankHolder",
+    "gopay",
+    "ovo",
+    "dana",
+    "shopeepay",
+];
+
+/// `{ profileName?, profileBio?, avatar?: null, coverImage?: null, qrisImage?: null, phone?,
+/// bankName?, bankAccount?, bankHolder?, gopay?, ovo?, dana?, shopeepay? }`.
 pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
-    input.only(&["profileName", "profileBio", "avatar", "coverImage", "phone"]);
+    input.only(&FIELDS);
+    let mut payment = Vec::new();
+    for (field, column, rule) in PAYMENT_FIELDS {
+        let value = input.patch_str(field);
+        if let Some(v) = input.check(field, patch_text(value, rule)).flatten() {
+            payment.push((column, v));
+        }
+    }
+    let qris = input.patch_str("qrisImage");
     let name = input.patch_str("profileName");
     let bio = input.patch_str("profileBio");
     let avatar = input.patch_str("avatar");
@@ -57,6 +95,8 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
         avatar: input.check("avatar", clear_only(avatar)).flatten(),
         cover_image: input.check("coverImage", clear_only(cover)).flatten(),
         phone: input.check("phone", patch_text(phone, Phone::parse)).flatten(),
+        qris_image: input.check("qrisImage", clear_only(qris)).flatten(),
+        payment,
         ..Default::default()
     };
     input.finish()?;
@@ -66,10 +106,15 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
 /// Changes the profile; clearing an image also removes its object.
 pub async fn update(ctx: &Ctx, me: &AuthUser, mut change: ProfileChange) -> ApiResult<UserRow> {
     let (clear_avatar, clear_cover) = (change.avatar == Some(None), change.cover_image == Some(None));
+    let clear_qris = change.qris_image == Some(None);
     let mut gone = Vec::new();
     // The keys to delete are read only when an image is cleared.
-    if clear_avatar || clear_cover {
+    if clear_avatar || clear_cover || clear_qris {
         let before = current(ctx, me).await?;
+        if clear_qris {
+            change.qris_key = Some(None);
+            gone.extend(before.payment.qris_key);
+        }
         if clear_avatar {
             change.avatar_key = Some(None);
             gone.extend(before.avatar_key);
@@ -88,6 +133,8 @@ pub async fn update(ctx: &Ctx, me: &AuthUser, mut change: ProfileChange) -> ApiR
 pub enum ProfileImage {
     Avatar,
     Cover,
+    /// The QRIS code buyers scan to pay.
+    Qris,
 }
 
 impl ProfileImage {
@@ -95,7 +142,7 @@ impl ProfileImage {
     pub fn limit(self) -> usize {
         match self {
             ProfileImage::Avatar => image::AVATAR_MAX,
-            ProfileImage::Cover => image::COVER_MAX,
+            ProfileImage::Cover | ProfileImage::Qris => image::COVER_MAX,
         }
     }
 }
@@ -106,6 +153,7 @@ pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Up
     let dir = match which {
         ProfileImage::Avatar => "avatars",
         ProfileImage::Cover => "covers",
+        ProfileImage::Qris => "qris",
     };
     let key = r2::put(ctx, &format!("{dir}/{}", me.id), upload).await?;
     let url = Some(Some(r2::public_url(ctx, &key)));
@@ -119,8 +167,16 @@ pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Up
         ProfileImage::Cover => {
             (ProfileChange { cover_image: url, cover_key: new_key, ..Default::default() }, before.cover_key)
         }
+        ProfileImage::Qris => {
+            (ProfileChange { qris_image: url, qris_key: new_key, ..Default::default() }, before.payment.qris_key)
+        }
     };
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
     r2::delete_quietly(ctx, &old.into_iter().collect::<Vec<_>>()).await;
     current(ctx, me).await
+}
+
+/// A new code for connecting WhatsApp (the old one stops working).
+pub async fn new_connect_code(ctx: &Ctx, me: &AuthUser, code: &str) -> ApiResult<()> {
+    users::set_connect_code(&ctx.db, &me.id, code, &ctx.now_iso()).await
 }

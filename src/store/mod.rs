@@ -4,6 +4,7 @@
 //! Rows decode straight into typed fields: status enums, `bool` for 0/1
 //! columns, checked text (`Phone`, `Email`, `Slug`).
 
+pub mod dashboard;
 pub mod login_throttle;
 pub mod orders;
 pub mod outbox;
@@ -11,6 +12,7 @@ pub mod participants;
 pub mod password_resets;
 pub mod products;
 pub mod refresh_tokens;
+pub mod sessions;
 pub mod trips;
 pub mod users;
 pub mod webhook_messages;
@@ -214,6 +216,11 @@ impl<'a> Changes<'a> {
         if let Some(value) = change {
             self.set(column, value.into());
         }
+    }
+
+    /// A SET clause written out, whose `?n` refer to arguments already set.
+    pub fn raw(&mut self, clause: &str) {
+        self.sets.push(clause.to_string());
     }
 
     pub fn is_empty(&self) -> bool {

@@ -25,7 +25,7 @@ pub struct OrderRow {
     pub updated_at: String,
 }
 
-const COLUMNS: &str = "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
+pub const COLUMNS: &str = "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
                        o.status, o.reject_reason, o.notes, o.proof_key, o.created_at, o.updated_at";
 
 pub struct NewOrder<'a> {

@@ -33,7 +33,7 @@ pub struct OutboxRow {
     pub updated_at: String,
 }
 
-const COLUMNS: &str = "id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body, template_name, \
+pub const COLUMNS: &str = "id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body, template_name, \
                        template_language, template_params, status, attempts, last_error, wamid, billable, \
                        pricing_category, sent_at, created_at, updated_at";
 

@@ -23,7 +23,7 @@ pub struct ParticipantRow {
     pub confirm_code: Option<String>,
 }
 
-const COLUMNS: &str =
+pub const COLUMNS: &str =
     "id, trip_id, phone, name, joined_at, unsubscribed_at, last_inbound_at, confirmed_at, confirm_code";
 
 /// Who asked to join.

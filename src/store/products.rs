@@ -25,7 +25,7 @@ pub struct ProductRow {
     pub updated_at: String,
 }
 
-const COLUMNS: &str =
+pub const COLUMNS: &str =
     "p.id, p.trip_id, p.slug, p.title, p.price, p.stock, p.image, p.description, p.status, p.max_per_buyer, \
      p.created_at, p.updated_at";
 

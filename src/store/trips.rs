@@ -28,7 +28,7 @@ impl TripRow {
     }
 }
 
-const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
+pub const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
 
 pub struct NewTrip<'a> {
     pub id: &'a str,

@@ -22,10 +22,49 @@ pub struct UserRow {
     pub avatar_key: Option<String>,
     pub cover_key: Option<String>,
     pub phone: Option<Phone>,
+    /// When `phone` proved itself by sending the connect code; notifications go only then.
+    pub phone_connected_at: Option<String>,
+    pub connect_code: Option<String>,
+    #[serde(flatten)]
+    pub payment: Payment,
 }
 
-const COLUMNS: &str =
-    "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, avatar_key, cover_key, phone";
+/// How buyers pay this jastiper (`domain::payment`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Payment {
+    pub pay_bank_name: Option<String>,
+    pub pay_bank_account: Option<String>,
+    pub pay_bank_holder: Option<String>,
+    pub pay_gopay: Option<String>,
+    pub pay_ovo: Option<String>,
+    pub pay_dana: Option<String>,
+    pub pay_shopeepay: Option<String>,
+    pub qris_image: Option<String>,
+    pub qris_key: Option<String>,
+}
+
+impl Payment {
+    /// The e-wallets set, as (label, number).
+    pub fn wallets(&self) -> Vec<(&'static str, &str)> {
+        let numbers = [&self.pay_gopay, &self.pay_ovo, &self.pay_dana, &self.pay_shopeepay];
+        crate::domain::payment::WALLETS
+            .iter()
+            .zip(numbers)
+            .filter_map(|((_, label), n)| n.as_deref().map(|n| (*label, n)))
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pay_bank_account.is_none() && self.wallets().is_empty() && self.qris_image.is_none()
+    }
+}
+
+const COLUMNS: &str = "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, avatar_key, \
+     cover_key, phone, phone_connected_at, connect_code, pay_bank_name, pay_bank_account, pay_bank_holder, pay_gopay, \
+     pay_ovo, pay_dana, pay_shopeepay, qris_image, qris_key";
+
+/// The columns of a user, for statements of other tables that read one along.
+pub const USER_COLUMNS: &str = COLUMNS;
 
 pub struct NewUser<'a> {
     pub id: &'a str,
@@ -33,6 +72,7 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub slug: &'a Slug,
     pub profile_name: &'a str,
+    pub connect_code: &'a str,
     pub now: &'a str,
 }
 
@@ -76,6 +116,10 @@ pub struct ProfileChange {
     pub avatar_key: Option<Option<String>>,
     pub cover_key: Option<Option<String>>,
     pub phone: Option<Option<Phone>>,
+    /// `pay_*` columns by name, each `None` keeps, `Some(None)` clears.
+    pub payment: Vec<(&'static str, Option<String>)>,
+    pub qris_image: Option<Option<String>>,
+    pub qris_key: Option<Option<String>>,
 }
 
 pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> ApiResult<()> {
@@ -87,19 +131,55 @@ pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> 
     changes.change("cover_image", &c.cover_image);
     changes.change("avatar_key", &c.avatar_key);
     changes.change("cover_key", &c.cover_key);
+    changes.change("qris_image", &c.qris_image);
+    changes.change("qris_key", &c.qris_key);
+    for (column, value) in &c.payment {
+        changes.set(column, value.as_deref().into());
+    }
     if let Some(phone) = &c.phone {
+        let n = changes.args.len() + 1;
         changes.set("phone", phone.as_ref().map_or(Arg::Null, Arg::from));
+        // Another number is not connected until it sends the code itself.
+        changes.raw(&format!("phone_connected_at = CASE WHEN phone IS ?{n} THEN phone_connected_at ELSE NULL END"));
     }
     db.exec(&changes.sql("users", "id = ?1"), &changes.args).await?;
     Ok(())
 }
 
+/// A fresh connect code for the account (the dashboard shows it in a wa.me link).
+pub async fn set_connect_code(db: &Db, id: &str, code: &str, now: &str) -> ApiResult<()> {
+    db.exec("UPDATE users SET connect_code = ?2, updated_at = ?3 WHERE id = ?1", &[id.into(), code.into(), now.into()])
+        .await?;
+    Ok(())
+}
+
+/// `KONFIRMASI <code>` from `phone`: that number becomes the account's
+/// connected number, and the code is used up. `None` for an unknown code.
+pub async fn connect_by_code(db: &Db, code: &str, phone: &Phone, now: &str) -> ApiResult<Option<UserRow>> {
+    db.one(
+        &format!(
+            "UPDATE users SET phone = ?2, phone_connected_at = ?3, connect_code = NULL, updated_at = ?3
+             WHERE connect_code = ?1 RETURNING {COLUMNS}"
+        ),
+        &[code.into(), phone.into(), now.into()],
+    )
+    .await
+}
+
 /// The insert as a statement, to run in one batch with the first refresh token.
 pub fn insert_stmt(db: &Db, u: &NewUser<'_>) -> ApiResult<worker::D1PreparedStatement> {
     db.stmt(
-        "INSERT INTO users (id, email, password_hash, slug, profile_name, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        &[u.id.into(), u.email.into(), u.password_hash.into(), u.slug.into(), u.profile_name.into(), u.now.into()],
+        "INSERT INTO users (id, email, password_hash, slug, profile_name, connect_code, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        &[
+            u.id.into(),
+            u.email.into(),
+            u.password_hash.into(),
+            u.slug.into(),
+            u.profile_name.into(),
+            u.connect_code.into(),
+            u.now.into(),
+        ],
     )
 }
 

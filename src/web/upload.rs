@@ -94,3 +94,37 @@ pub async fn required_image(req: &mut Request, max: usize) -> ApiResult<Upload> 
     let form = form(req, max, &["image"]).await?;
     image_field(&form, "image", max).await?.ok_or_else(|| ApiError::field("image", "is required"))
 }
+
+/// A multipart form's text fields named in `names` as the map a JSON body
+/// gives, so one form type reads both kinds of body; the fields in `numeric`
+/// holding whole numbers are sent as numbers.
+pub fn text_fields(form: &FormData, names: &[&str], numeric: &[&str]) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    for name in names {
+        if let Some(FormEntry::Field(v)) = form.get(name) {
+            let value = match v.trim().parse::<i64>() {
+                Ok(n) if numeric.contains(name) => serde_json::Value::from(n),
+                _ => serde_json::Value::from(v),
+            };
+            map.insert((*name).to_string(), value);
+        }
+    }
+    map
+}
+
+/// One text field of a multipart form ("" when absent).
+pub fn text_field(form: &FormData, name: &str) -> String {
+    match form.get(name) {
+        Some(FormEntry::Field(v)) => v,
+        _ => String::new(),
+    }
+}
+
+/// Whether the form's file field was left empty (a browser sends an empty,
+/// unnamed file for a file input nobody chose a file in).
+pub fn file_is_empty(form: &FormData, name: &str) -> bool {
+    match form.get(name) {
+        Some(FormEntry::File(f)) => f.size() == 0,
+        _ => true,
+    }
+}

@@ -3,7 +3,12 @@ export const PNG_1x1 = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
   "base64",
 );
-export const JPEG_TINY = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from("JFIF\0"), Buffer.alloc(64, 1), Buffer.from([0xff, 0xd9])]);
+// SOI, a JFIF APP0 segment, a start-of-frame saying 2×2, EOI: enough for the size check.
+export const JPEG_TINY = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from("JFIF\0"), Buffer.alloc(9, 1),
+  Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x02, 0x00, 0x02, 0x03]), Buffer.alloc(9, 1),
+  Buffer.alloc(64, 1), Buffer.from([0xff, 0xd9]),
+]);
 export const WEBP_TINY = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x24, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(24, 0)]);
 export const GIF_TINY = Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "binary");
 

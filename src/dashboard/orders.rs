@@ -1,0 +1,152 @@
+//! A trip's orders (filter by status, totals per status) and one order:
+//! the buyer, the payment proof (served only to the owner), confirm /
+//! reject with a reason / mark shipped.
+
+use maud::{html, Markup};
+use worker::Response;
+
+use super::view::{csrf, notice, shell, wib_time, FormState};
+use super::Form;
+use crate::ctx::Ctx;
+use crate::domain::money::rupiah;
+use crate::domain::order::{Action, OrderStatus};
+use crate::error::{ApiError, ApiResult};
+use crate::pages::html::{Query, SafeUrl};
+use crate::service::accounts::PageSession;
+use crate::service::dashboard;
+use crate::service::orders::{self, TransitionForm};
+use crate::store::orders::OrderDetailRow;
+use crate::web::respond;
+
+pub fn status_label(s: OrderStatus) -> &'static str {
+    match s {
+        OrderStatus::Pending => "Menunggu",
+        OrderStatus::Confirmed => "Dikonfirmasi",
+        OrderStatus::Rejected => "Ditolak",
+        OrderStatus::Shipped => "Dikirim",
+    }
+}
+
+fn wa_link(phone: &str) -> String {
+    format!("https://wa.me/{phone}")
+}
+
+fn order_card(o: &OrderDetailRow) -> Markup {
+    let r = &o.order;
+    html! {
+        li.card data-status=(r.status.as_str()) {
+            a href={ "/dashboard/orders/" (Query(&r.id)) } { b { (o.product_title) } " × " (r.quantity) }
+            p { (o.participant_name) " · " a href=(SafeUrl(&wa_link(&o.participant_phone))) { "+" (o.participant_phone) } }
+            p { b { (rupiah(r.total_price)) } " · " span.badge { (status_label(r.status)) }
+                @if r.proof_key.is_some() { " · bukti bayar ✓" } }
+            @if let Some(n) = &r.notes { p.mute.pre { "Catatan: " (n) } }
+        }
+    }
+}
+
+pub async fn list(ctx: &Ctx, s: &PageSession, trip_id: &str, status: Option<OrderStatus>) -> ApiResult<Response> {
+    let d = dashboard::orders(ctx, &s.user, trip_id, status).await?;
+    let base = format!("/dashboard/trips/{}/orders", d.trip.id);
+    let body = html! {
+        p.mt1 { a href={ "/dashboard/trips/" (Query(&d.trip.id)) } { "← " (d.trip.title) } }
+        h1 { "Pesanan" }
+        table.totals #totals {
+            caption.mute { "Total per status" }
+            thead { tr { th scope="col" { "Status" } th scope="col" { "Pesanan" } th scope="col" { "Jumlah" } } }
+            tbody {
+                @for (st, n, total) in &d.totals {
+                    tr data-status=(st.as_str()) { th scope="row" { (status_label(*st)) } td.n { (n) } td.sum { (rupiah(*total)) } }
+                }
+            }
+        }
+        nav.tabs aria-label="Saring status" {
+            a href=(base) aria-current=[status.is_none().then_some("page")] { "Semua" }
+            @for st in OrderStatus::ALL {
+                a href={ (base) "?status=" (st.as_str()) } aria-current=[(status == Some(st)).then_some("page")] { (status_label(st)) }
+            }
+        }
+        @if d.orders.is_empty() { p.card { "Belum ada pesanan di sini." } }
+        ul.list #orders { @for o in &d.orders { (order_card(o)) } }
+    };
+    shell(ctx, Some(s), "Pesanan", 200, body)
+}
+
+pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: Option<FormState>) -> ApiResult<Response> {
+    let (v, _) = dashboard::order(ctx, &s.user, id).await?;
+    let o = &v.detail;
+    let r = &o.order;
+    let form = form.unwrap_or_default();
+    let action = |name: &str| format!("/dashboard/orders/{}/{name}", r.id);
+    let body = html! {
+        p.mt1 { a href={ "/dashboard/trips/" (Query(&r.trip_id)) "/orders" } { "← Pesanan " (v.trip_title) } }
+        h1 { (o.product_title) " × " (r.quantity) }
+        p #order-status { span.badge { (status_label(r.status)) }
+            @if let Some(reason) = &r.reject_reason { " · Alasan: " (reason) } }
+        (notice(&form))
+        div.card {
+            p { "Pemesan: " b { (o.participant_name) } }
+            p { a.btn.alt href=(SafeUrl(&wa_link(&o.participant_phone))) { "Chat +" (o.participant_phone) " di WhatsApp" } }
+            p { (r.quantity) " × " (rupiah(r.unit_price)) " = " b { (rupiah(r.total_price)) } }
+            @if let Some(n) = &r.notes { p.pre { "Catatan: " (n) } }
+            p.mute { "Dipesan " (wib_time(&r.created_at)) }
+            a href={ "/invoice/" (Query(&r.id)) } { "Lihat invoice" }
+        }
+        div.card {
+            h2 { "Bukti bayar" }
+            @if r.proof_key.is_some() {
+                img.proof #proof alt="Bukti bayar dari pemesan" src={ "/dashboard/orders/" (Query(&r.id)) "/proof" };
+            } @else {
+                p.mute { "Belum ada bukti bayar." }
+            }
+        }
+        @match r.status {
+            OrderStatus::Pending => {
+                form.card method="post" action=(action("confirm")) {
+                    (csrf(s))
+                    button.btn type="submit" { "Konfirmasi pembayaran" }
+                }
+                form.card method="post" action=(action("reject")) {
+                    (csrf(s))
+                    label for="reason" { "Alasan menolak (dikirim ke pemesan)" }
+                    input #reason name="reason" maxlength="500" placeholder="Stok di toko habis";
+                    @if let Some(e) = form.error("reason") { p.err { (e) } }
+                    button.btn.danger type="submit" { "Tolak pesanan" }
+                }
+            }
+            OrderStatus::Confirmed => {
+                form.card method="post" action=(action("ship")) {
+                    (csrf(s))
+                    button.btn type="submit" { "Tandai sudah dikirim" }
+                }
+            }
+            _ => {}
+        }
+    };
+    shell(ctx, Some(s), "Pesanan", 200, body)
+}
+
+/// The proof image, only for the trip's owner.
+pub async fn proof(ctx: &Ctx, s: &PageSession, id: &str) -> ApiResult<Response> {
+    let (v, _) = dashboard::order(ctx, &s.user, id).await?;
+    let key = v.detail.order.proof_key.ok_or_else(|| ApiError::not_found("Proof"))?;
+    respond::stored_object(ctx, &key, "private, no-store").await
+}
+
+pub async fn act(ctx: &Ctx, s: &PageSession, id: &str, action: &str, form: Form) -> ApiResult<Response> {
+    let action = match action {
+        "confirm" => Action::Confirm,
+        "reject" => Action::Reject,
+        _ => Action::Ship,
+    };
+    let order = orders::owned(ctx, &s.user, id).await?;
+    let Form { input, values, .. } = form;
+    let result = match TransitionForm::parse(input, action) {
+        Ok(f) => orders::transition(ctx, &s.user, order, action, f).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(o) => respond::see_other(&format!("/dashboard/orders/{}", o.id)),
+        Err(e) if e.status() < 500 => page(ctx, s, id, Some(FormState::refused(values, &e))).await,
+        Err(e) => Err(e),
+    }
+}

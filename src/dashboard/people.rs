@@ -1,0 +1,142 @@
+//! A trip's participants with their orders, and its messages: a broadcast
+//! (previewed with its cost before it goes) and the outbox with each
+//! message's status, Meta's error and a resend button for failed ones.
+
+use maud::html;
+use worker::Response;
+
+use super::orders::status_label;
+use super::view::{csrf, field, notice, shell, wib_time, FormState};
+use super::Form;
+use crate::ctx::Ctx;
+use crate::domain::money::rupiah;
+use crate::domain::outbox::OutboxStatus;
+use crate::error::ApiResult;
+use crate::pages::html::{Query, SafeUrl};
+use crate::service::accounts::PageSession;
+use crate::service::dashboard;
+use crate::service::messages::{self, BroadcastForm};
+use crate::web::respond;
+
+pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResult<Response> {
+    let d = dashboard::people(ctx, &s.user, trip_id).await?;
+    let body = html! {
+        p.mt1 { a href={ "/dashboard/trips/" (Query(&d.trip.id)) } { "← " (d.trip.title) } }
+        h1 { "Penitip (" (d.people.len()) ")" }
+        @if d.people.is_empty() { p.card { "Belum ada penitip. Bagikan link trip di grup WhatsApp." } }
+        ul.list #participants {
+            @for p in &d.people {
+                li.card {
+                    b { (p.name) } " · " a href=(SafeUrl(&format!("https://wa.me/{}", p.phone))) { "+" (p.phone) }
+                    p.mute {
+                        "Ikut " (wib_time(&p.joined_at))
+                        @if p.confirmed_at.is_none() { " · " span.badge { "Belum konfirmasi WhatsApp" } }
+                        @if p.unsubscribed_at.is_some() { " · " span.badge.stop { "Berhenti langganan (STOP)" } }
+                    }
+                    ul {
+                        @for o in d.orders.iter().filter(|o| o.order.participant_id == p.id) {
+                            li { a href={ "/dashboard/orders/" (Query(&o.order.id)) } { (o.product_title) " × " (o.order.quantity) }
+                                 " · " (rupiah(o.order.total_price)) " · " (status_label(o.order.status)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    shell(ctx, Some(s), "Penitip", 200, body)
+}
+
+fn outbox_label(s: OutboxStatus) -> &'static str {
+    match s {
+        OutboxStatus::Queued => "Antre",
+        OutboxStatus::Sent => "Terkirim",
+        OutboxStatus::Delivered => "Diterima",
+        OutboxStatus::Read => "Dibaca",
+        OutboxStatus::Failed => "Gagal",
+        OutboxStatus::Simulated => "Simulasi",
+    }
+}
+
+/// The page; `preview` is a checked message waiting for "send".
+pub async fn messages(
+    ctx: &Ctx,
+    s: &PageSession,
+    trip_id: &str,
+    form: FormState,
+    preview: Option<&str>,
+) -> ApiResult<Response> {
+    let d = dashboard::messages(ctx, &s.user, trip_id).await?;
+    let e = &d.estimate;
+    let action = format!("/dashboard/trips/{}/messages", d.trip.id);
+    let body = html! {
+        p.mt1 { a href={ "/dashboard/trips/" (Query(&d.trip.id)) } { "← " (d.trip.title) } }
+        h1 { "Broadcast & pesan" }
+        @if let Some(message) = preview {
+            form.card #preview method="post" action=(action) {
+                h2 { "Cek sebelum kirim" }
+                (csrf(s))
+                input type="hidden" name="message" value=(message);
+                input type="hidden" name="step" value="send";
+                p.pre.quote { (message) }
+                p #estimate { "Ke " b { (e.participant_count) " penitip" } ": " (e.free_count) " gratis (chat dalam 24 jam), "
+                    (e.billable_count) " berbayar × " (e.cost_per_message()) " = " b { (e.total_cost()) } }
+                button.btn type="submit" { "Kirim ke " (e.participant_count) " penitip" }
+                a.btn.alt href=(action) { "Batal" }
+            }
+        } @else {
+            form.card method="post" action=(action) {
+                h2 { "Tulis broadcast" }
+                (csrf(s))
+                (notice(&form))
+                input type="hidden" name="step" value="preview";
+                (field(&form, "message", "Pesan untuk semua penitip yang berlangganan", "textarea", None, true, &[("rows", "4"), ("maxlength", "1000")]))
+                p.mute #estimate { "Perkiraan: " (e.participant_count) " penitip, " (e.free_count) " gratis, total " (e.total_cost()) "." }
+                button.btn type="submit" { "Lihat biaya" }
+            }
+        }
+        h2 { "Kotak keluar" }
+        p.mute #outbox-counts {
+            @for (st, n) in &d.counts { @if *n > 0 { (outbox_label(*st)) ": " (n) " · " } }
+        }
+        ul.list #outbox {
+            @for m in &d.latest {
+                li.card data-status=(m.status.as_str()) {
+                    p { b { (m.kind) } " ke +" (m.recipient) " · " span.badge { (outbox_label(m.status)) } }
+                    p.mute { (wib_time(&m.created_at)) }
+                    @if let Some(err) = &m.last_error { p.err { "Meta: " (err) } }
+                    @if m.status == OutboxStatus::Failed {
+                        form method="post" action={ "/dashboard/messages/" (Query(&m.id)) "/resend" } {
+                            (csrf(s))
+                            button.btn.alt.small type="submit" { "Kirim ulang" }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    shell(ctx, Some(s), "Broadcast", 200, body)
+}
+
+/// `step=preview` shows the cost; `step=send` sends.
+pub async fn broadcast(ctx: &Ctx, s: &PageSession, trip_id: &str, form: Form) -> ApiResult<Response> {
+    let trip = dashboard::trip_only(ctx, &s.user, trip_id).await?;
+    let Form { mut input, values, .. } = form;
+    let sending = values.get("step").is_some_and(|v| v == "send");
+    input.retain(|k| k == "message");
+    let parsed = BroadcastForm::parse(input);
+    match parsed {
+        Ok(BroadcastForm::Text(m)) if !sending => messages(ctx, s, &trip.id, FormState::default(), Some(&m)).await,
+        Ok(f) => {
+            messages::broadcast(ctx, &trip, f).await?;
+            respond::see_other(&format!("/dashboard/trips/{}/messages", trip.id))
+        }
+        Err(e) if e.status() < 500 => messages(ctx, s, &trip.id, FormState::refused(values, &e), None).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn resend(ctx: &Ctx, s: &PageSession, id: &str) -> ApiResult<Response> {
+    let row = messages::resend(ctx, &s.user, id).await?;
+    let trip = row.trip_id.unwrap_or_default();
+    respond::see_other(&format!("/dashboard/trips/{trip}/messages"))
+}

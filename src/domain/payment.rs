@@ -1,0 +1,56 @@
+//! How a buyer pays a jastiper: a bank transfer (bank, account number,
+//! holder) and e-wallet numbers, each checked on its own. Pages show a bank
+//! transfer once it has an account number.
+
+use super::text;
+
+/// The e-wallets Indonesian buyers use, as (field, label).
+pub const WALLETS: [(&str, &str); 4] =
+    [("gopay", "GoPay"), ("ovo", "OVO"), ("dana", "DANA"), ("shopeepay", "ShopeePay")];
+
+/// A bank name as shown to buyers ("BCA", "Bank Mandiri").
+pub fn bank_name(raw: &str) -> Result<String, String> {
+    text::clean(raw, 2, 40, false)
+}
+
+/// An account number: digits, 5 to 20 of them (spaces, dots and dashes dropped).
+pub fn account_number(raw: &str) -> Result<String, String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.')).collect();
+    if (5..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err("must be 5 to 20 digits".into())
+    }
+}
+
+/// The account holder's name as the bank shows it.
+pub fn account_holder(raw: &str) -> Result<String, String> {
+    text::clean(raw, 2, 80, false)
+}
+
+/// An e-wallet number: an Indonesian mobile, shown as buyers type it (`08…`).
+pub fn wallet_number(raw: &str) -> Result<String, String> {
+    let international = super::phone::normalize_phone(raw)
+        .map_err(|_| "must be an Indonesian mobile number such as 08123456789".to_string())?;
+    Ok(format!("0{}", &international[2..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_numbers_keep_digits_only() {
+        assert_eq!(account_number("123-456 7890").unwrap(), "1234567890");
+        assert!(account_number("12ab5678").is_err());
+        assert!(account_number("1234").is_err());
+        assert!(account_number("123456789012345678901").is_err());
+    }
+
+    #[test]
+    fn wallets_are_indonesian_mobiles_shown_local() {
+        assert_eq!(wallet_number("+62 812-3456-789").unwrap(), "08123456789");
+        assert_eq!(wallet_number("08123456789").unwrap(), "08123456789");
+        assert!(wallet_number("021555123").is_err());
+    }
+}

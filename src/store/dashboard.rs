@@ -1,0 +1,223 @@
+//! The reads of the jastiper's dashboard, as statements every page runs in
+//! one batch (one D1 round trip). Every statement is scoped to the owner:
+//! another jastiper's id finds nothing.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use worker::{D1PreparedStatement, D1Result};
+
+use super::{orders, outbox, participants, products, trips, users, Arg, Db};
+use crate::domain::order::OrderStatus;
+use crate::domain::outbox::OutboxStatus;
+use crate::error::{ApiError, ApiResult};
+
+/// The rows of one batch result.
+pub fn rows<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
+    result.results::<T>().map_err(|e| ApiError::internal(format!("row decode: {e}")))
+}
+
+pub fn user(db: &Db, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(&format!("SELECT {} FROM users WHERE id = ?1", users::USER_COLUMNS), &[owner.into()])
+}
+
+pub fn trip(db: &Db, id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        &format!("SELECT {} FROM trips WHERE id = ?1 AND jastiper_id = ?2", trips::COLUMNS),
+        &[id.into(), owner.into()],
+    )
+}
+
+/// A trip in the dashboard's list, with its numbers.
+#[derive(Debug, Deserialize)]
+pub struct TripSummary {
+    #[serde(flatten)]
+    pub trip: trips::TripRow,
+    pub participants: i64,
+    pub pending: i64,
+    pub revenue: i64,
+}
+
+pub fn trip_summaries(db: &Db, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        &format!(
+            "SELECT {},
+               (SELECT COUNT(*) FROM participants p WHERE p.trip_id = trips.id) AS participants,
+               (SELECT COUNT(*) FROM orders o WHERE o.trip_id = trips.id AND o.status = 'pending') AS pending,
+               (SELECT COALESCE(SUM(o.total_price), 0) FROM orders o
+                 WHERE o.trip_id = trips.id AND o.status IN ('confirmed', 'shipped')) AS revenue
+             FROM trips WHERE jastiper_id = ?1 ORDER BY created_at DESC LIMIT 100",
+            trips::COLUMNS
+        ),
+        &[owner.into()],
+    )
+}
+
+/// The last 7 days against the 7 before them.
+#[derive(Debug, Default, Deserialize)]
+pub struct Analytics {
+    pub revenue_now: i64,
+    pub revenue_before: i64,
+    pub orders_now: i64,
+    pub orders_before: i64,
+    pub people_now: i64,
+    pub people_before: i64,
+}
+
+/// `week` and `fortnight` are the ISO times 7 and 14 days ago. Revenue is
+/// confirmed and shipped orders, by the day they were placed.
+pub fn analytics(db: &Db, owner: &str, week: &str, fortnight: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        "SELECT
+           COALESCE(SUM(CASE WHEN o.created_at >= ?2 AND o.status IN ('confirmed', 'shipped') THEN o.total_price END), 0) AS revenue_now,
+           COALESCE(SUM(CASE WHEN o.created_at < ?2 AND o.status IN ('confirmed', 'shipped') THEN o.total_price END), 0) AS revenue_before,
+           COUNT(CASE WHEN o.created_at >= ?2 THEN 1 END) AS orders_now,
+           COUNT(CASE WHEN o.created_at < ?2 THEN 1 END) AS orders_before,
+           (SELECT COUNT(*) FROM participants p JOIN trips t2 ON t2.id = p.trip_id
+             WHERE t2.jastiper_id = ?1 AND p.joined_at >= ?2) AS people_now,
+           (SELECT COUNT(*) FROM participants p JOIN trips t2 ON t2.id = p.trip_id
+             WHERE t2.jastiper_id = ?1 AND p.joined_at >= ?3 AND p.joined_at < ?2) AS people_before
+         FROM orders o JOIN trips t ON t.id = o.trip_id
+         WHERE t.jastiper_id = ?1 AND o.created_at >= ?3",
+        &[owner.into(), week.into(), fortnight.into()],
+    )
+}
+
+pub fn products_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        &format!(
+            "SELECT {} FROM products p JOIN trips t ON t.id = p.trip_id
+             WHERE p.trip_id = ?1 AND t.jastiper_id = ?2 ORDER BY p.created_at, p.id",
+            products::COLUMNS
+        ),
+        &[trip_id.into(), owner.into()],
+    )
+}
+
+pub fn product(db: &Db, id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        &format!(
+            "SELECT {} FROM products p JOIN trips t ON t.id = p.trip_id WHERE p.id = ?1 AND t.jastiper_id = ?2",
+            products::COLUMNS
+        ),
+        &[id.into(), owner.into()],
+    )
+}
+
+const DETAIL: &str = "pr.slug AS product_slug, pr.title AS product_title, pr.image AS product_image, \
+     pa.name AS participant_name, pa.phone AS participant_phone";
+
+/// A trip's orders (newest first, at most 500), optionally of one status.
+pub fn orders_of_trip(
+    db: &Db,
+    trip_id: &str,
+    owner: &str,
+    status: Option<OrderStatus>,
+) -> ApiResult<D1PreparedStatement> {
+    let mut args: Vec<Arg<'_>> = vec![trip_id.into(), owner.into()];
+    let filter = match status {
+        Some(s) => {
+            args.push(s.into());
+            " AND o.status = ?3"
+        }
+        None => "",
+    };
+    db.stmt(
+        &format!(
+            "SELECT {}, {DETAIL} FROM orders o JOIN trips t ON t.id = o.trip_id
+               JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id
+             WHERE o.trip_id = ?1 AND t.jastiper_id = ?2{filter} ORDER BY o.created_at DESC, o.id DESC LIMIT 500",
+            orders::COLUMNS
+        ),
+        &args,
+    )
+}
+
+/// One order with its product, buyer and trip.
+#[derive(Debug, Deserialize)]
+pub struct OrderView {
+    #[serde(flatten)]
+    pub detail: orders::OrderDetailRow,
+    pub trip_slug: String,
+    pub trip_title: String,
+}
+
+pub fn order(db: &Db, id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        &format!(
+            "SELECT {}, {DETAIL}, t.slug AS trip_slug, t.title AS trip_title FROM orders o
+               JOIN trips t ON t.id = o.trip_id JOIN products pr ON pr.id = o.product_id
+               JOIN participants pa ON pa.id = o.participant_id
+             WHERE o.id = ?1 AND t.jastiper_id = ?2",
+            orders::COLUMNS
+        ),
+        &[id.into(), owner.into()],
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusTotal {
+    pub status: OrderStatus,
+    pub n: i64,
+    pub total: i64,
+}
+
+pub fn order_totals(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        "SELECT o.status, COUNT(*) AS n, COALESCE(SUM(o.total_price), 0) AS total FROM orders o
+           JOIN trips t ON t.id = o.trip_id WHERE o.trip_id = ?1 AND t.jastiper_id = ?2 GROUP BY o.status",
+        &[trip_id.into(), owner.into()],
+    )
+}
+
+pub fn participants_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    let columns = participants::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+    db.stmt(
+        &format!(
+            "SELECT {columns} FROM participants p JOIN trips t ON t.id = p.trip_id
+             WHERE p.trip_id = ?1 AND t.jastiper_id = ?2 ORDER BY p.joined_at, p.id LIMIT 1000"
+        ),
+        &[trip_id.into(), owner.into()],
+    )
+}
+
+/// Who a broadcast would reach: confirmed and subscribed, and how many wrote since `since`.
+#[derive(Debug, Deserialize)]
+pub struct Audience {
+    pub total: i64,
+    pub recent: Option<i64>,
+}
+
+pub fn audience(db: &Db, trip_id: &str, owner: &str, since: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        "SELECT COUNT(*) AS total, SUM(CASE WHEN p.last_inbound_at >= ?3 THEN 1 ELSE 0 END) AS recent
+         FROM participants p JOIN trips t ON t.id = p.trip_id
+         WHERE p.trip_id = ?1 AND t.jastiper_id = ?2 AND p.unsubscribed_at IS NULL AND p.confirmed_at IS NOT NULL",
+        &[trip_id.into(), owner.into(), since.into()],
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutboxCount {
+    pub status: OutboxStatus,
+    pub n: i64,
+}
+
+pub fn outbox_counts(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(
+        "SELECT m.status, COUNT(*) AS n FROM outbox m JOIN trips t ON t.id = m.trip_id
+         WHERE m.trip_id = ?1 AND t.jastiper_id = ?2 GROUP BY m.status",
+        &[trip_id.into(), owner.into()],
+    )
+}
+
+/// The newest 100 messages of a trip.
+pub fn outbox_latest(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+    let columns = outbox::COLUMNS.split(", ").map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    db.stmt(
+        &format!(
+            "SELECT {columns} FROM outbox m JOIN trips t ON t.id = m.trip_id
+             WHERE m.trip_id = ?1 AND t.jastiper_id = ?2 ORDER BY m.created_at DESC, m.id DESC LIMIT 100"
+        ),
+        &[trip_id.into(), owner.into()],
+    )
+}
