@@ -60,14 +60,14 @@ pub async fn page(
             h2 { "Foto profil" }
             @if let Some(a) = &u.avatar { img.avatar.inline alt="Foto profil sekarang" src=(SafeUrl(a)); }
             input type="hidden" name="csrf" value=(s.csrf);
-            (field(f, "avatar-image", "Pilih foto", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp")]))
+            (field(f, "avatar-image", "Pilih foto", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "800")]))
             button.btn.alt type="submit" { "Unggah foto profil" }
         }
         form.card method="post" action="/dashboard/profile/qris" enctype="multipart/form-data" {
             h2 { "QRIS (opsional)" }
             @if let Some(q) = &p.qris_image { img.qris alt="QRIS sekarang" src=(SafeUrl(q)); }
             input type="hidden" name="csrf" value=(s.csrf);
-            (field(f, "qris-image", "Gambar QRIS", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp")]))
+            (field(f, "qris-image", "Gambar QRIS", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "1600")]))
             button.btn.alt type="submit" { "Unggah QRIS" }
         }
         (account::password_form(s, &password_state))

@@ -224,7 +224,7 @@ pub async fn product_page(
             input type="hidden" name="csrf" value=(s.csrf);
             (notice(f))
             @if let Some(img) = p.and_then(|p| p.image.as_deref()) { img.hero alt="Foto produk sekarang" src=(SafeUrl(img)); }
-            (field(f, "image", if p.is_some() { "Ganti foto" } else { "Foto produk" }, "file", None, false, &[("accept", "image/jpeg,image/png,image/webp")]))
+            (field(f, "image", if p.is_some() { "Ganti foto" } else { "Foto produk" }, "file", None, false, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "1600")]))
             p.mute { "Foto dikecilkan otomatis (maks. 1600 px) sebelum diunggah." }
             (field(f, "title", "Nama produk", "text", p.map(|p| p.title.as_str()), true, &[("maxlength", "120")]))
             (field(f, "price", "Harga (Rp)", "number", price.as_deref(), true, &[("inputmode", "numeric"), ("min", "0")]))

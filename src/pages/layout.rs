@@ -68,7 +68,8 @@ pub struct Field<'a> {
     pub value: &'a str,
     pub required: bool,
     /// Extra attributes as (name, value) pairs: `maxlength`, `placeholder`,
-    /// `autocomplete`, `inputmode`, `min`, `max`, `accept`, `rows`, `form`.
+    /// `autocomplete`, `inputmode`, `min`, `max`, `accept`, `rows`, `form`, `minlength`,
+    /// `data-resize` (the longest side a photo is resized to in the browser).
     pub attrs: &'a [(&'a str, &'a str)],
     pub error: Option<&'a str>,
 }
@@ -89,6 +90,7 @@ impl Field<'_> {
                 input id=(self.name) name=(self.name) type=(self.kind) value=[(!self.value.is_empty()).then_some(self.value)]
                     autocomplete=[a("autocomplete")] inputmode=[a("inputmode")] maxlength=[a("maxlength")]
                     placeholder=[a("placeholder")] min=[a("min")] max=[a("max")] accept=[a("accept")] form=[a("form")]
+                    minlength=[a("minlength")] data-resize=[a("data-resize")]
                     required[self.required];
             }
             @if let Some(e) = self.error {
