@@ -39,6 +39,5 @@ const products = [
 for (const p of products) await call("POST", `/api/trips/${trip.id}/products`, p, token);
 
 console.log(`Seeded. Open ${base}/tina  (public profile)   ${base}/t/jpn25  (join page)
-Sign in:  curl -s -X POST ${base}/api/auth/login -H 'content-type: application/json' \\
-            -d '{"email":"${demo.email}","password":"${demo.password}"}'
+Dashboard: ${base}/login   email ${demo.email}   password ${demo.password}
 API:      ${base}/api/profile/tina   ${base}/api/openapi.json`);

@@ -15,6 +15,10 @@ use crate::service::{dashboard, participants};
 use crate::store::users::UserRow;
 use crate::web::respond;
 
+fn count(n: i64) -> String {
+    n.to_string()
+}
+
 pub async fn page(ctx: &Ctx, s: &PageSession, _notice: Option<&str>) -> ApiResult<Response> {
     let home = dashboard::home(ctx, &s.user).await?;
     let a = &home.analytics;
@@ -31,9 +35,9 @@ pub async fn page(ctx: &Ctx, s: &PageSession, _notice: Option<&str>) -> ApiResul
         }
         h2 { "7 hari terakhir" }
         div.kpis #analytics {
-            div.kpi { span.mute { "Pendapatan" } b #kpi-revenue { (rupiah(a.revenue_now)) } span.mute { (change(a.revenue_now, a.revenue_before)) } }
-            div.kpi { span.mute { "Pesanan" } b #kpi-orders { (a.orders_now) } span.mute { (change(a.orders_now, a.orders_before)) } }
-            div.kpi { span.mute { "Penitip baru" } b #kpi-people { (a.people_now) } span.mute { (change(a.people_now, a.people_before)) } }
+            div.kpi { span.mute { "Pendapatan" } b #kpi-revenue { (rupiah(a.revenue_now)) } span.mute { (change(a.revenue_now, a.revenue_before, rupiah)) } }
+            div.kpi { span.mute { "Pesanan" } b #kpi-orders { (a.orders_now) } span.mute { (change(a.orders_now, a.orders_before, count)) } }
+            div.kpi { span.mute { "Penitip baru" } b #kpi-people { (a.people_now) } span.mute { (change(a.people_now, a.people_before, count)) } }
         }
         (whatsapp(ctx, s, &home.user))
         div.between {

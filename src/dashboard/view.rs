@@ -170,11 +170,11 @@ pub fn wib_date_value(iso: &str) -> String {
     wib(iso).map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
 }
 
-/// "+12%" / "−3" style change against the previous period.
-pub fn change(now: i64, before: i64) -> String {
+/// "+12%" / "−3" style change against the previous period; `show` writes an amount.
+pub fn change(now: i64, before: i64, show: fn(i64) -> String) -> String {
     match now - before {
         0 => "sama seperti 7 hari sebelumnya".into(),
-        d if before == 0 => format!("{}{} dari 7 hari sebelumnya", if d > 0 { "+" } else { "−" }, d.abs()),
+        d if before == 0 => format!("{}{} dari 7 hari sebelumnya", if d > 0 { "+" } else { "−" }, show(d.abs())),
         d => format!("{}{}% dari 7 hari sebelumnya", if d > 0 { "+" } else { "−" }, (d.abs() * 100) / before),
     }
 }

@@ -38,7 +38,13 @@ describe("shortlinks", () => {
   });
 
   test("reserved paths are never treated as profiles", async () => {
-    for (const path of ["/login", "/register", "/dashboard", "/auth", "/invite", "/assets", "/favicon.ico", "/_next", "/admin"]) {
+    for (const path of ["/login", "/register"]) {
+      const r = await app.fetch(path);
+      assert.equal(r.status, 200, `${path} is the dashboard's own page`);
+      assert.match(await r.text(), /<form class="card" method="post"/);
+    }
+    assert.equal((await app.fetch("/dashboard")).headers.get("location"), "/login?next=%2Fdashboard");
+    for (const path of ["/auth", "/invite", "/assets", "/favicon.ico", "/_next", "/admin"]) {
       const r = await app.fetch(path);
       assert.notEqual(r.status, 302, path);
       assert.equal(r.status, 404, path);

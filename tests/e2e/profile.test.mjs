@@ -25,7 +25,9 @@ test("GET /api/profile/me answers the account and all of its trips", async () =>
   await addTrip(user.id, "mira2", false);
   const res = await app.json("GET", "/api/profile/me", undefined, { token });
   assert.equal(res.status, 200);
-  assert.deepEqual(Object.keys(res.body.user).sort(), ["avatar", "coverImage", "email", "id", "phone", "profileBio", "profileName", "slug"]);
+  assert.deepEqual(Object.keys(res.body.user).sort(), ["avatar", "coverImage", "email", "id", "paymentDetails", "phone", "profileBio", "profileName", "slug", "whatsappConnected"]);
+  assert.deepEqual(res.body.user.paymentDetails, { bankName: null, bankAccount: null, bankHolder: null, gopay: null, ovo: null, dana: null, shopeepay: null, qrisImage: null });
+  assert.equal(res.body.user.whatsappConnected, false);
   assert.equal(res.body.user.email, user.email);
   assert.deepEqual(res.body.trips.map((t) => t.slug).sort(), ["mira1", "mira2"]);
   assert.equal(res.headers.get("cache-control"), "no-store");

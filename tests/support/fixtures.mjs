@@ -9,7 +9,9 @@ export const JPEG_TINY = Buffer.concat([
   Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x02, 0x00, 0x02, 0x03]), Buffer.alloc(9, 1),
   Buffer.alloc(64, 1), Buffer.from([0xff, 0xd9]),
 ]);
-export const WEBP_TINY = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x24, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(24, 0)]);
+// RIFF/WEBP with a lossy VP8 frame header saying 2×2 (enough for the size check).
+export const WEBP_TINY = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x24, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.from([0x18, 0, 0, 0]),
+  Buffer.from([0x30, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x02, 0x00, 0x02, 0x00]), Buffer.alloc(14, 0)]);
 export const GIF_TINY = Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "binary");
 
 /** A multipart body with text fields and, optionally, a file in `fileField`. */
