@@ -98,7 +98,7 @@ pub async fn route(
             let form = checked_form(req, me, &[]).await?;
             profile::submit(ctx, me, form).await
         }
-        (Post, ["profile", which @ ("avatar" | "qris")]) => profile::upload(ctx, req, me, which).await,
+        (Post, ["profile", which @ ("avatar" | "cover" | "qris")]) => profile::upload(ctx, req, me, which).await,
         (Post, ["password"]) => {
             let form = checked_form(req, me, &[]).await?;
             account::change_password(ctx, me, form).await

@@ -1,4 +1,4 @@
-//! `/dashboard/profile`: name, bio, payment details, avatar and QRIS images,
+//! `/dashboard/profile`: name, bio, payment details, avatar, cover and QRIS images,
 //! the password.
 
 use maud::html;
@@ -63,6 +63,13 @@ pub async fn page(
             (field(f, "avatar-image", "Pilih foto", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "800")]))
             button.btn.alt type="submit" { "Unggah foto profil" }
         }
+        form.card method="post" action="/dashboard/profile/cover" enctype="multipart/form-data" {
+            h2 { "Foto sampul" }
+            @if let Some(c) = &u.cover_image { img.cover alt="Foto sampul sekarang" src=(SafeUrl(c)); }
+            input type="hidden" name="csrf" value=(s.csrf);
+            (field(f, "cover-image", "Pilih foto sampul", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "1600")]))
+            button.btn.alt type="submit" { "Unggah foto sampul" }
+        }
         form.card method="post" action="/dashboard/profile/qris" enctype="multipart/form-data" {
             h2 { "QRIS (opsional)" }
             @if let Some(q) = &p.qris_image { img.qris alt="QRIS sekarang" src=(SafeUrl(q)); }
@@ -91,10 +98,14 @@ pub async fn submit(ctx: &Ctx, s: &PageSession, form: Form) -> ApiResult<Respons
     }
 }
 
-/// `POST /dashboard/profile/{avatar|qris}` (multipart with `csrf` and `image`).
+/// `POST /dashboard/profile/{avatar|cover|qris}` (multipart with `csrf` and `image`).
 pub async fn upload(ctx: &Ctx, req: &mut Request, s: &PageSession, which: &str) -> ApiResult<Response> {
     session::same_site(req)?;
-    let kind = if which == "avatar" { ProfileImage::Avatar } else { ProfileImage::Qris };
+    let kind = match which {
+        "avatar" => ProfileImage::Avatar,
+        "cover" => ProfileImage::Cover,
+        _ => ProfileImage::Qris,
+    };
     let field_name = format!("{which}-image");
     let stored = async {
         let form = upload::form(req, kind.limit(), &["csrf", &field_name]).await?;

@@ -89,7 +89,17 @@ for (const [label, viewport, mobile] of [["phone", { width: 390, height: 844 }, 
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("request", (r) => { if (!r.url().startsWith(app.url) && !r.url().startsWith("data:")) foreign.push(r.url()); });
     const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${label}-${name}.png`), fullPage: true });
-    const check = async (name) => { await audit(page, `${label}:${name}`); await shot(name); };
+    const check = async (name) => {
+      await audit(page, `${label}:${name}`);
+      await shot(name);
+      if (mobile) {
+        // Every page works at 360 px, the narrowest common phone: nothing scrolls sideways.
+        await page.setViewportSize({ width: 360, height: 800 });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${name} overflows 360 px by ${overflow} px`);
+        await page.setViewportSize(viewport);
+      }
+    };
     const tag = label[0];
 
     // Register.
@@ -119,6 +129,9 @@ for (const [label, viewport, mobile] of [["phone", { width: 390, height: 844 }, 
     await page.setInputFiles("#avatar-image", { name: "me.png", mimeType: "image/png", buffer: PNG_1x1 });
     await page.getByRole("button", { name: "Unggah foto profil" }).click();
     await page.getByAltText("Foto profil sekarang").waitFor();
+    await page.setInputFiles("#cover-image", { name: "cover.png", mimeType: "image/png", buffer: PNG_1x1 });
+    await page.getByRole("button", { name: "Unggah foto sampul" }).click();
+    await page.getByAltText("Foto sampul sekarang").waitFor();
     await check("profile");
 
     // Connect WhatsApp: the code, sent from the jastiper's phone.
