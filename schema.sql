@@ -30,8 +30,9 @@ CREATE TABLE trips (
   is_active   INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
-);
+, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT);
 CREATE INDEX trips_by_jastiper ON trips (jastiper_id, created_at);
+CREATE INDEX trips_by_deadline ON trips (deadline);
 
 CREATE TABLE participants (
   id              TEXT PRIMARY KEY,
@@ -85,7 +86,7 @@ CREATE TABLE orders (
   access_token_hash TEXT NOT NULL UNIQUE,
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL
-, proof_notified_at TEXT);
+, proof_notified_at TEXT, proof_archived_at TEXT);
 CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
 CREATE INDEX orders_by_participant ON orders (participant_id);
 CREATE INDEX orders_by_product ON orders (product_id);
@@ -176,3 +177,9 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+-- One send rate across the outbound queues (migrations/0004_lifecycle.sql).
+CREATE TABLE send_pacer (
+  id         TEXT PRIMARY KEY,
+  next_at_ms INTEGER NOT NULL
+);

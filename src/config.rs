@@ -43,6 +43,14 @@ pub struct WhatsApp {
     pub template_proof: String,
     /// An authentication template (one-time code with a copy-code button).
     pub template_auth: String,
+    /// A trip closed at its deadline: a penitip's open orders and what happens next.
+    pub template_trip_closed: String,
+    /// A trip closed: its totals, for the jastiper.
+    pub template_trip_totals: String,
+    /// New orders of a trip, coalesced, for the jastiper.
+    pub template_new_orders: String,
+    /// How long new orders are gathered before the jastiper is told (seconds; at most one notice per 5 minutes).
+    pub order_digest_delay_secs: u32,
     pub template_language: String,
     pub rates: Rates,
 }
@@ -83,6 +91,13 @@ impl Config {
                 template_welcome: non_empty("WA_TEMPLATE_WELCOME").unwrap_or_else(|| "jastipin_welcome".into()),
                 template_proof: non_empty("WA_TEMPLATE_PROOF").unwrap_or_else(|| "jastipin_proof_uploaded".into()),
                 template_auth: non_empty("WA_TEMPLATE_AUTH").unwrap_or_else(|| "jastipin_auth_code".into()),
+                template_trip_closed: non_empty("WA_TEMPLATE_TRIP_CLOSED")
+                    .unwrap_or_else(|| "jastipin_trip_closed".into()),
+                template_trip_totals: non_empty("WA_TEMPLATE_TRIP_TOTALS")
+                    .unwrap_or_else(|| "jastipin_trip_totals".into()),
+                template_new_orders: non_empty("WA_TEMPLATE_NEW_ORDERS")
+                    .unwrap_or_else(|| "jastipin_new_orders".into()),
+                order_digest_delay_secs: number("ORDER_DIGEST_DELAY_SECONDS", 120.0).clamp(0.0, 300.0) as u32,
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {
                     marketing_usd: number("WA_RATE_MARKETING_USD", 0.0411),

@@ -75,11 +75,17 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     }
 }
 
-/// Every ten minutes: lost outbox rows back into their queues, unpaid orders
-/// expired, old rows pruned.
+/// Every ten minutes: lost outbox rows back into their queues, trips past
+/// their deadline closed (their people told), unpaid orders expired, old
+/// proofs archived, old rows pruned.
 async fn cron(ctx: &Ctx) -> error::ApiResult<serde_json::Value> {
+    use service::housekeeping as h;
     let requeued = service::delivery::requeue_stale(ctx).await?;
-    let expired = service::housekeeping::expire_unpaid_orders(ctx).await?;
-    let pruned = service::housekeeping::prune(ctx).await?;
-    Ok(serde_json::json!({ "requeued": requeued, "expiredOrders": expired, "pruned": pruned }))
+    let closed = h::close_due_trips(ctx).await?;
+    let expired = h::expire_unpaid_orders(ctx).await?;
+    let archived = h::archive_old_proofs(ctx).await?;
+    let pruned = h::prune(ctx).await?;
+    Ok(serde_json::json!({
+        "requeued": requeued, "closedTrips": closed, "expiredOrders": expired, "archivedProofs": archived, "pruned": pruned
+    }))
 }

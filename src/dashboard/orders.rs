@@ -95,6 +95,8 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: Option<FormState>)
             h2 { "Bukti bayar" }
             @if r.proof_key.is_some() {
                 img.proof #proof alt="Bukti bayar dari pemesan" src={ "/dashboard/orders/" (Query(&r.id)) "/proof" };
+            } @else if r.proof_archived_at.is_some() {
+                p.mute { "Bukti bayar sudah diarsipkan (dihapus 90 hari setelah dikirim)." }
             } @else {
                 p.mute { "Belum ada bukti bayar." }
             }

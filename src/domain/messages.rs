@@ -183,6 +183,46 @@ pub fn broadcast(text: &str) -> Message {
     Message { body: text.into(), params: vec![text.into()] }
 }
 
+/// One line of an order in a summary: `Royce ×2 (Rp 370.000)`.
+pub fn order_line(product: &str, quantity: i64, total: i64) -> String {
+    format!("{product} ×{quantity} ({})", rupiah(total))
+}
+
+/// A trip closed at its deadline: this penitip's open orders and what happens next.
+pub fn trip_closed_summary(name: &str, trip: &str, lines: &[String], unpaid: i64, link: &str) -> Message {
+    let next = if unpaid > 0 {
+        format!("{unpaid} pesanan belum dibayar: bayar dan unggah bukti bayar agar tidak dibatalkan.")
+    } else {
+        "Semua sudah dibayar: jastiper akan membelikan dan mengirim pesananmu.".to_string()
+    };
+    let list = lines.join("\n• ");
+    Message {
+        body: format!("Halo {name}, trip {trip} sudah tutup 🛬\nPesananmu:\n• {list}\n{next}\nCek: {link}"),
+        params: vec![name.into(), trip.into(), lines.join("; "), next, link.into()],
+    }
+}
+
+/// A trip closed: its totals, for the jastiper.
+pub fn trip_totals(trip: &str, orders: i64, unpaid: i64, revenue: i64, link: &str) -> Message {
+    Message {
+        body: format!(
+            "Trip {trip} sudah tutup. {orders} pesanan, {unpaid} belum dibayar, pendapatan terkonfirmasi {}.\nDashboard: {link}",
+            rupiah(revenue)
+        ),
+        params: vec![trip.into(), orders.to_string(), unpaid.to_string(), rupiah(revenue), link.into()],
+    }
+}
+
+/// New orders of a trip since the last notice, for the jastiper.
+pub fn new_orders(trip: &str, count: usize, lines: &[String], link: &str) -> Message {
+    let shown = lines.iter().take(10).cloned().collect::<Vec<_>>();
+    let more = if count > shown.len() { format!("\n…dan {} lainnya", count - shown.len()) } else { String::new() };
+    Message {
+        body: format!("🛍️ {count} pesanan baru di {trip}:\n• {}{more}\nLihat: {link}", shown.join("\n• ")),
+        params: vec![count.to_string(), trip.into(), shown.join("; "), link.into()],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +258,24 @@ mod tests {
         assert!(order_update(OrderStatus::Rejected, &o, Some("Stok habis")).body.contains("Alasan: Stok habis"));
         assert!(order_update(OrderStatus::Shipped, &o, None).body.contains("dikirim"));
         assert!(order_update(OrderStatus::Confirmed, &o, None).body.contains("Rp 370.000"));
+    }
+
+    #[test]
+    fn new_orders_lists_ten_and_counts_the_rest() {
+        let lines: Vec<String> = (0..13).map(|i| format!("Pembeli {i} — Kitkat ×1 (Rp 25.000)")).collect();
+        let m = new_orders("Jastip Jepang", 13, &lines, "https://x/dashboard");
+        assert_eq!(m.body.matches("• ").count(), 10);
+        assert!(m.body.contains("…dan 3 lainnya"));
+        assert_eq!(m.params[0], "13");
+    }
+
+    #[test]
+    fn a_closing_summary_says_what_happens_next() {
+        let lines = vec![order_line("Royce", 2, 370_000)];
+        let unpaid = trip_closed_summary("Ani", "Jastip Jepang", &lines, 1, "https://x/o");
+        assert!(unpaid.body.contains("Royce ×2 (Rp 370.000)"));
+        assert!(unpaid.body.contains("1 pesanan belum dibayar"));
+        let paid = trip_closed_summary("Ani", "Jastip Jepang", &lines, 0, "https://x/o");
+        assert!(paid.body.contains("Semua sudah dibayar"));
     }
 }

@@ -30,8 +30,7 @@ pub fn account_holder(raw: &str) -> Result<String, String> {
 
 /// An e-wallet number: an Indonesian mobile, shown as buyers type it (`08…`).
 pub fn wallet_number(raw: &str) -> Result<String, String> {
-    let international = super::phone::normalize_phone(raw)
-        .map_err(|_| "must be an Indonesian mobile number such as 08123456789".to_string())?;
+    let international = super::phone::normalize_indonesian(raw)?;
     Ok(format!("0{}", &international[2..]))
 }
 

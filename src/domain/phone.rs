@@ -1,11 +1,11 @@
-//! Indonesian WhatsApp numbers, stored as `62…` (what Meta sends as `wa_id`).
+//! WhatsApp numbers, stored as digits with the country code (`628…`, what Meta sends as `wa_id`).
 
 use super::newtype::checked_text;
 
 checked_text!(
     /// A WhatsApp number, digits only with the country code. One typed into
-    /// a form must be an Indonesian mobile (`parse`); one that WhatsApp
-    /// itself reports (`wa_id`) is taken as Meta gives it (`from_wa_id`).
+    /// a form follows `normalize_phone` (`parse`); one that WhatsApp itself
+    /// reports (`wa_id`) is taken as Meta gives it (`from_wa_id`).
     Phone
 );
 
@@ -21,24 +21,43 @@ impl Phone {
     }
 }
 
-/// Normalises `08…`, `+62…`, `62…` (spaces, dots, dashes and brackets
-/// tolerated) to `628…`; anything that is not an Indonesian mobile is refused.
+/// The one rule for a number typed anywhere (API, pages, WhatsApp forms):
+/// Indonesian forms (`08…`, `+62 8…`, `62 8…`) become `628…`; another
+/// country is accepted in international form (`+65 9123 4567` → `6591234567`,
+/// 8 to 15 digits). Spaces, dots, dashes and brackets are tolerated.
 pub fn normalize_phone(raw: &str) -> Result<String, String> {
     let compact: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
-    let digits = if let Some(rest) = compact.strip_prefix('+') {
-        rest.to_string()
-    } else if let Some(rest) = compact.strip_prefix('0') {
-        format!("62{rest}")
-    } else {
-        compact
+    let refused = || {
+        "must be a WhatsApp number: 08123456789, +62 812 3456 789, or another country with + (+65 9123 4567)"
+            .to_string()
     };
-    let valid =
-        digits.bytes().all(|b| b.is_ascii_digit()) && digits.starts_with("628") && (10..=15).contains(&digits.len());
-    if valid {
+    if !compact.trim_start_matches('+').bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refused());
+    }
+    let international = compact.strip_prefix('+');
+    let digits = match (international, compact.strip_prefix('0')) {
+        (Some(rest), _) => rest.to_string(),
+        (None, Some(rest)) => format!("62{rest}"),
+        (None, None) => compact.clone(),
+    };
+    let indonesian_mobile = digits.starts_with("628") && (10..=15).contains(&digits.len());
+    let other_country = international.is_some()
+        && !digits.starts_with("62")
+        && !digits.starts_with('0')
+        && (8..=15).contains(&digits.len());
+    if indonesian_mobile || other_country {
         Ok(digits)
     } else {
-        Err("must be an Indonesian WhatsApp number such as 08123456789 or +628123456789".into())
+        Err(refused())
     }
+}
+
+/// An Indonesian mobile only (e-wallet numbers), as `628…`.
+pub fn normalize_indonesian(raw: &str) -> Result<String, String> {
+    normalize_phone(raw)
+        .ok()
+        .filter(|d| d.starts_with("628"))
+        .ok_or_else(|| "must be an Indonesian mobile number such as 08123456789".to_string())
 }
 
 #[cfg(test)]
@@ -61,9 +80,28 @@ mod tests {
     }
 
     #[test]
-    fn refuses_what_is_not_an_indonesian_mobile() {
-        for raw in ["", "12345", "+6512345678", "0212345678", "08abc456789", "0812345678901234", "+"] {
+    fn other_countries_in_international_form() {
+        assert_eq!(normalize_phone("+65 9123 4567").unwrap(), "6591234567");
+        assert_eq!(normalize_phone("+1 (650) 555-1234").unwrap(), "16505551234");
+    }
+
+    #[test]
+    fn refuses_the_rest() {
+        for raw in [
+            "",
+            "12345",
+            "6591234567",
+            "+0812345678",
+            "0212345678",
+            "+62212345678",
+            "08abc456789",
+            "0812345678901234",
+            "+",
+            "+1234567",
+            "0060123456789",
+        ] {
             assert!(normalize_phone(raw).is_err(), "{raw}");
         }
+        assert!(normalize_indonesian("+65 9123 4567").is_err());
     }
 }

@@ -33,7 +33,7 @@ pub struct Attempt {
 fn field_problem(field: &str) -> &'static str {
     match field {
         "name" => "Isi nama kamu.",
-        "phone" => "Nomor WhatsApp tidak valid (contoh: 08123456789).",
+        "phone" => "Nomor WhatsApp tidak valid (contoh: 08123456789, atau +65 9123 4567 untuk nomor luar negeri).",
         "quantity" => "Jumlah minimal 1.",
         "notes" => "Catatan maksimal 500 karakter.",
         _ => "Ada isian yang belum benar.",
@@ -237,6 +237,9 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &st
             h2 { "Pembayaran" }
             @if order.proof_key.is_some() {
                 p.ok #proof-ok { "Bukti bayar sudah diterima ✓" }
+            }
+            @if order.proof_archived_at.is_some() {
+                p.mute #proof-archived { "Bukti bayar sudah diarsipkan (dihapus 90 hari setelah pesanan dikirim)." }
             }
             p { "Bayar " b { (rupiah(order.total_price)) } " ke salah satu cara di bawah, lalu unggah bukti bayarnya." }
             (payment_details(around.owner.as_ref()))

@@ -230,7 +230,9 @@ pub async fn join_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, Strin
                 problems.push("Isi nama kamu.");
             }
             if e.fields.contains_key("phone") {
-                problems.push("Nomor WhatsApp tidak valid (contoh: 08123456789).");
+                problems.push(
+                    "Nomor WhatsApp tidak valid (contoh: 08123456789, atau +65 9123 4567 untuk nomor luar negeri).",
+                );
             }
             join(ctx, q, Some(JoinOutcome::Invalid(problems.join(" ")))).await
         }

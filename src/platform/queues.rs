@@ -85,6 +85,10 @@ pub struct OutboxJob {
 pub enum InboundJob {
     Message(Inbound),
     Status(StatusUpdate),
+    /// Tell the jastiper about a trip's new orders (sent delayed: coalesced).
+    OrderDigest {
+        trip_id: String,
+    },
 }
 
 /// Queue messages for outbox rows already written, 100 per send (the Queues limit).
@@ -94,6 +98,13 @@ pub async fn enqueue_outbox(ctx: &Ctx, queue: Queue, ids: &[String]) -> ApiResul
         let jobs: Vec<OutboxJob> = chunk.iter().map(|id| OutboxJob { outbox_id: id.clone() }).collect();
         producer.send_batch(BatchMessageBuilder::new().messages(jobs).build()).await?;
     }
+    Ok(())
+}
+
+/// One job for the inbound consumer, delivered `delay_secs` from now.
+pub async fn enqueue_inbound_after(ctx: &Ctx, job: InboundJob, delay_secs: u32) -> ApiResult<()> {
+    let producer = ctx.producer(Queue::Inbound)?;
+    producer.send(worker::MessageBuilder::new(job).delay_seconds(delay_secs).build()).await?;
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use crate::error::ApiResult;
 use crate::platform::graph_api;
 use crate::platform::queues::{enqueue_outbox, Queue};
 use crate::store::outbox::{self, OutboxRow};
-use crate::store::participants;
+use crate::store::{pacer, participants};
 
 /// How long a consumer holds a row it is sending.
 const CLAIM_SECONDS: i64 = 60;
@@ -41,31 +41,36 @@ pub enum Step {
     RetryIn(u32),
 }
 
-/// Paces sends to `WA_RATE_PER_SEC` within one batch.
+/// Paces sends to `WA_RATE_PER_SEC` per business number across every
+/// consumer of the four outbound queues: each send reserves the next slot in
+/// D1 (`store::pacer`) and waits for it.
 pub struct Pacer {
-    interval_ms: u64,
-    last_send: Option<u64>,
+    interval_ms: i64,
 }
 
 impl Pacer {
     pub fn new(rate_per_sec: f64) -> Pacer {
-        Pacer { interval_ms: (1000.0 / rate_per_sec) as u64, last_send: None }
+        Pacer { interval_ms: (1000.0 / rate_per_sec).ceil() as i64 }
     }
 
-    async fn wait(&mut self) {
-        if let Some(last) = self.last_send {
-            let wait = (last + self.interval_ms).saturating_sub(now_ms());
-            if wait > 0 {
-                Delay::from(StdDuration::from_millis(wait)).await;
-            }
+    async fn wait(&mut self, ctx: &Ctx) -> ApiResult<()> {
+        let now = now_ms() as i64;
+        let key = format!("wa:{}", ctx.config.wa.phone_id);
+        let slot = pacer::reserve(&ctx.db, &key, now, self.interval_ms).await?;
+        let wait = slot - now_ms() as i64;
+        if wait > 0 {
+            Delay::from(StdDuration::from_millis(wait as u64)).await;
         }
-        self.last_send = Some(now_ms());
+        Ok(())
     }
 }
 
 fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
+
+/// The kinds of message a STOP ends.
+pub const STOPPED_BY_STOP: &[&str] = &["broadcast", "product_new"];
 
 /// Sends the outbox row `id` if it is still queued and nobody holds it.
 pub async fn send_row(ctx: &Ctx, id: &str, pacer: &mut Pacer) -> ApiResult<Step> {
@@ -81,7 +86,9 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &mut Pacer) -> ApiResult<Step>
     let (last_inbound, refusal) = match &row.participant_id {
         Some(pid) => match participants::by_id(&ctx.db, pid).await? {
             Some(p) => {
-                let refusal = if p.unsubscribed_at.is_some() {
+                // STOP ends broadcasts and new-product messages; what is about
+                // the buyer's own orders still goes (part of a purchase they made).
+                let refusal = if p.unsubscribed_at.is_some() && STOPPED_BY_STOP.contains(&row.kind.as_str()) {
                     Some("skipped: the participant unsubscribed")
                 } else if p.confirmed_at.is_none() {
                     Some("skipped: the phone has not confirmed yet (no message from it)")
@@ -111,7 +118,7 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &mut Pacer) -> ApiResult<Step>
         return Ok(Step::Done);
     };
 
-    pacer.wait().await;
+    pacer.wait(ctx).await?;
     let finished = iso(Utc::now());
     match graph_api::send(&ctx.config.wa, token, &message).await {
         SendOutcome::Sent { wamid } => {

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::domain::order::OrderStatus;
 use crate::error::ApiResult;
-use crate::store::{login_throttle, orders, password_resets, refresh_tokens, sessions, webhook_messages};
+use crate::store::{login_throttle, orders, password_resets, refresh_tokens, sessions, trips, webhook_messages};
 
 use super::notify;
 
@@ -55,4 +55,34 @@ pub async fn prune(ctx: &Ctx) -> ApiResult<serde_json::Value> {
         "passwordResets": password_resets::prune(&ctx.db, now).await?,
         "webhookIds": webhook_messages::prune(&ctx.db, &ids_before).await?,
     }))
+}
+
+/// How long the proof of a shipped order is kept (the specification's rule).
+const PROOFS_KEPT_DAYS: i64 = 90;
+
+/// Trips whose deadline passed are closed, once per deadline, and their
+/// people told (`notify::trip_closed`). Answers how many trips closed.
+pub async fn close_due_trips(ctx: &Ctx) -> ApiResult<usize> {
+    let mut closed = 0;
+    for trip in trips::due_to_close(&ctx.db, &ctx.now_iso(), 50).await? {
+        let Some(deadline) = trip.deadline.clone() else { continue };
+        if trips::claim_close(&ctx.db, &trip.id, &deadline).await? {
+            super::notify::trip_closed(ctx, &trip, &deadline).await?;
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
+/// Proofs of orders shipped more than 90 days ago are deleted from R2; the
+/// order remembers when (its page says the proof was archived).
+pub async fn archive_old_proofs(ctx: &Ctx) -> ApiResult<usize> {
+    let before = (ctx.now - Duration::days(PROOFS_KEPT_DAYS)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    let due = orders::proofs_to_archive(&ctx.db, &before, 200).await?;
+    let keys: Vec<String> = due.iter().map(|(_, k)| k.clone()).collect();
+    crate::platform::r2::delete_quietly(ctx, &keys).await;
+    for (id, _) in &due {
+        orders::archive_proof(&ctx.db, id, &ctx.now_iso()).await?;
+    }
+    Ok(due.len())
 }

@@ -47,6 +47,7 @@ pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<()> {
     match job {
         InboundJob::Message(m) => message(ctx, m).await,
         InboundJob::Status(s) => status(ctx, s).await,
+        InboundJob::OrderDigest { trip_id } => notify::send_order_digest(ctx, &trip_id).await,
     }
 }
 

@@ -10,7 +10,7 @@ use crate::domain::messages::{self, OrderInfo};
 use crate::domain::product::ProductStatus;
 use crate::domain::token::{order_link_token, unsubscribe_token};
 use crate::error::ApiResult;
-use crate::platform::queues::Queue;
+use crate::platform::queues::{enqueue_inbound_after, InboundJob, Queue};
 use crate::store::orders::{self, OrderRow};
 use crate::store::outbox::To;
 use crate::store::participants::{self, ParticipantRow};
@@ -95,8 +95,10 @@ async fn receipt(ctx: &Ctx, order: &OrderRow, title: &str, p: &ParticipantRow) -
 }
 
 /// An order was placed: its receipt goes now when the buyer's phone has
-/// confirmed this trip, else when it does (`participant_confirmed`).
+/// confirmed this trip, else when it does (`participant_confirmed`); the
+/// jastiper hears of it in the trip's next coalesced notice.
 pub async fn order_placed(ctx: &Ctx, order: &OrderRow, p: &ParticipantRow) -> ApiResult<()> {
+    schedule_order_digest(ctx, &order.trip_id).await?;
     if p.confirmed_at.is_none() {
         event(ctx, "order_placed", json!({"orderId": order.id, "receipt": "after confirmation"}));
         return Ok(());
@@ -167,4 +169,132 @@ pub async fn proof_uploaded(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> {
     send_one(ctx, &to, &draft).await?;
     event(ctx, "proof_uploaded", json!({"orderId": order.id, "notified": true}));
     Ok(())
+}
+
+/// The jastiper's connected number, if she connected one.
+async fn jastiper_phone(ctx: &Ctx, trip: &TripRow) -> ApiResult<Option<String>> {
+    let owner = users::by_id(&ctx.db, &trip.jastiper_id).await?;
+    Ok(owner.filter(|u| u.phone_connected_at.is_some()).and_then(|u| u.phone).map(|p| p.as_str().to_string()))
+}
+
+/// At most one notice about new orders per trip per 5 minutes: the first
+/// order after a quiet spell schedules one (after `ORDER_DIGEST_DELAY_SECONDS`,
+/// or 5 minutes after the last notice); orders placed meanwhile join it.
+async fn schedule_order_digest(ctx: &Ctx, trip_id: &str) -> ApiResult<()> {
+    let Some(trip) = trips::by_id_or_slug(&ctx.db, trip_id).await? else {
+        return Ok(());
+    };
+    if jastiper_phone(ctx, &trip).await?.is_none() {
+        return Ok(());
+    }
+    let Some(last_sent) = trips::claim_order_digest(&ctx.db, &trip.id).await? else {
+        return Ok(()); // one is already on its way: this order joins it
+    };
+    let gather = i64::from(ctx.config.wa.order_digest_delay_secs);
+    let spacing = last_sent
+        .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+        .map_or(0, |t| (t + chrono::Duration::minutes(5) - ctx.now).num_seconds());
+    let delay = gather.max(spacing).clamp(0, 900) as u32;
+    enqueue_inbound_after(ctx, InboundJob::OrderDigest { trip_id: trip.id.clone() }, delay).await?;
+    event(ctx, "order_digest_scheduled", json!({"tripId": trip.id, "inSeconds": delay}));
+    Ok(())
+}
+
+/// The coalesced notice: every order placed since the last one, in one
+/// message to the jastiper with a link to the trip's orders in her dashboard.
+pub async fn send_order_digest(ctx: &Ctx, trip_id: &str) -> ApiResult<()> {
+    let Some(trip) = trips::by_id_or_slug(&ctx.db, trip_id).await? else {
+        return Ok(());
+    };
+    let Some(through) = trips::take_order_digest(&ctx.db, &trip.id, &ctx.now_iso()).await? else {
+        return Ok(());
+    };
+    let new = orders::of_trip_detailed(&ctx.db, &trip.id, false, through.as_deref().unwrap_or("")).await?;
+    let (Some(last), Some(phone)) = (new.last(), jastiper_phone(ctx, &trip).await?) else {
+        return Ok(());
+    };
+    trips::set_order_digest_through(&ctx.db, &trip.id, &last.order.created_at).await?;
+    let lines: Vec<String> = new
+        .iter()
+        .map(|o| {
+            format!(
+                "{} — {}",
+                o.participant_name,
+                messages::order_line(&o.product_title, o.order.quantity, o.order.total_price)
+            )
+        })
+        .collect();
+    let link = format!("{}/dashboard/trips/{}/orders", ctx.config.public_base_url, trip.id);
+    let key = format!("new_orders:{}:{}", trip.id, last.order.id);
+    let to = To { key: &key, recipient: &phone, trip_id: Some(&trip.id), participant_id: None };
+    let draft = Draft {
+        kind: "new_orders",
+        queue: Queue::ProofNotify,
+        message: messages::new_orders(&trip.title, new.len(), &lines, &link),
+        template: Some(&ctx.config.wa.template_new_orders),
+    };
+    send_one(ctx, &to, &draft).await?;
+    event(ctx, "order_digest_sent", json!({"tripId": trip.id, "orders": new.len()}));
+    Ok(())
+}
+
+/// A trip closed at its deadline: each penitip with open orders hears of
+/// them and what happens next, once; the jastiper gets the trip's totals.
+pub async fn trip_closed(ctx: &Ctx, trip: &TripRow, deadline: &str) -> ApiResult<usize> {
+    let open = orders::of_trip_detailed(&ctx.db, &trip.id, true, "").await?;
+    let link = format!("{}/t/{}", ctx.config.public_base_url, trip.slug);
+    let mut told = 0;
+    let mut buyers: Vec<&str> = open.iter().map(|o| o.order.participant_id.as_str()).collect();
+    buyers.sort_unstable();
+    buyers.dedup();
+    for pid in buyers {
+        let mine: Vec<_> = open.iter().filter(|o| o.order.participant_id == pid).collect();
+        let lines: Vec<String> = mine
+            .iter()
+            .map(|o| messages::order_line(&o.product_title, o.order.quantity, o.order.total_price))
+            .collect();
+        let unpaid =
+            mine.iter().filter(|o| o.order.status == crate::domain::order::OrderStatus::Pending).count() as i64;
+        let first = mine[0];
+        let order_link = order_link(ctx, &first.order.id)?;
+        let link = if mine.len() == 1 { order_link.as_str() } else { link.as_str() };
+        let key = format!("trip_closed:{}:{deadline}:{pid}", trip.id);
+        let to = To {
+            key: &key,
+            recipient: first.participant_phone.as_str(),
+            trip_id: Some(&trip.id),
+            participant_id: Some(pid),
+        };
+        let draft = Draft {
+            kind: "trip_closed",
+            queue: Queue::Notifications,
+            message: messages::trip_closed_summary(&first.participant_name, &trip.title, &lines, unpaid, link),
+            template: Some(&ctx.config.wa.template_trip_closed),
+        };
+        if send_one(ctx, &to, &draft).await? {
+            told += 1;
+        }
+    }
+    if let Some(phone) = jastiper_phone(ctx, trip).await? {
+        let totals = orders::totals_of_trip(&ctx.db, &trip.id).await?;
+        let sum = |pick: &dyn Fn(crate::domain::order::OrderStatus) -> bool| -> (i64, i64) {
+            totals.iter().filter(|(s, _, _)| pick(*s)).fold((0, 0), |(n, t), (_, k, v)| (n + k, t + v))
+        };
+        use crate::domain::order::OrderStatus as S;
+        let (count, _) = sum(&|s| s != S::Rejected);
+        let (unpaid, _) = sum(&|s| s == S::Pending);
+        let (_, revenue) = sum(&|s| matches!(s, S::Confirmed | S::Shipped));
+        let dashboard = format!("{}/dashboard/trips/{}/orders", ctx.config.public_base_url, trip.id);
+        let key = format!("trip_totals:{}:{deadline}", trip.id);
+        let to = To { key: &key, recipient: &phone, trip_id: Some(&trip.id), participant_id: None };
+        let draft = Draft {
+            kind: "trip_totals",
+            queue: Queue::ProofNotify,
+            message: messages::trip_totals(&trip.title, count, unpaid, revenue, &dashboard),
+            template: Some(&ctx.config.wa.template_trip_totals),
+        };
+        send_one(ctx, &to, &draft).await?;
+    }
+    event(ctx, "trip_closed", json!({"tripId": trip.id, "penitipTold": told}));
+    Ok(told)
 }

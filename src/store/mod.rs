@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod login_throttle;
 pub mod orders;
 pub mod outbox;
+pub mod pacer;
 pub mod participants;
 pub mod password_resets;
 pub mod products;

@@ -21,12 +21,14 @@ pub struct OrderRow {
     pub reject_reason: Option<String>,
     pub notes: Option<String>,
     pub proof_key: Option<String>,
+    /// When the cron deleted the proof of this shipped order (90 days after shipping).
+    pub proof_archived_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
 
 pub const COLUMNS: &str = "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
-                       o.status, o.reject_reason, o.notes, o.proof_key, o.created_at, o.updated_at";
+                       o.status, o.reject_reason, o.notes, o.proof_key, o.proof_archived_at, o.created_at, o.updated_at";
 
 pub struct NewOrder<'a> {
     pub id: &'a str,
@@ -316,4 +318,63 @@ pub async fn proofs_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<String>> {
 
 pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<OrderRow>> {
     db.one(&format!("SELECT {COLUMNS} FROM orders o WHERE o.id = ?1"), &[id.into()]).await
+}
+
+/// A trip's orders with product and buyer: the open ones (pending,
+/// confirmed), or those placed after `after` (any status).
+pub async fn of_trip_detailed(db: &Db, trip_id: &str, open_only: bool, after: &str) -> ApiResult<Vec<OrderDetailRow>> {
+    // Both filters name ?2, so both bind the same arguments.
+    let filter = if open_only { "o.status IN ('pending', 'confirmed') AND ?2 = ?2" } else { "o.created_at > ?2" };
+    db.many(
+        &format!(
+            "SELECT {COLUMNS}, pr.slug AS product_slug, pr.title AS product_title, pr.image AS product_image,
+                    pa.name AS participant_name, pa.phone AS participant_phone
+             FROM orders o JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id
+             WHERE o.trip_id = ?1 AND {filter} ORDER BY o.created_at, o.id LIMIT 1000"
+        ),
+        &[trip_id.into(), after.into()],
+    )
+    .await
+}
+
+/// Count and sum of a trip's orders per status.
+pub async fn totals_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<(OrderStatus, i64, i64)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        status: OrderStatus,
+        n: i64,
+        total: i64,
+    }
+    let rows: Vec<Row> = db
+        .many(
+            "SELECT status, COUNT(*) AS n, COALESCE(SUM(total_price), 0) AS total FROM orders
+             WHERE trip_id = ?1 GROUP BY status",
+            &[trip_id.into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.status, r.n, r.total)).collect())
+}
+
+/// Shipped orders whose proof is older than `before` (by the time they were shipped).
+pub async fn proofs_to_archive(db: &Db, before: &str, limit: i64) -> ApiResult<Vec<(String, String)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        proof_key: String,
+    }
+    let rows: Vec<Row> = db
+        .many(
+            "SELECT id, proof_key FROM orders WHERE status = 'shipped' AND proof_key IS NOT NULL AND updated_at < ?1
+             ORDER BY updated_at LIMIT ?2",
+            &[before.into(), limit.into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.proof_key)).collect())
+}
+
+/// The proof is gone from R2: the order keeps when it was archived.
+pub async fn archive_proof(db: &Db, id: &str, now: &str) -> ApiResult<()> {
+    db.exec("UPDATE orders SET proof_key = NULL, proof_archived_at = ?2 WHERE id = ?1", &[id.into(), now.into()])
+        .await?;
+    Ok(())
 }

@@ -125,3 +125,67 @@ pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -
 pub async fn delete(db: &Db, id: &str, owner: &str) -> ApiResult<usize> {
     db.exec("DELETE FROM trips WHERE id = ?1 AND jastiper_id = ?2", &[id.into(), owner.into()]).await
 }
+
+/// Trips whose deadline passed and that were not closed at that deadline yet.
+pub async fn due_to_close(db: &Db, now: &str, limit: i64) -> ApiResult<Vec<TripRow>> {
+    db.many(
+        &format!(
+            "SELECT {COLUMNS} FROM trips WHERE deadline IS NOT NULL AND deadline <= ?1
+               AND closed_at_deadline IS NOT deadline ORDER BY deadline LIMIT ?2"
+        ),
+        &[now.into(), limit.into()],
+    )
+    .await
+}
+
+/// Marks the trip closed at `deadline`, once: false when another run did it
+/// or the deadline changed meanwhile.
+pub async fn claim_close(db: &Db, id: &str, deadline: &str) -> ApiResult<bool> {
+    let changed = db
+        .exec(
+            "UPDATE trips SET closed_at_deadline = deadline
+             WHERE id = ?1 AND deadline = ?2 AND closed_at_deadline IS NOT deadline",
+            &[id.into(), deadline.into()],
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// The coalesced new-order notice: true when this call may schedule it
+/// (none pending), with when the last one went.
+pub async fn claim_order_digest(db: &Db, id: &str) -> ApiResult<Option<Option<String>>> {
+    #[derive(Deserialize)]
+    struct Row {
+        order_digest_sent_at: Option<String>,
+    }
+    let row: Option<Row> = db
+        .one(
+            "UPDATE trips SET order_digest_pending = 1 WHERE id = ?1 AND order_digest_pending = 0
+             RETURNING order_digest_sent_at",
+            &[id.into()],
+        )
+        .await?;
+    Ok(row.map(|r| r.order_digest_sent_at))
+}
+
+/// Ends the pending notice: answers the time of the last order already told
+/// (orders after it are new), and records this notice.
+pub async fn take_order_digest(db: &Db, id: &str, now: &str) -> ApiResult<Option<Option<String>>> {
+    #[derive(Deserialize)]
+    struct Row {
+        through: Option<String>,
+    }
+    let row: Option<Row> = db
+        .one(
+            "UPDATE trips SET order_digest_pending = 0, order_digest_sent_at = ?2
+             WHERE id = ?1 RETURNING order_digest_through AS through",
+            &[id.into(), now.into()],
+        )
+        .await?;
+    Ok(row.map(|r| r.through))
+}
+
+pub async fn set_order_digest_through(db: &Db, id: &str, through: &str) -> ApiResult<()> {
+    db.exec("UPDATE trips SET order_digest_through = ?2 WHERE id = ?1", &[id.into(), through.into()]).await?;
+    Ok(())
+}
