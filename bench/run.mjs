@@ -21,7 +21,7 @@ const base = `http://127.0.0.1:${port}`;
 const state = fs.mkdtempSync(path.join(os.tmpdir(), "jastipin-bench-"));
 execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env, stdio: "pipe" });
 const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
-  "--var", "JWT_SECRET:bench-secret-bench-secret-bench-secret", "--var", "ENABLE_TEST_ROUTES:1", "--var", "BENCHMARK:1", "--log-level", "error",
+  "--var", "JWT_SECRET:bench-secret-bench-secret-bench-secret", "--var", "ENABLE_TEST_ROUTES:1", "--var", "BENCHMARK:1", "--var", "ENVIRONMENT:development", "--log-level", "error",
   "--var", "WA_APP_SECRET:bench-app-secret", "--var", "WA_ACCESS_TOKEN:", "--var", "WA_API_BASE:http://127.0.0.1:9"],
   { cwd: ROOT, env, detached: true, stdio: "ignore" });
 const stop = () => { try { process.kill(-child.pid, "SIGTERM"); } catch {} fs.rmSync(state, { recursive: true, force: true }); };

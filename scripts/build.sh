@@ -17,11 +17,15 @@ if [ "${JASTIPIN_DEV:-}" = "1" ] && [ -f build/index.js ] && [ -f build/.dev-bui
   && [ -z "$(find src Cargo.toml Cargo.lock -newer build/.dev-build -print -quit)" ]; then
   exit 0
 fi
+# The release Sentry reports carry: the commit being built.
+JASTIPIN_RELEASE="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+export JASTIPIN_RELEASE
 args=(--release)
 [ "${JASTIPIN_DEV:-}" = "1" ] && args=(--profile dev-worker --no-opt)
 [ "${JASTIPIN_NO_OPT:-}" = "1" ] && args+=(--no-opt)
 started=$(date +%s%N)
 worker-build "${args[@]}" >&2
+echo "export const RELEASE = \"$JASTIPIN_RELEASE\";" > build/release.js
 # Marks what the last build was, so a dev build is never mistaken for a release one.
 if [ "${JASTIPIN_DEV:-}" = "1" ]; then touch build/.dev-build; else rm -f build/.dev-build; fi
 echo "[build] $(( ($(date +%s%N) - started) / 1000000 )) ms" >&2

@@ -21,7 +21,7 @@ export JASTIPIN_SKIP_BUILD=1 CI=true
 wrangler d1 migrations apply DB --local --persist-to "$state" >/dev/null 2>&1
 setsid wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" --inspector-port "$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')" \
   --var JWT_SECRET:schemathesis-secret-schemathesis-secret --var WA_ACCESS_TOKEN: --var WA_APP_SECRET:st-app-secret \
-  --var WA_API_BASE:http://127.0.0.1:9 --var "PUBLIC_BASE_URL:$base" >"$state/dev.log" 2>&1 &
+  --var WA_API_BASE:http://127.0.0.1:9 --var "PUBLIC_BASE_URL:$base" --var ENVIRONMENT:development >"$state/dev.log" 2>&1 &
 dev=$!
 cleanup() { kill -- -"$dev" 2>/dev/null || kill "$dev" 2>/dev/null || true; rm -rf "$state"; }
 trap cleanup EXIT

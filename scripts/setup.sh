@@ -35,3 +35,10 @@ if [ ! -f .dev.vars ]; then
   sed "s/^JWT_SECRET=.*/JWT_SECRET=$secret/" .dev.vars.example > .dev.vars
   say "created .dev.vars with a random local JWT_SECRET"
 fi
+# Settings added to the example since .dev.vars was made: appended once.
+for key in ENVIRONMENT PUBLIC_BASE_URL; do
+  if ! grep -q "^$key=" .dev.vars; then
+    grep "^$key=" .dev.vars.example >> .dev.vars
+    say "added $key to .dev.vars"
+  fi
+done

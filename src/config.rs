@@ -19,7 +19,19 @@ pub struct Config {
     pub benchmark: bool,
     /// Unpaid pending orders expire after this many hours (`ORDER_EXPIRY_HOURS`, default 48).
     pub order_expiry_hours: i64,
+    /// Where errors are reported (`SENTRY_DSN`); none: only the log.
+    pub sentry: Option<crate::platform::sentry::Dsn>,
+    /// `ENVIRONMENT`: `production` unless set (`.dev.vars` sets `development`).
+    pub environment: String,
+    /// The git commit the bundle was built from (scripts/build.sh).
+    pub release: &'static str,
 }
+
+/// The commit of this build, baked in at compile time.
+pub const RELEASE: &str = match option_env!("JASTIPIN_RELEASE") {
+    Some(r) => r,
+    None => "unknown",
+};
 
 /// WhatsApp Cloud API settings.
 #[derive(Debug, Clone)]
@@ -73,6 +85,9 @@ impl Config {
             test_routes: non_empty("ENABLE_TEST_ROUTES").as_deref() == Some("1"),
             benchmark: non_empty("BENCHMARK").as_deref() == Some("1"),
             order_expiry_hours: number("ORDER_EXPIRY_HOURS", 48.0).clamp(1.0, 24.0 * 30.0) as i64,
+            sentry: non_empty("SENTRY_DSN").and_then(|d| crate::platform::sentry::Dsn::parse(&d)),
+            environment: non_empty("ENVIRONMENT").unwrap_or_else(|| "production".into()),
+            release: RELEASE,
             wa: WhatsApp {
                 access_token: non_empty("WA_ACCESS_TOKEN"),
                 app_secret: non_empty("WA_APP_SECRET"),
@@ -106,6 +121,22 @@ impl Config {
                 },
             },
         }
+    }
+
+    /// Links to a loopback address are wrong anywhere but on a developer's
+    /// machine: outside `ENVIRONMENT=development` the service refuses to run
+    /// with such a `PUBLIC_BASE_URL` (an error in the log and in Sentry).
+    pub fn check_links(&self) -> Result<(), ApiError> {
+        let host = self.public_base_url.split("://").nth(1).unwrap_or("").split(['/', ':']).next().unwrap_or("");
+        let loopback = host == "localhost" || host.starts_with("127.") || self.public_base_url.contains("://[::1]");
+        if loopback && self.environment != "development" {
+            return Err(ApiError::internal(format!(
+                "PUBLIC_BASE_URL is {} (a loopback address) in {}: links would point at nobody's machine. \
+                 Set it to the public address (wrangler.toml), or ENVIRONMENT=development for local use",
+                self.public_base_url, self.environment
+            )));
+        }
+        Ok(())
     }
 
     /// The signing key; a missing or short secret is an operator's mistake (500, logged).

@@ -57,13 +57,33 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
     let ctx = Ctx::new(env, format!("queue:{}", batch.queue())).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    whatsapp::consumer::handle(batch, &ctx).await.map_err(|e| worker::Error::RustError(e.to_string()))
+    let handled = match ctx.config.check_links() {
+        Ok(()) => whatsapp::consumer::handle(batch, &ctx).await,
+        Err(e) => {
+            // Messages would carry links to a loopback address: not sent, retried later.
+            ctx.report("config", &ctx.request_id.clone(), e.internal.clone().unwrap_or_default());
+            batch.retry_all();
+            Ok(())
+        }
+    };
+    ctx.flush_reports().await;
+    handled.map_err(|e| worker::Error::RustError(e.to_string()))
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let outcome = match Ctx::new(env, "cron".into()) {
-        Ok(ctx) => cron(&ctx).await,
+        Ok(ctx) => {
+            let done = match ctx.config.check_links() {
+                Ok(()) => cron(&ctx).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = &done {
+                ctx.report("cron_failed", "cron", e.internal.clone().unwrap_or_else(|| e.to_string()));
+            }
+            ctx.flush_reports().await;
+            done
+        }
         Err(e) => Err(e),
     };
     match outcome {

@@ -9,6 +9,7 @@
 // the JSON error for the API, an Indonesian page for a page (no details; the
 // panic itself is in the log).
 import Worker from "../build/index.js";
+import { RELEASE } from "../build/release.js";
 
 const inFlight = new Set();
 const state = globalThis.__worker_init_state;
@@ -32,25 +33,74 @@ const PAGE_500 = "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"
   "<body style=\"font-family:system-ui,sans-serif;max-width:640px;margin:2rem auto;padding:0 16px\">" +
   "<h1>Maaf, ada gangguan</h1><p>Ada masalah di sisi kami. Coba lagi sebentar lagi.</p><p><a href=\"/\">Ke beranda Jastipin</a></p></body></html>";
 
-function internalError(request) {
-  const headers = { "cache-control": "no-store" };
+function internalError(request, requestId) {
+  const headers = { "cache-control": "no-store", "x-request-id": requestId };
   if (isPagePath(new URL(request.url).pathname)) {
     return new Response(PAGE_500, { status: 500, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
   }
   return Response.json({ error: "Something went wrong on our side", code: "internal_error" }, { status: 500, headers });
 }
 
+// A panic is reported to Sentry from here (the Rust side died with it), the
+// same way src/platform/sentry.rs reports everything else: an envelope over
+// HTTP after the answer, with the request id, route, environment and
+// release, and nothing that could name a person (no query, no body, digit
+// runs of phone length replaced).
+function sentryDsn(raw) {
+  const m = /^(https?):\/\/([^:@/]+)(?::[^@]*)?@(.+)\/([^/]+)$/.exec((raw ?? "").trim());
+  return m && { endpoint: `${m[1]}://${m[3]}/api/${m[4]}/envelope/`, key: m[2], raw: raw.trim() };
+}
+
+function scrubPath(path) {
+  return path.replace(/\+?\d{8,}/g, "[phone]");
+}
+
+async function reportPanic(env, requestId, request) {
+  const dsn = sentryDsn(env?.SENTRY_DSN);
+  if (!dsn) return;
+  const eventId = crypto.randomUUID().replaceAll("-", "");
+  const now = new Date().toISOString();
+  const route = `${request.method} ${scrubPath(new URL(request.url).pathname)}`;
+  const event = {
+    event_id: eventId, timestamp: now, platform: "other", level: "fatal", logger: "panic",
+    environment: env?.ENVIRONMENT || "production", release: RELEASE, transaction: route,
+    message: { formatted: "panic: the Worker's Rust code panicked while answering (its message is in the log)" },
+    tags: { kind: "panic", request_id: requestId, route },
+  };
+  const body = `${JSON.stringify({ event_id: eventId, sent_at: now, dsn: dsn.raw })}\n${JSON.stringify({ type: "event", content_type: "application/json" })}\n${JSON.stringify(event)}\n`;
+  try {
+    await fetch(dsn.endpoint, {
+      method: "POST", body,
+      headers: { "content-type": "application/x-sentry-envelope", "x-sentry-auth": `Sentry sentry_version=7, sentry_key=${dsn.key}, sentry_client=jastipin/1` },
+    });
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "sentry unreachable", error: String(err) }));
+  }
+}
+
+function newRequestId() {
+  return crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+}
+
 export default class Jastipin extends Worker {
   async fetch(request) {
+    // Every request gets its id here, so the Rust side's logs and reports and
+    // a panic's report (from here) name the same request.
+    const requestId = request.headers.get("cf-ray") || newRequestId();
+    const tagged = new Request(request);
+    tagged.headers.set("x-request-id", requestId);
     let answer;
     const aborted = new Promise((resolve) => { answer = resolve; });
     inFlight.add(answer);
     try {
-      const answered = await Promise.race([super.fetch(request), aborted]);
-      return answered ?? internalError(request);
+      const answered = await Promise.race([super.fetch(tagged), aborted]);
+      if (answered) return answered;
+      this.ctx?.waitUntil(reportPanic(this.env, requestId, request));
+      return internalError(request, requestId);
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "unhandled", error: String(err?.stack ?? err) }));
-      return internalError(request);
+      console.error(JSON.stringify({ level: "error", msg: "unhandled", requestId, error: String(err?.stack ?? err) }));
+      this.ctx?.waitUntil(reportPanic(this.env, requestId, request));
+      return internalError(request, requestId);
     } finally {
       inFlight.delete(answer);
     }

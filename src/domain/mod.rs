@@ -16,6 +16,7 @@ pub mod password;
 pub mod payment;
 pub mod phone;
 pub mod product;
+pub mod scrub;
 pub mod slug;
 pub mod text;
 pub mod throttle;

@@ -22,20 +22,34 @@ use crate::domain::ids::new_id;
 use crate::error::ApiError;
 use crate::web::respond;
 
-pub async fn handle(mut req: Request, env: Env, _ctx: Context) -> Response {
+pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response {
     let started = Date::now().as_millis();
-    let request_id = req.headers().get("cf-ray").ok().flatten().unwrap_or_else(|| new_id()[..16].to_string());
+    // worker/entry.mjs sets x-request-id on every request (its panic reports carry it too).
+    let request_id = req.headers().get("x-request-id").ok().flatten().unwrap_or_else(|| new_id()[..16].to_string());
     let (method, path) = (req.method().to_string(), req.path());
 
     let is_page = router::is_page_path(&path);
     let (mut resp, failure, rows_read, benchmark) = match Ctx::new(env, request_id.clone()) {
         Ok(ctx) => {
-            let (resp, failure) = match router::route(&ctx, &mut req).await {
+            let answered = match ctx.config.check_links() {
+                Ok(()) => router::route(&ctx, &mut req).await,
+                Err(e) => Err(e),
+            };
+            let (resp, failure) = match answered {
                 Ok(resp) => (resp, None),
                 // A page answers a person: in Indonesian, as HTML.
                 Err(e) if is_page => (crate::pages::error_page(&ctx, &e), Some(e)),
                 Err(e) => (respond::error(&e), Some(e)),
             };
+            if resp.status_code() >= 500 {
+                let what = failure.as_ref().map_or_else(
+                    || format!("status {}", resp.status_code()),
+                    |e| e.internal.clone().unwrap_or_else(|| e.message.clone()),
+                );
+                ctx.report("http_5xx", &format!("{method} {path}"), what);
+            }
+            // Never delays the answer: sent after it.
+            worker_ctx.wait_until(ctx.flush_reports());
             (resp, failure, ctx.db.rows_read(), ctx.config.benchmark)
         }
         Err(e) => (respond::error(&e), Some(e), 0, false),

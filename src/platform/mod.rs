@@ -6,3 +6,4 @@ pub mod graph_api;
 pub mod limits;
 pub mod queues;
 pub mod r2;
+pub mod sentry;

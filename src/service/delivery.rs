@@ -127,12 +127,14 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &mut Pacer) -> ApiResult<Step>
         }
         SendOutcome::Permanent(error) => {
             log("error", "whatsapp send failed permanently", json!({"outboxId": row.id, "error": error}));
+            ctx.report("whatsapp_failed", &format!("queue:{}", row.queue), format!("{} {}: {error}", row.kind, row.id));
             outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &finished).await?;
             Ok(Step::Done)
         }
         SendOutcome::Transient(error) if row.attempts >= ctx.config.wa.max_attempts => {
             let error = format!("gave up after {} attempts: {error}", row.attempts);
             log("error", "whatsapp send gave up", json!({"outboxId": row.id, "error": error}));
+            ctx.report("whatsapp_failed", &format!("queue:{}", row.queue), format!("{} {}: {error}", row.kind, row.id));
             outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &finished).await?;
             enqueue_outbox(ctx, Queue::DeadLetter, std::slice::from_ref(&row.id)).await?;
             Ok(Step::Done)

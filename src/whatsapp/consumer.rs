@@ -23,6 +23,11 @@ pub async fn handle(batch: MessageBatch<Value>, ctx: &Ctx) -> ApiResult<()> {
                         Ok(()) => m.ack(),
                         Err(e) => {
                             log("error", "inbound failed, will retry", json!({"error": e.to_string()}));
+                            ctx.report(
+                                "queue_retry",
+                                &format!("queue:{name}"),
+                                e.internal.clone().unwrap_or_else(|| e.to_string()),
+                            );
                             m.retry();
                         }
                     },
@@ -63,6 +68,7 @@ async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<()> {
 
 async fn dead_letter(ctx: &Ctx, m: &Message<Value>) {
     log("error", "dead letter", json!({"body": m.body()}));
+    ctx.report("dead_letter", "queue:jastipin-dlq", format!("a message used up its retries: {}", m.body()));
     if let Ok(job) = serde_json::from_value::<OutboxJob>(m.body().clone()) {
         if let Err(e) = delivery::dead_letter(ctx, &job.outbox_id).await {
             log("error", "dead letter not recorded", json!({"outboxId": job.outbox_id, "error": e.to_string()}));
@@ -87,6 +93,12 @@ async fn send_all(ctx: &Ctx, queue: Queue, messages: Vec<Message<Value>>) {
             }
             Err(e) => {
                 log("error", "outbound failed, will retry", json!({"outboxId": job.outbox_id, "error": e.to_string()}));
+                let detail = e.internal.clone().unwrap_or_else(|| e.to_string());
+                ctx.report(
+                    "queue_retry",
+                    &format!("queue:{}", queue.queue_name()),
+                    format!("outbox {}: {detail}", job.outbox_id),
+                );
                 m.retry();
             }
         }

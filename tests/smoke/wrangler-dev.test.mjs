@@ -26,7 +26,7 @@ before(async () => {
   base = `http://127.0.0.1:${port}`;
   child = spawn(wrangler, [
     "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
-    "--var", "JWT_SECRET:smoke-secret-smoke-secret-smoke-secret", "--var", "PUBLIC_BASE_URL:" + base,
+    "--var", "JWT_SECRET:smoke-secret-smoke-secret-smoke-secret", "--var", "PUBLIC_BASE_URL:" + base, "--var", "ENVIRONMENT:development",
     // Never a real send from a test, whatever a developer's .dev.vars holds.
     "--var", "WA_ACCESS_TOKEN:", "--var", "WA_API_BASE:http://127.0.0.1:9", "--var", "WA_APP_SECRET:smoke-app-secret",
   ], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

@@ -60,6 +60,8 @@ export async function spawnApp({ bindings = {}, migrate = true, selfBaseUrl = fa
       WA_PHONE_ID: "1234567890",
       WA_API_BASE: graph.url,
       PUBLIC_BASE_URL: port ? `http://127.0.0.1:${port}` : "https://jastipin.test",
+      // Links to 127.0.0.1 are refused outside development (config.rs check_links).
+      ENVIRONMENT: "development",
       ...bindings,
     },
     cf: false,
