@@ -18,7 +18,7 @@ pub struct Ctx {
     pub config: Config,
     pub db: Db,
     pub now: DateTime<Utc>,
-    /// The request id (`x-request-id` set by worker/entry.mjs), or
+    /// The request id (Cloudflare's `cf-ray`), or
     /// `queue:<name>` / `cron`, for the logs and error reports.
     pub request_id: String,
     /// What went wrong during this invocation, for Sentry (`flush_reports`).

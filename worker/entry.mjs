@@ -84,16 +84,16 @@ function newRequestId() {
 
 export default class Jastipin extends Worker {
   async fetch(request) {
-    // Every request gets its id here, so the Rust side's logs and reports and
-    // a panic's report (from here) name the same request.
+    // The request's id: Cloudflare's cf-ray, which the Rust side uses too (so
+    // in production a panic's report and the logs name the same request).
+    // The request itself is passed on untouched: a copy made to add a header
+    // broke requests whose body the Worker does not read (503 under wrangler dev).
     const requestId = request.headers.get("cf-ray") || newRequestId();
-    const tagged = new Request(request);
-    tagged.headers.set("x-request-id", requestId);
     let answer;
     const aborted = new Promise((resolve) => { answer = resolve; });
     inFlight.add(answer);
     try {
-      const answered = await Promise.race([super.fetch(tagged), aborted]);
+      const answered = await Promise.race([super.fetch(request), aborted]);
       if (answered) return answered;
       this.ctx?.waitUntil(reportPanic(this.env, requestId, request));
       return internalError(request, requestId);

@@ -24,8 +24,8 @@ use crate::web::respond;
 
 pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response {
     let started = Date::now().as_millis();
-    // worker/entry.mjs sets x-request-id on every request (its panic reports carry it too).
-    let request_id = req.headers().get("x-request-id").ok().flatten().unwrap_or_else(|| new_id()[..16].to_string());
+    // Cloudflare's cf-ray (worker/entry.mjs uses it too, for panic reports).
+    let request_id = req.headers().get("cf-ray").ok().flatten().unwrap_or_else(|| new_id()[..16].to_string());
     let (method, path) = (req.method().to_string(), req.path());
 
     let is_page = router::is_page_path(&path);
