@@ -71,11 +71,12 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
 }
 
 #[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let every_minute = event.cron() == EVERY_MINUTE;
     let outcome = match Ctx::new(env, "cron".into()) {
         Ok(ctx) => {
             let done = match ctx.config.check_links() {
-                Ok(()) => cron(&ctx).await,
+                Ok(()) => cron(&ctx, every_minute).await,
                 Err(e) => Err(e),
             };
             if let Err(e) = &done {
@@ -95,13 +96,20 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     }
 }
 
-/// Every ten minutes: lost outbox rows back into their queues, trips past
-/// their deadline closed (their people told), unpaid orders expired, old
-/// proofs archived, old rows pruned.
-async fn cron(ctx: &Ctx) -> error::ApiResult<serde_json::Value> {
+/// The cron that runs every minute (wrangler.toml): recovery and deadlines.
+const EVERY_MINUTE: &str = "* * * * *";
+
+/// Every minute: outbox rows whose queue message was lost back into their
+/// queues (at once when sends stalled, e.g. after a crash), trips past their
+/// deadline closed. Every ten minutes also: unpaid orders expired, old proofs
+/// archived, old rows pruned.
+async fn cron(ctx: &Ctx, every_minute: bool) -> error::ApiResult<serde_json::Value> {
     use service::housekeeping as h;
     let requeued = service::delivery::requeue_stale(ctx).await?;
     let closed = h::close_due_trips(ctx).await?;
+    if every_minute {
+        return Ok(serde_json::json!({ "requeued": requeued, "closedTrips": closed }));
+    }
     let expired = h::expire_unpaid_orders(ctx).await?;
     let archived = h::archive_old_proofs(ctx).await?;
     let pruned = h::prune(ctx).await?;

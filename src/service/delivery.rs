@@ -22,6 +22,9 @@ use crate::store::{pacer, participants};
 /// How long a consumer holds a row it is sending.
 const CLAIM_SECONDS: i64 = 60;
 
+/// No send for this long while rows are queued: the consumers stalled.
+const STALLED_AFTER: Duration = Duration::seconds(60);
+
 fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
@@ -53,10 +56,14 @@ impl Pacer {
         Pacer { interval_ms: (1000.0 / rate_per_sec).ceil() as i64 }
     }
 
+    /// One pace per business number.
+    fn key(&self, ctx: &Ctx) -> String {
+        format!("wa:{}", ctx.config.wa.phone_id)
+    }
+
     async fn wait(&mut self, ctx: &Ctx) -> ApiResult<()> {
         let now = now_ms() as i64;
-        let key = format!("wa:{}", ctx.config.wa.phone_id);
-        let slot = pacer::reserve(&ctx.db, &key, now, self.interval_ms).await?;
+        let slot = pacer::reserve(&ctx.db, &self.key(ctx), now, self.interval_ms).await?;
         let wait = slot - now_ms() as i64;
         if wait > 0 {
             Delay::from(StdDuration::from_millis(wait as u64)).await;
@@ -180,11 +187,19 @@ pub async fn dead_letter(ctx: &Ctx, outbox_id: &str) -> ApiResult<()> {
 /// (a failed send after the row was written); queue them again.
 pub async fn requeue_stale(ctx: &Ctx) -> ApiResult<usize> {
     let now = Utc::now();
-    let stale = outbox::stale(&ctx.db, &iso(now - Duration::minutes(10)), now.timestamp()).await?;
+    let pacer = Pacer::new(ctx.config.wa.rate_per_sec);
+    let last_send = pacer::last_slot(&ctx.db, &pacer.key(ctx), pacer.interval_ms).await?;
+    let sending = last_send.is_some_and(|at| now.timestamp_millis() - at < STALLED_AFTER.num_milliseconds());
+    // While sends are going out, a queued row may just be waiting its turn
+    // in a long fan-out: only a row untouched for 10 minutes is lost. When
+    // nothing was sent for a minute (a crash, a lost batch), anything queued
+    // for a minute goes back at once.
+    let age = if sending { Duration::minutes(10) } else { STALLED_AFTER };
+    let stale = outbox::stale(&ctx.db, &iso(now - age), now.timestamp(), 5000).await?;
     for queue in Queue::OUTBOUND {
         let ids: Vec<String> = stale.iter().filter(|s| s.queue == queue.name()).map(|s| s.id.clone()).collect();
-        for id in &ids {
-            outbox::touch(&ctx.db, id, &iso(now)).await?;
+        for chunk in ids.chunks(500) {
+            outbox::touch_all(&ctx.db, chunk, &iso(now)).await?;
         }
         enqueue_outbox(ctx, queue, &ids).await?;
     }

@@ -247,16 +247,21 @@ pub struct Stale {
 }
 
 /// Queued rows untouched since `before`: their queue message was lost.
-pub async fn stale(db: &Db, before: &str, now: i64) -> ApiResult<Vec<Stale>> {
+pub async fn stale(db: &Db, before: &str, now: i64, limit: i64) -> ApiResult<Vec<Stale>> {
     db.many(
         "SELECT id, queue FROM outbox WHERE status = 'queued' AND updated_at < ?1
-         AND (claimed_until IS NULL OR claimed_until < ?2) ORDER BY updated_at LIMIT 500",
-        &[before.into(), now.into()],
+         AND (claimed_until IS NULL OR claimed_until < ?2) ORDER BY updated_at LIMIT ?3",
+        &[before.into(), now.into(), limit.into()],
     )
     .await
 }
 
-pub async fn touch(db: &Db, id: &str, now: &str) -> ApiResult<()> {
-    db.exec("UPDATE outbox SET updated_at = ?2 WHERE id = ?1", &[id.into(), now.into()]).await?;
-    Ok(())
+/// Marks rows just re-queued, in one statement.
+pub async fn touch_all(db: &Db, ids: &[String], now: &str) -> ApiResult<usize> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    db.exec(
+        "UPDATE outbox SET updated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))",
+        &[(&list).into(), now.into()],
+    )
+    .await
 }

@@ -23,3 +23,14 @@ pub async fn reserve(db: &Db, key: &str, now_ms: i64, gap_ms: i64) -> ApiResult<
         .await?;
     Ok(row.map_or(now_ms, |r| r.slot))
 }
+
+/// When the last send of `key` was due (Unix milliseconds), if any.
+pub async fn last_slot(db: &Db, key: &str, gap_ms: i64) -> ApiResult<Option<i64>> {
+    #[derive(Deserialize)]
+    struct Row {
+        last: i64,
+    }
+    let row: Option<Row> =
+        db.one("SELECT next_at_ms - ?2 AS last FROM send_pacer WHERE id = ?1", &[key.into(), gap_ms.into()]).await?;
+    Ok(row.map(|r| r.last))
+}
