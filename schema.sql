@@ -132,7 +132,7 @@ CREATE TABLE processed_webhook_messages (
   received_at  TEXT NOT NULL,
   processed_at TEXT,
   outcome      TEXT
-);
+, claimed_until INTEGER);
 CREATE INDEX webhook_messages_by_received ON processed_webhook_messages (received_at);
 
 -- Every outbound WhatsApp message is a row here first; queue messages carry

@@ -22,3 +22,7 @@ CREATE TABLE send_pacer (
   id         TEXT PRIMARY KEY,
   next_at_ms INTEGER NOT NULL
 );
+
+-- The inbound consumer claims each WhatsApp message id (the webhook no longer
+-- touches D1): a claim runs out after a minute, so a crashed attempt is retried.
+ALTER TABLE processed_webhook_messages ADD COLUMN claimed_until INTEGER;

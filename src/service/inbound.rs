@@ -20,34 +20,37 @@ use crate::store::outbox::{self as outbox_store, To};
 use crate::store::participants::JoinedBy;
 use crate::store::products::ProductRow;
 use crate::store::trips::{self, TripRow};
+use crate::store::webhook_messages::Claim;
 use crate::store::{participants, users, webhook_messages};
 
-/// A verified delivery: claims each message id once (Meta re-delivers) and
-/// hands the new messages and every status to the inbound queue. Answers
-/// how many messages were accepted and how many were duplicates.
+/// A verified delivery: every message and status goes to the inbound queue,
+/// and the webhook answers without touching D1. Meta re-delivers: the
+/// consumer claims each message id once (`message`). Answers how many
+/// messages and statuses were queued.
 pub async fn accept(ctx: &Ctx, events: Events) -> ApiResult<(usize, usize)> {
-    let wamids: Vec<String> = events.messages.iter().map(|m| m.wamid.clone()).collect();
-    let ids: Vec<&str> = wamids.iter().map(String::as_str).collect();
-    let claimed = webhook_messages::claim(&ctx.db, &ids, &ctx.now_iso()).await?;
-    let mut jobs: Vec<InboundJob> =
-        events.messages.into_iter().filter(|m| claimed.contains(&m.wamid)).map(InboundJob::Message).collect();
+    let (messages, statuses) = (events.messages.len(), events.statuses.len());
+    let mut jobs: Vec<InboundJob> = events.messages.into_iter().map(InboundJob::Message).collect();
     jobs.extend(events.statuses.into_iter().map(InboundJob::Status));
     if !jobs.is_empty() {
-        if let Err(e) = enqueue_inbound(ctx, jobs).await {
-            // Give the ids back so Meta's retry of this delivery is processed.
-            webhook_messages::unclaim(&ctx.db, &claimed).await?;
-            return Err(e);
-        }
+        enqueue_inbound(ctx, jobs).await?;
     }
-    Ok((claimed.len(), wamids.len() - claimed.len()))
+    Ok((messages, statuses))
+}
+
+/// What the queue should do with an inbound job once it was looked at.
+pub enum Processed {
+    Done,
+    /// Another attempt holds this message (a concurrent re-delivery, or one
+    /// that crashed and whose claim has not run out): look again later.
+    RetryIn(u32),
 }
 
 /// One event from the inbound queue.
-pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<()> {
+pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<Processed> {
     match job {
         InboundJob::Message(m) => message(ctx, m).await,
-        InboundJob::Status(s) => status(ctx, s).await,
-        InboundJob::OrderDigest { trip_id } => notify::send_order_digest(ctx, &trip_id).await,
+        InboundJob::Status(s) => status(ctx, s).await.map(|()| Processed::Done),
+        InboundJob::OrderDigest { trip_id } => notify::send_order_digest(ctx, &trip_id).await.map(|()| Processed::Done),
     }
 }
 
@@ -59,7 +62,32 @@ async fn status(ctx: &Ctx, s: StatusUpdate) -> ApiResult<()> {
     Ok(())
 }
 
-async fn message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
+/// A message, processed once per message id: Meta's re-deliveries (even
+/// concurrent ones) find it claimed or done. A failure gives the claim back
+/// so the queue's retry processes it.
+async fn message(ctx: &Ctx, m: Inbound) -> ApiResult<Processed> {
+    match webhook_messages::claim(&ctx.db, &m.wamid, &ctx.now_iso(), ctx.now_secs()).await? {
+        Claim::Claimed => {}
+        Claim::Done => {
+            worker::console_log!(
+                "{}",
+                json!({"level": "info", "msg": "inbound", "wamid": m.wamid, "outcome": "duplicate"})
+            );
+            return Ok(Processed::Done);
+        }
+        Claim::Busy => return Ok(Processed::RetryIn(30)),
+    }
+    let wamid = m.wamid.clone();
+    match process_message(ctx, m).await {
+        Ok(()) => Ok(Processed::Done),
+        Err(e) => {
+            webhook_messages::release(&ctx.db, &wamid).await?;
+            Err(e)
+        }
+    }
+}
+
+async fn process_message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
     let now = ctx.now_iso();
     let phone = m.phone.as_deref().and_then(Phone::from_wa_id);
     if let Some(phone) = &phone {

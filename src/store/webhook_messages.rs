@@ -1,43 +1,57 @@
-//! SQL for `processed_webhook_messages`: each WhatsApp message id once.
+//! SQL for `processed_webhook_messages`: each WhatsApp message id processed once (claimed by the inbound consumer).
 
 use serde::Deserialize;
 
 use super::Db;
 use crate::error::ApiResult;
 
-/// Claims the ids not seen before, atomically; answers those it claimed.
-/// Concurrent re-deliveries of one message race on the primary key: one wins.
-pub async fn claim(db: &Db, wamids: &[&str], now: &str) -> ApiResult<Vec<String>> {
-    #[derive(Deserialize)]
-    struct Row {
-        wamid: String,
-    }
-    let mut statements = Vec::with_capacity(wamids.len());
-    for w in wamids {
-        statements.push(db.stmt(
-            "INSERT INTO processed_webhook_messages (wamid, received_at) VALUES (?1, ?2)
-             ON CONFLICT (wamid) DO NOTHING RETURNING wamid",
-            &[(*w).into(), now.into()],
-        )?);
-    }
-    if statements.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut claimed = Vec::new();
-    for result in db.batch(statements).await? {
-        let rows: Vec<Row> = result.results().unwrap_or_default();
-        claimed.extend(rows.into_iter().map(|r| r.wamid));
-    }
-    Ok(claimed)
+/// How long a consumer holds a message it is processing.
+const CLAIM_SECONDS: i64 = 60;
+
+/// What claiming a message id found.
+pub enum Claim {
+    /// New, or its earlier attempt gave up or died (the claim ran out): process it.
+    Claimed,
+    /// Processed before: a re-delivery, dropped.
+    Done,
+    /// Another attempt holds it right now.
+    Busy,
 }
 
-/// Gives claims back (the queue could not take the work), so Meta's retry is processed.
-pub async fn unclaim(db: &Db, wamids: &[String]) -> ApiResult<()> {
-    let ids = serde_json::to_string(wamids).unwrap_or_else(|_| "[]".into());
+/// Claims a message id for processing. Concurrent deliveries of one message
+/// race on the primary key: one wins.
+pub async fn claim(db: &Db, wamid: &str, now: &str, now_secs: i64) -> ApiResult<Claim> {
+    #[derive(Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        wamid: String,
+    }
+    #[derive(Deserialize)]
+    struct Seen {
+        processed_at: Option<String>,
+    }
+    let row: Option<Row> = db
+        .one(
+            "INSERT INTO processed_webhook_messages (wamid, received_at, claimed_until) VALUES (?1, ?2, ?3 + ?4)
+             ON CONFLICT (wamid) DO UPDATE SET claimed_until = ?3 + ?4
+               WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?3)
+             RETURNING wamid",
+            &[wamid.into(), now.into(), now_secs.into(), CLAIM_SECONDS.into()],
+        )
+        .await?;
+    if row.is_some() {
+        return Ok(Claim::Claimed);
+    }
+    let seen: Option<Seen> =
+        db.one("SELECT processed_at FROM processed_webhook_messages WHERE wamid = ?1", &[wamid.into()]).await?;
+    Ok(if seen.and_then(|s| s.processed_at).is_some() { Claim::Done } else { Claim::Busy })
+}
+
+/// Gives a claim back (processing failed), so the queue's retry processes it.
+pub async fn release(db: &Db, wamid: &str) -> ApiResult<()> {
     db.exec(
-        "DELETE FROM processed_webhook_messages
-         WHERE wamid IN (SELECT value FROM json_each(?1)) AND processed_at IS NULL",
-        &[ids.as_str().into()],
+        "UPDATE processed_webhook_messages SET claimed_until = NULL WHERE wamid = ?1 AND processed_at IS NULL",
+        &[wamid.into()],
     )
     .await?;
     Ok(())

@@ -10,7 +10,7 @@ use crate::ctx::Ctx;
 use crate::error::ApiResult;
 use crate::platform::queues::{InboundJob, OutboxJob, Queue};
 use crate::service::delivery::{self, log, Pacer, Step};
-use crate::service::inbound;
+use crate::service::inbound::{self, Processed};
 
 pub async fn handle(batch: MessageBatch<Value>, ctx: &Ctx) -> ApiResult<()> {
     let name = batch.queue();
@@ -20,7 +20,10 @@ pub async fn handle(batch: MessageBatch<Value>, ctx: &Ctx) -> ApiResult<()> {
             for m in messages {
                 match serde_json::from_value::<InboundJob>(m.body().clone()) {
                     Ok(job) => match process(ctx, job).await {
-                        Ok(()) => m.ack(),
+                        Ok(Processed::Done) => m.ack(),
+                        Ok(Processed::RetryIn(seconds)) => {
+                            m.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build())
+                        }
                         Err(e) => {
                             log("error", "inbound failed, will retry", json!({"error": e.to_string()}));
                             ctx.report(
@@ -53,7 +56,7 @@ pub async fn handle(batch: MessageBatch<Value>, ctx: &Ctx) -> ApiResult<()> {
     Ok(())
 }
 
-async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<()> {
+async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<Processed> {
     // ENABLE_TEST_ROUTES=1 only: a message reading `__PANIC__` crashes the
     // instance, so a test can prove a poison message fails alone.
     if ctx.config.test_routes {

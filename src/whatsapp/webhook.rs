@@ -42,10 +42,10 @@ pub async fn receive(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let events = read_delivery(&raw).map_err(|e| ApiError::new(ErrorCode::InvalidBody, e))?;
 
-    let (accepted, duplicates) = inbound::accept(ctx, events).await?;
+    let (messages, statuses) = inbound::accept(ctx, events).await?;
     worker::console_log!(
         "{}",
-        json!({"level": "info", "msg": "webhook", "requestId": ctx.request_id, "accepted": accepted, "duplicates": duplicates})
+        json!({"level": "info", "msg": "webhook", "requestId": ctx.request_id, "messages": messages, "statuses": statuses})
     );
     respond::json(200, &json!({ "message": "OK" }))
 }

@@ -20,11 +20,19 @@ const sendsTo = (phone) => app.graph.sends().filter((r) => r.body.to === phone |
 
 describe("rate limits", () => {
   test("one address: the 11th login in a minute is 429 with Retry-After, another address is not affected", async () => {
-    const statuses = [];
-    for (let i = 0; i < 11; i++) statuses.push((await app.json("POST", "/api/auth/login", { email: `nobody${i}@example.com`, password: "x-x-x-x-x" }, from("198.51.100.20"))).status);
+    // The limiter counts per minute window: eleven logins (each ~0.2 s of hashing) on a loaded
+    // machine can straddle two windows, so a run that did is tried once more from another address.
+    const eleven = async (address) => {
+      const out = [];
+      for (let i = 0; i < 11; i++) out.push((await app.json("POST", "/api/auth/login", { email: `nobody${i}@example.com`, password: "x-x-x-x-x" }, from(address))).status);
+      return out;
+    };
+    let address = "198.51.100.20";
+    let statuses = await eleven(address);
+    if (statuses[10] === 401) statuses = await eleven((address = "198.51.100.22"));
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
     assert.equal(statuses[10], 429);
-    const refused = await app.json("POST", "/api/auth/login", { email: "a@example.com", password: "x-x-x-x-x" }, from("198.51.100.20"));
+    const refused = await app.json("POST", "/api/auth/login", { email: "a@example.com", password: "x-x-x-x-x" }, from(address));
     assert.equal(refused.body.code, "too_many_requests");
     assert.ok(Number(refused.headers.get("retry-after")) > 0);
     assert.equal((await app.json("POST", "/api/auth/login", { email: "a@example.com", password: "x-x-x-x-x" }, from("198.51.100.21"))).status, 401);
@@ -166,7 +174,7 @@ describe("webhook and queues", () => {
     assert.equal((await deliver(app, poison.body)).status, 200);
     await eventually(async () => (await app.db.prepare("SELECT unsubscribed_at FROM participants WHERE phone = ?").bind(phone).first()).unsubscribed_at, { ms: 30_000, what: "the STOP applied" });
     const poisoned = await app.db.prepare("SELECT processed_at FROM processed_webhook_messages WHERE wamid = ?").bind(poison.wamid).first();
-    assert.equal(poisoned.processed_at, null, "the poison message never completed");
+    assert.equal(poisoned?.processed_at ?? null, null, "the poison message never completed");
     assert.equal((await app.json("GET", "/api/health")).status, 200, "the service answers");
   });
 
