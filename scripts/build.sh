@@ -25,6 +25,14 @@ args=(--release)
 [ "${JASTIPIN_NO_OPT:-}" = "1" ] && args+=(--no-opt)
 started=$(date +%s%N)
 worker-build "${args[@]}" >&2
+# The name section (~240 KB raw, ~70 KB gzip) goes from release builds:
+# panics still log their message and file:line (console_error_panic_hook);
+# only wasm stack frames lose their function names. See BENCHMARKS.md.
+if [ "${JASTIPIN_DEV:-}" != "1" ] && [ "${JASTIPIN_NO_OPT:-}" != "1" ]; then
+  "$WASM_OPT_BIN" build/index_bg.wasm --strip-debug --strip-producers \
+    --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-exception-handling --enable-multivalue -o build/index_bg.wasm
+fi
 echo "export const RELEASE = \"$JASTIPIN_RELEASE\";" > build/release.js
 # Marks what the last build was, so a dev build is never mistaken for a release one.
 if [ "${JASTIPIN_DEV:-}" = "1" ]; then touch build/.dev-build; else rm -f build/.dev-build; fi

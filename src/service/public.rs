@@ -4,9 +4,9 @@
 
 use crate::ctx::Ctx;
 use crate::domain::page::Cursor;
-use crate::domain::product::ProductStatus;
 use crate::error::ApiResult;
 use crate::store::products::{self, ProductRow};
+use crate::store::public;
 use crate::store::trips::{self, TripRow};
 use crate::store::users::{self, UserRow};
 
@@ -20,16 +20,16 @@ pub struct Profile {
     pub fulfilled_orders: i64,
 }
 
-/// A profile by its (already lower-cased) slug.
+/// A profile by its (already lower-cased) slug: one D1 round trip.
 pub async fn profile(ctx: &Ctx, slug: &str, with_stats: bool) -> ApiResult<Option<Profile>> {
-    let Some(user) = users::by_slug(&ctx.db, slug).await? else {
-        return Ok(None);
-    };
-    let trips = trips::by_jastiper(&ctx.db, &user.id, true).await?;
-    let products =
-        if trips.is_empty() { Vec::new() } else { products::public_of_active_trips(&ctx.db, &user.id).await? };
-    let (open_trips, fulfilled_orders) = if with_stats { users::stats(&ctx.db, &user.id).await? } else { (0, 0) };
-    Ok(Some(Profile { user, trips, products, open_trips, fulfilled_orders }))
+    let found = public::profile(&ctx.db, slug, with_stats).await?;
+    Ok(found.map(|(user, trips, products, (open_trips, fulfilled_orders))| Profile {
+        user,
+        trips,
+        products,
+        open_trips,
+        fulfilled_orders,
+    }))
 }
 
 /// An open trip by id or slug.
@@ -47,29 +47,14 @@ pub async fn products_of(ctx: &Ctx, trip: &TripRow, after: Option<&Cursor>, limi
     products::public_page(&ctx.db, &trip.id, after, limit).await
 }
 
-/// An open trip's page: the trip, its jastiper and its products.
+/// An open trip's page: the trip, its jastiper and its products (one round trip).
 pub async fn trip_page(ctx: &Ctx, slug: &str) -> ApiResult<Option<(TripRow, Option<UserRow>, Vec<ProductRow>)>> {
-    let Some(trip) = open_trip_by_slug(ctx, slug).await? else {
-        return Ok(None);
-    };
-    let (owner, items) =
-        futures::future::try_join(users::by_id(&ctx.db, &trip.jastiper_id), products_of(ctx, &trip, None, 100)).await?;
-    Ok(Some((trip, owner, items)))
+    public::trip(&ctx.db, slug, 100).await
 }
 
-/// A product a penitip may open (by slug): not discontinued, in an open trip.
+/// A product a penitip may open (by slug): not discontinued, in an open trip (one round trip).
 pub async fn product_page(ctx: &Ctx, slug: &str) -> ApiResult<Option<(ProductRow, TripRow, Option<UserRow>)>> {
-    let product = products::by_id_or_slug(&ctx.db, slug)
-        .await?
-        .filter(|p| p.slug.as_str() == slug && p.status != ProductStatus::Discontinued);
-    let Some(product) = product else {
-        return Ok(None);
-    };
-    let Some(trip) = open_trip(ctx, &product.trip_id).await? else {
-        return Ok(None);
-    };
-    let owner = users::by_id(&ctx.db, &trip.jastiper_id).await?;
-    Ok(Some((product, trip, owner)))
+    public::product(&ctx.db, slug).await
 }
 
 /// Slugs of jastipers with an open trip (at most `limit`).

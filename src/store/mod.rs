@@ -12,6 +12,7 @@ pub mod pacer;
 pub mod participants;
 pub mod password_resets;
 pub mod products;
+pub mod public;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod trips;

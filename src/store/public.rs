@@ -1,0 +1,133 @@
+//! The public reads (profile, trip, product pages and their API twins) as
+//! one D1 batch each: every statement finds its rows from the slug itself
+//! (a subquery on a unique index), so nothing waits for an earlier answer.
+
+use serde::Deserialize;
+use worker::D1PreparedStatement;
+
+use super::dashboard::rows;
+use super::products::{self, ProductRow};
+use super::trips::{self, TripRow};
+use super::users::{UserRow, USER_COLUMNS};
+use super::Db;
+use crate::error::ApiResult;
+
+const OWNER_OF_SLUG: &str = "(SELECT id FROM users WHERE slug = ?1)";
+
+fn stmt(db: &Db, sql: &str, slug: &str) -> ApiResult<D1PreparedStatement> {
+    db.stmt(sql, &[slug.into()])
+}
+
+#[derive(Deserialize)]
+struct Stats {
+    trips: i64,
+    fulfilled: i64,
+}
+
+/// A profile by slug: the account, its open trips, their products (not
+/// discontinued), and its numbers when `with_stats`.
+pub async fn profile(
+    db: &Db,
+    slug: &str,
+    with_stats: bool,
+) -> ApiResult<Option<(UserRow, Vec<TripRow>, Vec<ProductRow>, (i64, i64))>> {
+    let mut statements = vec![
+        stmt(db, &format!("SELECT {USER_COLUMNS} FROM users WHERE slug = ?1"), slug)?,
+        stmt(
+            db,
+            &format!(
+                "SELECT {} FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1
+                 ORDER BY created_at DESC, id DESC",
+                trips::COLUMNS
+            ),
+            slug,
+        )?,
+        stmt(
+            db,
+            &format!(
+                "SELECT {} FROM products p JOIN trips t ON t.id = p.trip_id
+                 WHERE t.jastiper_id = {OWNER_OF_SLUG} AND t.is_active = 1 AND p.status != 'discontinued'
+                 ORDER BY p.created_at DESC, p.id DESC",
+                products::COLUMNS
+            ),
+            slug,
+        )?,
+    ];
+    if with_stats {
+        statements.push(stmt(
+            db,
+            &format!(
+                "SELECT (SELECT COUNT(*) FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1) AS trips,
+                        (SELECT COUNT(*) FROM orders o JOIN trips t ON t.id = o.trip_id
+                          WHERE t.jastiper_id = {OWNER_OF_SLUG} AND o.status = 'shipped') AS fulfilled"
+            ),
+            slug,
+        )?);
+    }
+    let r = db.batch(statements).await?;
+    let Some(user) = rows::<UserRow>(&r[0])?.into_iter().next() else {
+        return Ok(None);
+    };
+    let stats = match r.get(3) {
+        Some(s) => rows::<Stats>(s)?.into_iter().next().map_or((0, 0), |s| (s.trips, s.fulfilled)),
+        None => (0, 0),
+    };
+    Ok(Some((user, rows(&r[1])?, rows(&r[2])?, stats)))
+}
+
+/// An open trip by its slug, its jastiper and its first `limit` products.
+pub async fn trip(db: &Db, slug: &str, limit: i64) -> ApiResult<Option<(TripRow, Option<UserRow>, Vec<ProductRow>)>> {
+    const TRIP: &str = "(SELECT id FROM trips WHERE slug = ?1 AND is_active = 1)";
+    let r = db
+        .batch(vec![
+            stmt(db, &format!("SELECT {} FROM trips WHERE slug = ?1 AND is_active = 1", trips::COLUMNS), slug)?,
+            stmt(
+                db,
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT jastiper_id FROM trips WHERE slug = ?1 AND is_active = 1)"
+                ),
+                slug,
+            )?,
+            db.stmt(
+                &format!(
+                    "SELECT {} FROM products p WHERE p.trip_id = {TRIP} AND p.status != 'discontinued'
+                     ORDER BY p.created_at DESC, p.id DESC LIMIT ?2",
+                    products::COLUMNS
+                ),
+                &[slug.into(), limit.into()],
+            )?,
+        ])
+        .await?;
+    let Some(trip) = rows::<TripRow>(&r[0])?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some((trip, rows::<UserRow>(&r[1])?.into_iter().next(), rows(&r[2])?)))
+}
+
+/// A product on sale by its slug, its open trip and the trip's jastiper.
+pub async fn product(db: &Db, slug: &str) -> ApiResult<Option<(ProductRow, TripRow, Option<UserRow>)>> {
+    const TRIP_OF: &str = "(SELECT trip_id FROM products WHERE slug = ?1 AND status != 'discontinued')";
+    let r = db
+        .batch(vec![
+            stmt(
+                db,
+                &format!("SELECT {} FROM products p WHERE p.slug = ?1 AND p.status != 'discontinued'", products::COLUMNS),
+                slug,
+            )?,
+            stmt(db, &format!("SELECT {} FROM trips WHERE id = {TRIP_OF} AND is_active = 1", trips::COLUMNS), slug)?,
+            stmt(
+                db,
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT jastiper_id FROM trips WHERE id = {TRIP_OF} AND is_active = 1)"
+                ),
+                slug,
+            )?,
+        ])
+        .await?;
+    let (Some(product), Some(trip)) =
+        (rows::<ProductRow>(&r[0])?.into_iter().next(), rows::<TripRow>(&r[1])?.into_iter().next())
+    else {
+        return Ok(None);
+    };
+    Ok(Some((product, trip, rows::<UserRow>(&r[2])?.into_iter().next())))
+}
