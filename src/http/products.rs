@@ -40,8 +40,9 @@ pub async fn create(ctx: &Ctx, req: &mut Request, trip_id: &str) -> ApiResult<Re
 /// `GET /api/trips/:tripId/products`: public (trip id or slug), open trips only.
 pub async fn list_public(ctx: &Ctx, req: &Request, trip_key: &str) -> ApiResult<Response> {
     let paging = Paging::from(&params(req))?;
-    let trip = public::open_trip(ctx, trip_key).await?.ok_or_else(|| ApiError::not_found("Trip"))?;
-    let rows = public::products_of(ctx, &trip, paging.after.as_ref(), paging.limit).await?;
+    let (_, rows) = public::trip_products(ctx, trip_key, paging.after.as_ref(), paging.limit)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Trip"))?;
     let next = paging.next(&rows, |p| (p.created_at.clone(), p.id.clone()));
     let body = json!({ "products": views::all::<_, Product>(&rows), "nextCursor": next });
     respond::json_cached(200, &body, "public, max-age=60")

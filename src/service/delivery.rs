@@ -61,7 +61,7 @@ impl Pacer {
         format!("wa:{}", ctx.config.wa.phone_id)
     }
 
-    async fn wait(&mut self, ctx: &Ctx) -> ApiResult<()> {
+    async fn wait(&self, ctx: &Ctx) -> ApiResult<()> {
         let now = now_ms() as i64;
         let slot = pacer::reserve(&ctx.db, &self.key(ctx), now, self.interval_ms).await?;
         let wait = slot - now_ms() as i64;
@@ -80,7 +80,7 @@ fn now_ms() -> u64 {
 pub const STOPPED_BY_STOP: &[&str] = &["broadcast", "product_new"];
 
 /// Sends the outbox row `id` if it is still queued and nobody holds it.
-pub async fn send_row(ctx: &Ctx, id: &str, pacer: &mut Pacer) -> ApiResult<Step> {
+pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
     let now = Utc::now();
     let Some(row) = outbox::claim(&ctx.db, id, now.timestamp(), now.timestamp() + CLAIM_SECONDS).await? else {
         return Ok(Step::Done); // already sent or failed, or another delivery holds it

@@ -42,6 +42,16 @@ pub async fn open_trip_by_slug(ctx: &Ctx, slug: &str) -> ApiResult<Option<TripRo
     Ok(open_trip(ctx, slug).await?.filter(|t| t.slug.as_str() == slug))
 }
 
+/// An open trip (id or slug) and one page of its products: one round trip.
+pub async fn trip_products(
+    ctx: &Ctx,
+    key: &str,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Option<(TripRow, Vec<ProductRow>)>> {
+    public::trip_products(&ctx.db, key, after, limit).await
+}
+
 /// One page of what a penitip may see of a trip.
 pub async fn products_of(ctx: &Ctx, trip: &TripRow, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<ProductRow>> {
     products::public_page(&ctx.db, &trip.id, after, limit).await

@@ -101,7 +101,7 @@ test("STOP ends broadcasts but a buyer still hears about their own order", async
   await confirmBuyers(trip.id);
   assert.equal((await deliver(app, textDelivery("STOP stop02", { from: "6281620000001" }).body)).status, 200);
   await eventually(async () => (await app.db.prepare("SELECT unsubscribed_at FROM participants WHERE phone = '6281620000001'").first()).unsubscribed_at, { what: "stopped" });
-  await settle(1000);
+  await eventually(() => sendsTo("6281620000001").some((s) => /berhenti/.test(text(s))), { what: "the STOP reply" });
   const before = sendsTo("6281620000001").length;
   await app.json("POST", `/api/trips/${trip.id}/broadcast`, { message: "Promo!" }, { token: j.token });
   await app.json("PATCH", `/api/orders/${order.id}/confirm`, undefined, { token: j.token });

@@ -1,0 +1,43 @@
+// npm run bench:fanout: a new product for 5,000 participants at
+// WA_RATE_PER_SEC = 80 in workerd (Miniflare, local D1 and Queues) with the
+// fake Graph API recording every send time. Reports the time against the
+// target 1.1 × N / rate, the most sends in any one-second window, and
+// whether each participant got exactly one message.
+import { spawnApp, registerJastiper } from "../tests/support/app.mjs";
+import { createTrip, createProduct } from "../tests/support/fixtures.mjs";
+import { addParticipants } from "../tests/support/people.mjs";
+
+const N = Number(process.env.FANOUT_N ?? 5000);
+const RATE = Number(process.env.FANOUT_RATE ?? 80);
+const app = await spawnApp({ bindings: { WA_RATE_PER_SEC: String(RATE) } });
+try {
+  const j = await registerJastiper(app);
+  const trip = await createTrip(app, j.token);
+  const phones = await addParticipants(app.db, trip.id, N, { lastInboundAt: new Date().toISOString() });
+  const started = Date.now();
+  await createProduct(app, j.token, trip.id, { title: "Fan-out", slug: "fanot" });
+  const queued = Date.now();
+  const recipients = () => app.graph.sends().filter((s) => s.body.to?.startsWith("62813"));
+  const limit = Date.now() + Math.max(120_000, (3 * N * 1000) / RATE);
+  while (new Set(recipients().map((s) => s.body.to)).size < N && Date.now() < limit) await new Promise((r) => setTimeout(r, 250));
+  const sends = recipients();
+  const times = sends.map((s) => s.at).sort((a, b) => a - b);
+  let worst = 0;
+  for (let i = 0, k = 0; i < times.length; i++) {
+    while (k + 1 < times.length && times[k + 1] - times[i] < 1000) k++;
+    worst = Math.max(worst, k - i + 1);
+    if (k < i) k = i;
+  }
+  const per = new Map();
+  for (const s of sends) per.set(s.body.to, (per.get(s.body.to) ?? 0) + 1);
+  const seconds = (times.at(-1) - started) / 1000;
+  const target = (1.1 * N) / RATE;
+  console.log(JSON.stringify({
+    participants: N, rate: RATE, writeAndQueueSeconds: (queued - started) / 1000,
+    seconds: +seconds.toFixed(1), targetSeconds: +target.toFixed(1), ratioToNOverRate: +(seconds / (N / RATE)).toFixed(3),
+    averagePerSecond: +((sends.length - 1) / ((times.at(-1) - times[0]) / 1000)).toFixed(1), mostInOneSecond: worst,
+    reached: per.size, duplicates: [...per.values()].filter((n) => n > 1).length, missing: phones.length - per.size,
+  }, null, 2));
+} finally {
+  await app.close();
+}
