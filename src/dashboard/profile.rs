@@ -56,30 +56,39 @@ pub async fn page(
             }
             button.btn type="submit" { "Simpan profil" }
         }
-        form.card method="post" action="/dashboard/profile/avatar" enctype="multipart/form-data" {
-            h2 { "Foto profil" }
-            @if let Some(a) = &u.avatar { img.avatar.inline alt="Foto profil sekarang" src=(SafeUrl(a)); }
-            input type="hidden" name="csrf" value=(s.csrf);
-            (field(f, "avatar-image", "Pilih foto", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "800")]))
-            button.btn.alt type="submit" { "Unggah foto profil" }
-        }
-        form.card method="post" action="/dashboard/profile/cover" enctype="multipart/form-data" {
-            h2 { "Foto sampul" }
-            @if let Some(c) = &u.cover_image { img.cover alt="Foto sampul sekarang" src=(SafeUrl(c)); }
-            input type="hidden" name="csrf" value=(s.csrf);
-            (field(f, "cover-image", "Pilih foto sampul", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "1600")]))
-            button.btn.alt type="submit" { "Unggah foto sampul" }
-        }
-        form.card method="post" action="/dashboard/profile/qris" enctype="multipart/form-data" {
-            h2 { "QRIS (opsional)" }
-            @if let Some(q) = &p.qris_image { img.qris alt="QRIS sekarang" src=(SafeUrl(q)); }
-            input type="hidden" name="csrf" value=(s.csrf);
-            (field(f, "qris-image", "Gambar QRIS", "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "1600")]))
-            button.btn.alt type="submit" { "Unggah QRIS" }
-        }
+        (image_form(s, f, ImageForm { which: "avatar", title: "Foto profil", class: "avatar inline", alt: "Foto profil sekarang", current: u.avatar.as_deref(), label: "Pilih foto", button: "Unggah foto profil", side: "800" }))
+        (image_form(s, f, ImageForm { which: "cover", title: "Foto sampul", class: "cover", alt: "Foto sampul sekarang", current: u.cover_image.as_deref(), label: "Pilih foto sampul", button: "Unggah foto sampul", side: "1600" }))
+        (image_form(s, f, ImageForm { which: "qris", title: "QRIS (opsional)", class: "qris", alt: "QRIS sekarang", current: p.qris_image.as_deref(), label: "Gambar QRIS", button: "Unggah QRIS", side: "1600" }))
         (account::password_form(s, &password_state))
     };
     shell(ctx, Some(s), "Profil", status, body)
+}
+
+/// One of the profile's image uploads (avatar, cover, QRIS).
+struct ImageForm<'a> {
+    which: &'a str,
+    title: &'a str,
+    /// The `class` and the alternative text of the current image.
+    class: &'a str,
+    alt: &'a str,
+    current: Option<&'a str>,
+    label: &'a str,
+    button: &'a str,
+    /// The longest side the browser resizes the photo to.
+    side: &'a str,
+}
+
+fn image_form(s: &PageSession, f: &FormState, i: ImageForm<'_>) -> maud::Markup {
+    let name = format!("{}-image", i.which);
+    html! {
+        form.card method="post" action={ "/dashboard/profile/" (i.which) } enctype="multipart/form-data" {
+            h2 { (i.title) }
+            @if let Some(src) = i.current { img class=(i.class) alt=(i.alt) src=(SafeUrl(src)); }
+            input type="hidden" name="csrf" value=(s.csrf);
+            (field(f, &name, i.label, "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", i.side)]))
+            button.btn.alt type="submit" { (i.button) }
+        }
+    }
 }
 
 pub async fn submit(ctx: &Ctx, s: &PageSession, form: Form) -> ApiResult<Response> {

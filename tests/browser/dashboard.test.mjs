@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../support/browser.mjs";
 import { spawnApp, ROOT } from "../support/app.mjs";
 import { PNG_1x1 } from "../support/fixtures.mjs";
 import { deliver, textDelivery, eventually } from "../support/whatsapp.mjs";
@@ -23,12 +23,7 @@ const axeResults = {};
 before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   app = await spawnApp({ selfBaseUrl: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

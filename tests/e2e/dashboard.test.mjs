@@ -11,6 +11,14 @@ let app;
 before(async () => { app = await spawnApp(); });
 after(async () => { await app?.close(); });
 
+/** A product added through the dashboard's form; answers its row. */
+async function productOf(b, tripId, fields) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries({ price: "20000", stock: "5", maxPerBuyer: "10", status: "active", ...fields })) fd.set(k, v);
+  assert.equal((await b.postMultipart(`/dashboard/trips/${tripId}/products/new`, fd)).status, 303);
+  return app.db.prepare("SELECT id, slug FROM products WHERE trip_id = ? ORDER BY created_at DESC LIMIT 1").bind(tripId).first();
+}
+
 async function tripOf(b, fields = {}) {
   const slug = fields.slug ?? `t${Math.random().toString(36).slice(2, 8)}`;
   const r = await b.post("/dashboard/trips/new", { title: "Jastip Jepang", slug, description: "", deadline: "", isActive: "on", ...fields });
@@ -118,10 +126,7 @@ describe("another jastiper's things", () => {
     const tina = new Browser(app);
     await tina.register("tina-own@example.com");
     const trip = await tripOf(tina);
-    const fd = new FormData();
-    for (const [k, v] of Object.entries({ title: "Royce", price: "185000", stock: "5", maxPerBuyer: "10", status: "active", description: "" })) fd.set(k, v);
-    assert.equal((await tina.postMultipart(`/dashboard/trips/${trip.id}/products/new`, fd)).status, 303);
-    const product = await app.db.prepare("SELECT id, slug FROM products WHERE trip_id = ?").bind(trip.id).first();
+    const product = await productOf(tina, trip.id, { title: "Royce", price: "185000", description: "" });
     const order = (await placeOrder(app, product.id, { phone: "081277001100", name: "Sari" })).body.order;
     await upload(app, "POST", `/api/orders/${order.id}/proof?token=${order.accessToken}`, form({}, PNG_1x1));
 
@@ -175,10 +180,7 @@ describe("profile and WhatsApp", () => {
     assert.equal(profile.body.user.whatsappConnected, false);
 
     const trip = await tripOf(b);
-    const fd = new FormData();
-    for (const [k, v] of Object.entries({ title: "Kitkat", price: "50000", stock: "5", maxPerBuyer: "10", status: "active" })) fd.set(k, v);
-    await b.postMultipart(`/dashboard/trips/${trip.id}/products/new`, fd);
-    const product = await app.db.prepare("SELECT id FROM products WHERE trip_id = ?").bind(trip.id).first();
+    const product = await productOf(b, trip.id, { title: "Kitkat", price: "50000" });
     const order = (await placeOrder(app, product.id, { phone: "081277002200", name: "Rina" })).body.order;
     const page = await (await app.fetch(`/order/${order.id}?token=${order.accessToken}`)).text();
     assert.match(page, /Transfer BCA: <b class="acct">1234567890<\/b> a\.n\. Tina Wijaya/);
@@ -202,10 +204,7 @@ describe("profile and WhatsApp", () => {
     assert.match(reply.body.text.body, /sudah terhubung/);
 
     const trip = await tripOf(b);
-    const fd = new FormData();
-    for (const [k, v] of Object.entries({ title: "Pocky", price: "20000", stock: "5", maxPerBuyer: "10", status: "active" })) fd.set(k, v);
-    await b.postMultipart(`/dashboard/trips/${trip.id}/products/new`, fd);
-    const product = await app.db.prepare("SELECT id FROM products WHERE trip_id = ?").bind(trip.id).first();
+    const product = await productOf(b, trip.id, { title: "Pocky", price: "20000" });
     const order = (await placeOrder(app, product.id, { phone: "081277003300", name: "Dina" })).body.order;
     await upload(app, "POST", `/api/orders/${order.id}/proof?token=${order.accessToken}`, form({}, PNG_1x1));
     const notice = await eventually(() => app.graph.sends().find((s) => s.body.to === "6281299990000" && s.body.type === "template"), { what: "proof notice" });
