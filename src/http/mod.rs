@@ -20,6 +20,7 @@ use worker::{Context, Date, Env, Request, Response};
 use crate::ctx::Ctx;
 use crate::domain::ids::new_id;
 use crate::error::ApiError;
+use crate::platform::edge_cache;
 use crate::web::respond;
 
 pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response {
@@ -31,9 +32,24 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
     let is_page = router::is_page_path(&path);
     let (mut resp, failure, rows_read, benchmark) = match Ctx::new(env, request_id.clone()) {
         Ok(ctx) => {
-            let answered = match ctx.config.check_links() {
-                Ok(()) => router::route(&ctx, &mut req).await,
-                Err(e) => Err(e),
+            let cache_key = public_cache_key(&ctx, &req);
+            let hit = match &cache_key {
+                Some(key) => edge_cache::lookup(key).await,
+                None => None,
+            };
+            let answered = match (ctx.config.check_links(), hit) {
+                (Err(e), _) => Err(e),
+                (Ok(()), Some(hit)) => Ok(hit),
+                (Ok(()), None) => router::route(&ctx, &mut req).await,
+            };
+            let answered = match (answered, cache_key) {
+                (Ok(mut resp), Some(key)) if resp.headers().get("x-cache").ok().flatten().is_none() => {
+                    if let Some(storing) = edge_cache::store(key, &mut resp) {
+                        worker_ctx.wait_until(storing);
+                    }
+                    Ok(resp)
+                }
+                (answered, _) => answered,
             };
             let (resp, failure) = match answered {
                 Ok(resp) => (resp, None),
@@ -83,4 +99,14 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
         worker::console_log!("{line}");
     }
     resp
+}
+
+/// The Cache API key of a public GET (see `platform::edge_cache`).
+fn public_cache_key(ctx: &Ctx, req: &Request) -> Option<String> {
+    if req.method() != worker::Method::Get {
+        return None;
+    }
+    let url = req.url().ok()?;
+    let origin = url.origin().ascii_serialization();
+    edge_cache::key(&ctx.config.public_base_url, &origin, url.path(), url.query())
 }

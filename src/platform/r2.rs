@@ -55,6 +55,9 @@ pub async fn delete_quietly(ctx: &Ctx, keys: &[String]) {
         Ok(b) => b.delete_multiple(keys.iter().map(String::as_str).collect()).await.map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
+    // A public image's cached copy goes with it (this data centre's; see edge_cache).
+    let urls: Vec<String> = keys.iter().map(|k| public_url(ctx, k)).collect();
+    super::edge_cache::purge(&urls).await;
     if let Err(e) = result {
         worker::console_error!(
             "{}",

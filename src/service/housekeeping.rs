@@ -35,6 +35,7 @@ pub async fn expire_unpaid_orders(ctx: &Ctx) -> ApiResult<usize> {
         .await?;
         if moved {
             expired += 1;
+            super::public_cache::trip_changed(ctx, &order.trip_id, None).await;
             if let Some(order) = orders::by_id(&ctx.db, &order.id).await? {
                 notify::order_status_changed(ctx, &order).await?;
             }

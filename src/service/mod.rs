@@ -19,6 +19,7 @@ pub mod participants;
 pub mod products;
 pub mod profile;
 pub mod public;
+pub mod public_cache;
 pub mod trips;
 
 use crate::ctx::Ctx;

@@ -4,7 +4,7 @@
 use crate::ctx::Ctx;
 use crate::domain::ids::{confirm_code, new_id, new_secret};
 use crate::domain::image::PROOF_MAX;
-use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRefusal, MAX_QUANTITY};
+use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRefusal, OrderStatus, MAX_QUANTITY};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
 use crate::domain::text;
@@ -153,6 +153,8 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
     let (held, pending) = orders::buyer_position(&ctx.db, &product.id, &trip.id, &buyer).await?;
     check_buyer_limits(form.quantity, held, product.max_per_buyer, pending)?;
     orders::place(&ctx.db, &new, &buyer).await?;
+    // The stock shown on the public pages changed.
+    super::public_cache::trip_changed(ctx, &trip.id, Some(product.slug.as_str())).await;
     let order = orders::by_id(&ctx.db, &order_id).await?.ok_or_else(|| ApiError::internal("order vanished"))?;
     let buyer = participants::by_id(&ctx.db, &order.participant_id).await?;
     if let Some(p) = &buyer {
@@ -254,6 +256,12 @@ pub async fn transition(
         return Err(OrderRefusal::ChangedMeanwhile.into());
     }
     let order = owned(ctx, me, &order.id).await?;
+    match next {
+        // A rejection puts the stock back; a shipment counts on the profile.
+        OrderStatus::Rejected => super::public_cache::trip_changed(ctx, &order.trip_id, None).await,
+        OrderStatus::Shipped => super::public_cache::profile_changed(ctx, &me.slug).await,
+        _ => {}
+    }
     notify::order_status_changed(ctx, &order).await?;
     Ok(order)
 }

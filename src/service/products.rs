@@ -167,6 +167,7 @@ pub async fn create(
         return Err(e);
     }
     let product = owned(ctx, me, &id).await?;
+    super::public_cache::trip_changed(ctx, &trip.id, Some(product.slug.as_str())).await;
     notify::product_created(ctx, trip, &product).await?;
     Ok(product)
 }
@@ -194,6 +195,7 @@ pub async fn update(
     if let Some(key) = old_key {
         r2::delete_quietly(ctx, &[key]).await;
     }
+    super::public_cache::trip_changed(ctx, &product.trip_id, Some(product.slug.as_str())).await;
     owned(ctx, me, &product.id).await
 }
 
@@ -212,6 +214,7 @@ pub async fn delete(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<()> {
     if products::delete_unordered(&ctx.db, &product.id).await? == 0 {
         return Err(refuse());
     }
+    super::public_cache::trip_changed(ctx, &product.trip_id, Some(product.slug.as_str())).await;
     if let Some(key) = product.image.as_deref().and_then(|u| r2::key_of_url(ctx, u)) {
         r2::delete_quietly(ctx, &[key]).await;
     }

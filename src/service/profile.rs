@@ -126,6 +126,7 @@ pub async fn update(ctx: &Ctx, me: &AuthUser, mut change: ProfileChange) -> ApiR
     }
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
     r2::delete_quietly(ctx, &gone).await;
+    super::public_cache::profile_changed(ctx, &me.slug).await;
     current(ctx, me).await
 }
 
@@ -173,6 +174,7 @@ pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Up
     };
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
     r2::delete_quietly(ctx, &old.into_iter().collect::<Vec<_>>()).await;
+    super::public_cache::profile_changed(ctx, &me.slug).await;
     current(ctx, me).await
 }
 

@@ -68,6 +68,7 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
         now: &ctx.now_iso(),
     };
     trips::insert(&ctx.db, &new).await?;
+    super::public_cache::profile_changed(ctx, &me.slug).await;
     owned(ctx, me, &id).await
 }
 
@@ -97,6 +98,7 @@ pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
 /// Changes an owned trip (see `owned`).
 pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange) -> ApiResult<TripRow> {
     trips::update(&ctx.db, &trip.id, &me.id, &change, &ctx.now_iso()).await?;
+    super::public_cache::trip_changed(ctx, &trip.id, None).await;
     owned(ctx, me, &trip.id).await
 }
 
@@ -129,8 +131,12 @@ pub async fn delete(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<()> {
         .filter_map(|url| r2::key_of_url(ctx, &url))
         .collect();
     keys.extend(orders::proofs_of_trip(&ctx.db, &trip.id).await?);
+    let pages = super::public_cache::trip_keys(ctx, &trip.id).await;
     if trips::delete(&ctx.db, &trip.id, &me.id).await? == 0 {
         return Err(ApiError::not_found("Trip"));
+    }
+    if let Some(pages) = pages {
+        super::public_cache::purge_trip(ctx, &trip.id, &pages, None).await;
     }
     r2::delete_quietly(ctx, &keys).await;
     Ok(())

@@ -165,3 +165,28 @@ pub async fn trip_products(
     };
     Ok(Some((trip, rows(&r[1])?)))
 }
+
+/// What names a trip's public pages: its slug, its jastiper's slug and its products' slugs.
+#[derive(Debug, Deserialize)]
+pub struct TripKeys {
+    pub trip_slug: String,
+    pub owner_slug: String,
+    /// A JSON array of the products' slugs.
+    product_slugs: String,
+}
+
+impl TripKeys {
+    pub fn products(&self) -> Vec<String> {
+        serde_json::from_str(&self.product_slugs).unwrap_or_default()
+    }
+}
+
+pub async fn trip_keys(db: &Db, trip_id: &str) -> ApiResult<Option<TripKeys>> {
+    db.one(
+        "SELECT t.slug AS trip_slug, u.slug AS owner_slug,
+                (SELECT json_group_array(p.slug) FROM products p WHERE p.trip_id = t.id) AS product_slugs
+         FROM trips t JOIN users u ON u.id = t.jastiper_id WHERE t.id = ?1",
+        &[trip_id.into()],
+    )
+    .await
+}

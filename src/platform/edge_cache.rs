@@ -1,0 +1,88 @@
+//! Public answers cached at the edge with the Cache API: the profile, trip
+//! and product pages, their API twins and public media. Only the canonical
+//! URL of each (under `PUBLIC_BASE_URL`, the query exactly as links write
+//! it) is stored, so a change can purge exactly what it made stale
+//! (`service::public_cache`). The Cache API is per data centre: a purge
+//! clears this one at once; elsewhere a copy lives at most its `max-age`
+//! (60 s for pages, the same as browsers may keep them).
+
+use worker::{Cache, Response};
+
+/// The cache key of a GET for `path` + `query`, when it is one of the
+/// public answers; `None` for everything else.
+pub fn key(base: &str, origin: &str, path: &str, query: Option<&str>) -> Option<String> {
+    if !base.starts_with(origin) || base.trim_end_matches('/') != origin.trim_end_matches('/') {
+        return None;
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let slug_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    };
+    let cacheable = match (segments.as_slice(), query) {
+        (["profile"], Some(q)) => q.strip_prefix("user=").is_some_and(slug_ok),
+        (["join"], Some(q)) => q.strip_prefix("trip=").is_some_and(slug_ok),
+        (["order"], Some(q)) => q.strip_prefix("product=").is_some_and(slug_ok),
+        (["api", "profile", slug], None) => *slug != "me" && slug_ok(slug),
+        (["api", "trips", trip, "products"], None) => slug_ok(trip),
+        (["media", ..], None) => !path.contains("/orders/"),
+        _ => false,
+    };
+    cacheable.then(|| match query {
+        Some(q) => format!("{base}{path}?{q}"),
+        None => format!("{base}{path}"),
+    })
+}
+
+/// A stored answer for `key`, marked `x-cache: HIT`.
+pub async fn lookup(key: &str) -> Option<Response> {
+    Cache::default().get(key, false).await.ok().flatten()
+}
+
+/// Stores a copy of `resp` (a 200 the caller may cache publicly) under `key`;
+/// `resp` itself is marked `x-cache: MISS`. The returned future is `'static`
+/// (for `wait_until`).
+pub fn store(key: String, resp: &mut Response) -> Option<impl std::future::Future<Output = ()> + 'static> {
+    let cacheable = resp.status_code() == 200
+        && resp.headers().get("cache-control").ok().flatten().is_some_and(|c| c.starts_with("public"));
+    if !cacheable {
+        return None;
+    }
+    let mut copy = resp.cloned().ok()?;
+    copy.headers_mut().set("x-cache", "HIT").ok()?;
+    let _ = copy.headers_mut().delete("x-request-id");
+    resp.headers_mut().set("x-cache", "MISS").ok()?;
+    Some(async move {
+        let _ = Cache::default().put(key.as_str(), copy).await;
+    })
+}
+
+/// Deletes the stored answers of `urls` (this data centre's copies).
+pub async fn purge(urls: &[String]) {
+    let cache = Cache::default();
+    for url in urls {
+        let _ = cache.delete(url.as_str(), false).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://jastipin.me";
+
+    #[test]
+    fn only_canonical_public_urls_are_keys() {
+        assert_eq!(key(BASE, BASE, "/join", Some("trip=jpn25")), Some("https://jastipin.me/join?trip=jpn25".into()));
+        assert_eq!(key(BASE, BASE, "/api/profile/tina", None), Some("https://jastipin.me/api/profile/tina".into()));
+        assert!(key(BASE, BASE, "/api/profile/me", None).is_none());
+        assert!(key(BASE, BASE, "/join", Some("trip=JPN25")).is_none(), "not the canonical form");
+        assert!(key(BASE, BASE, "/join", Some("trip=jpn25&x=1")).is_none());
+        assert!(key(BASE, BASE, "/api/trips/jpn25/products", Some("limit=5")).is_none());
+        assert!(key(BASE, BASE, "/order/abc", Some("token=x")).is_none(), "an order's own page is private");
+        assert!(key(BASE, BASE, "/media/orders/x/proof.png", None).is_none(), "proofs are private");
+        assert!(key(BASE, "http://127.0.0.1:8787", "/join", Some("trip=jpn25")).is_none(), "another origin");
+        assert!(key(BASE, BASE, "/dashboard", None).is_none());
+    }
+}
