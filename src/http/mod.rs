@@ -107,6 +107,5 @@ fn public_cache_key(ctx: &Ctx, req: &Request) -> Option<String> {
         return None;
     }
     let url = req.url().ok()?;
-    let origin = url.origin().ascii_serialization();
-    edge_cache::key(&ctx.config.public_base_url, &origin, url.path(), url.query())
+    edge_cache::key(&ctx.config.public_base_url, url.path(), url.query())
 }

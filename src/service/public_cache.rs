@@ -24,16 +24,16 @@ pub async fn profile_changed(ctx: &Ctx, owner_slug: &str) {
     edge_cache::purge(&profile_urls(&ctx.config.public_base_url, owner_slug)).await;
 }
 
-/// Read what names a trip's pages (before deleting it).
+/// Read what names a trip's pages, every product's included (before deleting it).
 pub async fn trip_keys(ctx: &Ctx, trip_id: &str) -> Option<TripKeys> {
-    public::trip_keys(&ctx.db, trip_id).await.ok().flatten()
+    public::trip_keys(&ctx.db, trip_id, true).await.ok().flatten()
 }
 
 /// A trip, or one of its products (`product`), or the stock of one changed:
 /// the trip's pages, its jastiper's profile and the product's page (every
 /// product's page when `product` is `None`).
 pub async fn trip_changed(ctx: &Ctx, trip_id: &str, product: Option<&str>) {
-    if let Some(keys) = trip_keys(ctx, trip_id).await {
+    if let Ok(Some(keys)) = public::trip_keys(&ctx.db, trip_id, product.is_none()).await {
         purge_trip(ctx, trip_id, &keys, product).await;
     }
 }

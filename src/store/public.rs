@@ -181,11 +181,16 @@ impl TripKeys {
     }
 }
 
-pub async fn trip_keys(db: &Db, trip_id: &str) -> ApiResult<Option<TripKeys>> {
+/// `with_products`: also every product's slug (reads them all; a change of
+/// one product does not need them).
+pub async fn trip_keys(db: &Db, trip_id: &str, with_products: bool) -> ApiResult<Option<TripKeys>> {
+    let products =
+        if with_products { "(SELECT json_group_array(p.slug) FROM products p WHERE p.trip_id = t.id)" } else { "'[]'" };
     db.one(
-        "SELECT t.slug AS trip_slug, u.slug AS owner_slug,
-                (SELECT json_group_array(p.slug) FROM products p WHERE p.trip_id = t.id) AS product_slugs
-         FROM trips t JOIN users u ON u.id = t.jastiper_id WHERE t.id = ?1",
+        &format!(
+            "SELECT t.slug AS trip_slug, u.slug AS owner_slug, {products} AS product_slugs
+             FROM trips t JOIN users u ON u.id = t.jastiper_id WHERE t.id = ?1"
+        ),
         &[trip_id.into()],
     )
     .await
