@@ -11,4 +11,7 @@ export JASTIPIN_DEV=1
 CI=true wrangler d1 migrations apply DB --local >&2
 # A free inspector port, so a second `PORT=8788 npm run dev` does not collide on 9229.
 inspector="${INSPECTOR_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
-exec wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" --inspector-port "$inspector" "$@"
+# Another PORT: links follow it (.dev.vars names 8787).
+extra=()
+[ -n "${PORT:-}" ] && extra=(--var "PUBLIC_BASE_URL:http://127.0.0.1:$PORT")
+exec wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" --inspector-port "$inspector" ${extra[@]+"${extra[@]}"} "$@"
