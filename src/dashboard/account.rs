@@ -10,8 +10,9 @@ use super::view::{csrf, field, notice, shell, FormState};
 use super::Form;
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
+use crate::platform::limits::Limit;
 use crate::service::accounts::{self, ChangePasswordForm, LoginForm, PageSession, RegisterForm};
-use crate::web::auth::client_address;
+use crate::web::auth::{client_address, limit_address};
 use crate::web::query::param;
 use crate::web::respond;
 
@@ -46,6 +47,8 @@ pub fn login_page(ctx: &Ctx, q: &HashMap<String, String>, form: FormState, statu
 
 pub async fn login_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
     session::same_site(req)?;
+    // The same per-address limit as the API's login (the page shows a 429 page).
+    limit_address(ctx, req, Limit::Auth, "login").await?;
     let Form { input, values, .. } = Form::read(req, &[]).await?;
     let result = match LoginForm::parse(input) {
         Ok(f) => accounts::login(ctx, f, &client_address(req)).await,
@@ -81,6 +84,7 @@ pub fn register_page(ctx: &Ctx, form: FormState, status: u16) -> ApiResult<Respo
 
 pub async fn register_submit(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     session::same_site(req)?;
+    limit_address(ctx, req, Limit::Auth, "register").await?;
     let Form { mut input, values, .. } = Form::read(req, &[]).await?;
     if values.get("slug").is_some_and(|s| s.trim().is_empty()) {
         input.retain(|k| k != "slug");

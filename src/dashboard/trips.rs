@@ -313,6 +313,12 @@ pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &
         }
         Err(e) => return Err(e),
     };
+    // The form always sends the status select: an unchanged one is left out,
+    // so new stock for a sold-out product puts it back on sale (the service's rule).
+    let mut input = input;
+    if input.map().get("status").and_then(Value::as_str) == Some(product.status.as_str()) {
+        input.retain(|k| k != "status");
+    }
     let result = match products::parse_change(input) {
         Ok(change) => products::update(ctx, &s.user, product.clone(), change, image).await,
         Err(e) => Err(e),
