@@ -10,11 +10,12 @@ use crate::domain::cost::{estimate, Category, Estimate};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::{ApiError, ApiResult};
-use crate::store::dashboard::{self as q, rows, Analytics, Audience, OrderView, OutboxCount, StatusTotal, TripSummary};
+use crate::store::dashboard::{self as q, Analytics, Audience, OrderView, OutboxCount, StatusTotal, TripSummary};
 use crate::store::orders::OrderDetailRow;
 use crate::store::outbox::OutboxRow;
 use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
+use crate::store::rows;
 use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
 

@@ -144,8 +144,7 @@ pub async fn proof_uploaded(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> {
     let Some(trip) = trips::by_id_or_slug(&ctx.db, &order.trip_id).await? else {
         return Ok(());
     };
-    let owner = users::by_id(&ctx.db, &trip.jastiper_id).await?;
-    let Some(phone) = owner.filter(|u| u.phone_connected_at.is_some()).and_then(|u| u.phone) else {
+    let Some(phone) = jastiper_phone(ctx, &trip).await? else {
         event(
             ctx,
             "proof_uploaded",
@@ -159,7 +158,7 @@ pub async fn proof_uploaded(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> {
     let link = format!("{}/dashboard/orders/{}", ctx.config.public_base_url, order.id);
     let info = OrderInfo { product: &title, quantity: order.quantity, total: order.total_price, link: &link };
     let key = format!("proof:{}:{}", order.id, order.proof_key.as_deref().unwrap_or_default());
-    let to = To { key: &key, recipient: phone.as_str(), trip_id: Some(&trip.id), participant_id: None };
+    let to = To { key: &key, recipient: &phone, trip_id: Some(&trip.id), participant_id: None };
     let draft = Draft {
         kind: "proof_uploaded",
         queue: Queue::ProofNotify,
@@ -181,22 +180,16 @@ async fn jastiper_phone(ctx: &Ctx, trip: &TripRow) -> ApiResult<Option<String>> 
 /// order after a quiet spell schedules one (after `ORDER_DIGEST_DELAY_SECONDS`,
 /// or 5 minutes after the last notice); orders placed meanwhile join it.
 async fn schedule_order_digest(ctx: &Ctx, trip_id: &str) -> ApiResult<()> {
-    let Some(trip) = trips::by_id_or_slug(&ctx.db, trip_id).await? else {
-        return Ok(());
-    };
-    if jastiper_phone(ctx, &trip).await?.is_none() {
-        return Ok(());
-    }
-    let Some(last_sent) = trips::claim_order_digest(&ctx.db, &trip.id).await? else {
-        return Ok(()); // one is already on its way: this order joins it
+    let Some(last_sent) = trips::claim_order_digest(&ctx.db, trip_id).await? else {
+        return Ok(()); // one is already on its way (this order joins it), or nobody to tell
     };
     let gather = i64::from(ctx.config.wa.order_digest_delay_secs);
     let spacing = last_sent
         .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
         .map_or(0, |t| (t + chrono::Duration::minutes(5) - ctx.now).num_seconds());
     let delay = gather.max(spacing).clamp(0, 900) as u32;
-    enqueue_inbound_after(ctx, InboundJob::OrderDigest { trip_id: trip.id.clone() }, delay).await?;
-    event(ctx, "order_digest_scheduled", json!({"tripId": trip.id, "inSeconds": delay}));
+    enqueue_inbound_after(ctx, InboundJob::OrderDigest { trip_id: trip_id.to_string() }, delay).await?;
+    event(ctx, "order_digest_scheduled", json!({"tripId": trip_id, "inSeconds": delay}));
     Ok(())
 }
 

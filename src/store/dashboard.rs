@@ -2,19 +2,13 @@
 //! one batch (one D1 round trip). Every statement is scoped to the owner:
 //! another jastiper's id finds nothing.
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use worker::{D1PreparedStatement, D1Result};
+use worker::D1PreparedStatement;
 
 use super::{orders, outbox, participants, products, trips, users, Arg, Db};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
-use crate::error::{ApiError, ApiResult};
-
-/// The rows of one batch result.
-pub fn rows<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
-    result.results::<T>().map_err(|e| ApiError::internal(format!("row decode: {e}")))
-}
+use crate::error::ApiResult;
 
 pub fn user(db: &Db, owner: &str) -> ApiResult<D1PreparedStatement> {
     db.stmt(&format!("SELECT {} FROM users WHERE id = ?1", users::USER_COLUMNS), &[owner.into()])

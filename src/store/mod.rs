@@ -191,6 +191,11 @@ pub async fn schema_ready(db: &Db) -> ApiResult<()> {
     db.one::<Row>("SELECT 1 AS ok FROM users LIMIT 1", &[]).await.map(|_| ())
 }
 
+/// The rows of one statement of a batch.
+pub fn rows<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
+    result.results::<T>().map_err(|e| ApiError::internal(format!("row decode: {e}")))
+}
+
 /// Changes reported by one statement of a batch.
 pub fn changes(result: &D1Result) -> usize {
     result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)

@@ -5,8 +5,8 @@
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-use super::dashboard::rows;
 use super::products::{self, ProductRow};
+use super::rows;
 use super::trips::{self, TripRow};
 use super::users::{UserRow, USER_COLUMNS};
 use super::Db;

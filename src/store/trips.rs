@@ -151,8 +151,9 @@ pub async fn claim_close(db: &Db, id: &str, deadline: &str) -> ApiResult<bool> {
     Ok(changed == 1)
 }
 
-/// The coalesced new-order notice: true when this call may schedule it
-/// (none pending), with when the last one went.
+/// The coalesced new-order notice: `Some` (with when the last one went) when
+/// this call may schedule it — none pending, and the trip's jastiper has a
+/// connected WhatsApp number. One statement: it runs with every order.
 pub async fn claim_order_digest(db: &Db, id: &str) -> ApiResult<Option<Option<String>>> {
     #[derive(Deserialize)]
     struct Row {
@@ -161,6 +162,8 @@ pub async fn claim_order_digest(db: &Db, id: &str) -> ApiResult<Option<Option<St
     let row: Option<Row> = db
         .one(
             "UPDATE trips SET order_digest_pending = 1 WHERE id = ?1 AND order_digest_pending = 0
+               AND EXISTS (SELECT 1 FROM users u WHERE u.id = trips.jastiper_id
+                             AND u.phone IS NOT NULL AND u.phone_connected_at IS NOT NULL)
              RETURNING order_digest_sent_at",
             &[id.into()],
         )
