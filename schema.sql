@@ -17,7 +17,7 @@ CREATE TABLE users (
   phone         TEXT,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL
-, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT);
+, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT, connect_code_expires_at INTEGER, connect_code_failures INTEGER NOT NULL DEFAULT 0, previous_phone TEXT, phone_changed_at TEXT);
 CREATE UNIQUE INDEX users_by_connect_code ON users (connect_code);
 
 CREATE TABLE trips (
@@ -86,7 +86,7 @@ CREATE TABLE orders (
   access_token_hash TEXT NOT NULL UNIQUE,
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL
-, proof_notified_at TEXT, proof_archived_at TEXT);
+, proof_notified_at TEXT, proof_archived_at TEXT, buyer_name TEXT);
 CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
 CREATE INDEX orders_by_participant ON orders (participant_id);
 CREATE INDEX orders_by_product ON orders (product_id);
@@ -110,7 +110,8 @@ CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
 CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
 CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
 
--- Failed logins per (email, client address): a stranger cannot lock the owner out.
+-- Attempts per key (domain/throttle.rs): logins per (email, address), password
+-- checks per account, codes per phone and account, accounts per address.
 CREATE TABLE login_throttle (
   key               TEXT PRIMARY KEY,
   failures          INTEGER NOT NULL,

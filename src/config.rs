@@ -61,6 +61,11 @@ pub struct WhatsApp {
     pub template_trip_totals: String,
     /// New orders of a trip, coalesced, for the jastiper.
     pub template_new_orders: String,
+    /// A security notice to a jastiper's number (another number was connected).
+    pub template_security: String,
+    /// Approved templates without parameters a jastiper may broadcast by name
+    /// (`WA_BROADCAST_TEMPLATES`, comma-separated; none by default).
+    pub broadcast_templates: Vec<String>,
     /// How long new orders are gathered before the jastiper is told (seconds; at most one notice per 5 minutes).
     pub order_digest_delay_secs: u32,
     pub template_language: String,
@@ -112,6 +117,11 @@ impl Config {
                     .unwrap_or_else(|| "jastipin_trip_totals".into()),
                 template_new_orders: non_empty("WA_TEMPLATE_NEW_ORDERS")
                     .unwrap_or_else(|| "jastipin_new_orders".into()),
+                template_security: non_empty("WA_TEMPLATE_SECURITY")
+                    .unwrap_or_else(|| "jastipin_security_notice".into()),
+                broadcast_templates: non_empty("WA_BROADCAST_TEMPLATES")
+                    .map(|list| list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
+                    .unwrap_or_default(),
                 order_digest_delay_secs: number("ORDER_DIGEST_DELAY_SECONDS", 120.0).clamp(0.0, 300.0) as u32,
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {

@@ -12,14 +12,16 @@ use crate::ctx::Ctx;
 use crate::error::ApiResult;
 use crate::platform::limits::Limit;
 use crate::service::accounts::{self, ChangePasswordForm, LoginForm, PageSession, RegisterForm};
-use crate::web::auth::{client_address, limit_address};
+use crate::web::auth::{client_address, limit_address, public_address};
 use crate::web::query::param;
 use crate::web::respond;
 
 /// Where to go after logging in: only a dashboard path of this site.
 fn next(q: &HashMap<String, String>) -> String {
     let n = param(q, "next");
-    if n.starts_with("/dashboard") && !n.starts_with("//") && !n.contains('\\') {
+    // A plain path: printable ASCII only (a CR, LF or NUL would break the Location header).
+    let plain = n.bytes().all(|b| b.is_ascii_graphic());
+    if plain && n.starts_with("/dashboard") && !n.starts_with("//") && !n.contains('\\') {
         n.to_string()
     } else {
         "/dashboard".into()
@@ -90,7 +92,7 @@ pub async fn register_submit(ctx: &Ctx, req: &mut Request) -> ApiResult<Response
         input.retain(|k| k != "slug");
     }
     let result = match RegisterForm::parse(input) {
-        Ok(f) => accounts::register(ctx, f).await,
+        Ok(f) => accounts::register(ctx, f, public_address(req).as_deref()).await,
         Err(e) => Err(e),
     };
     match result {

@@ -6,11 +6,11 @@ use worker::Response;
 
 use super::view::{change, csrf, shell, wib_time};
 use crate::ctx::Ctx;
-use crate::domain::ids::confirm_code;
 use crate::domain::money::rupiah;
 use crate::error::ApiResult;
 use crate::pages::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
+use crate::service::profile::NUMBER_UNDO_DAYS;
 use crate::service::{dashboard, participants};
 use crate::store::users::UserRow;
 use crate::web::respond;
@@ -68,18 +68,35 @@ pub async fn page(ctx: &Ctx, s: &PageSession, _notice: Option<&str>) -> ApiResul
 /// Notifications go to a number that proved itself by sending the code.
 fn whatsapp(ctx: &Ctx, s: &PageSession, u: &UserRow) -> maud::Markup {
     let connected = u.phone_connected_at.is_some() && u.phone.is_some();
+    let live_code = u.connect_code.as_deref().filter(|_| u.connect_code_expires_at.is_some_and(|t| t > ctx.now_secs()));
+    let undo_since =
+        (ctx.now - chrono::Duration::days(NUMBER_UNDO_DAYS)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let changed = match (&u.previous_phone, &u.phone_changed_at) {
+        (Some(old), Some(at)) if at.as_str() >= undo_since.as_str() => Some((old, at)),
+        _ => None,
+    };
     html! {
         div.card #whatsapp {
             h2 { "Notifikasi WhatsApp" }
+            @if let Some((old, at)) = changed {
+                div.notice.err role="alert" #number-changed {
+                    p { "Nomor notifikasi diganti dari +" (old.as_str()) " ke +" (u.phone.as_deref().unwrap_or_default()) " pada " (wib_time(at)) "." }
+                    p { "Bukan kamu? Kembalikan nomor lama, lalu ganti kata sandi." }
+                    form method="post" action="/dashboard/whatsapp/undo" {
+                        (csrf(s))
+                        button.btn type="submit" { "Kembalikan ke +" (old.as_str()) }
+                    }
+                }
+            }
             @if connected {
                 p.ok { "Aktif: kabar bukti bayar dikirim ke +" (u.phone.as_deref().unwrap_or_default()) "." }
             } @else {
                 p.err { "Notifikasi belum aktif." }
                 p { "Hubungkan nomor WhatsApp-mu: kirim kode di bawah dari HP-mu ke nomor Jastipin. Nomor itu yang akan menerima kabar bukti bayar." }
             }
-            @if let Some(code) = &u.connect_code {
+            @if let Some(code) = live_code {
                 a.btn href=(SafeUrl(&participants::confirm_link(ctx, code))) { "Hubungkan via WhatsApp" }
-                p.mute { "Atau kirim " b { (crate::domain::messages::confirm_text(code)) } " ke WhatsApp Jastipin." }
+                p.mute { "Atau kirim " b #connect-code { (crate::domain::messages::confirm_text(code)) } " ke WhatsApp Jastipin. Kode berlaku 10 menit." }
             } @else {
                 form method="post" action="/dashboard/whatsapp" {
                     (csrf(s))
@@ -90,8 +107,14 @@ fn whatsapp(ctx: &Ctx, s: &PageSession, u: &UserRow) -> maud::Markup {
     }
 }
 
-/// `POST /dashboard/whatsapp`: a fresh connect code.
+/// `POST /dashboard/whatsapp`: a fresh connect code, live for ten minutes.
 pub async fn new_connect_code(ctx: &Ctx, s: &PageSession) -> ApiResult<Response> {
-    crate::service::profile::new_connect_code(ctx, &s.user, &confirm_code()).await?;
+    crate::service::profile::new_connect_code(ctx, &s.user).await?;
+    respond::see_other("/dashboard#whatsapp")
+}
+
+/// `POST /dashboard/whatsapp/undo`: the number a recent connection replaced is connected again.
+pub async fn undo_number_change(ctx: &Ctx, s: &PageSession) -> ApiResult<Response> {
+    crate::service::profile::undo_number_change(ctx, &s.user).await?;
     respond::see_other("/dashboard#whatsapp")
 }

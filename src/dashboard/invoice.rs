@@ -33,6 +33,12 @@ pub async fn page_for(ctx: &Ctx, req: &Request, id: &str, q: &HashMap<String, St
         Err(e) => return Err(e),
     };
     let around = orders::context(ctx, &order, true).await?;
+    // Somebody with the order's link sees the name typed with the order;
+    // only the trip's owner sees the name stored for the buyer.
+    let buyer = match access {
+        OrderAccess::Owner(_) => around.buyer.as_ref().map(|b| b.name.as_str()),
+        OrderAccess::Token(_) => order.buyer_name.as_deref(),
+    };
     let title = around.product.as_ref().map_or("Produk", |p| p.title.as_str());
     let seller = around.owner.as_ref().map(|u| u.profile_name.clone().unwrap_or_else(|| u.slug.to_string()));
     let body = html! {
@@ -41,7 +47,7 @@ pub async fn page_for(ctx: &Ctx, req: &Request, id: &str, q: &HashMap<String, St
             p.mute { "No. " (order.id[..8].to_uppercase()) " · " (wib_time(&order.created_at)) }
             div.between {
                 div { p.mute { "Dari" } p { b { (seller.as_deref().unwrap_or("Jastiper")) } } }
-                div { p.mute { "Untuk" } p { b { (around.buyer.as_ref().map_or("Penitip", |b| b.name.as_str())) } } }
+                div { p.mute { "Untuk" } p { b { (buyer.unwrap_or("Penitip")) } } }
             }
             @if let Some(t) = &around.trip { p { "Trip: " (t.title) } }
             table.totals {

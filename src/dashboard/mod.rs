@@ -90,6 +90,10 @@ pub async fn route(
             checked_form(req, me, &[]).await?;
             home::new_connect_code(ctx, me).await
         }
+        (Post, ["whatsapp", "undo"]) => {
+            checked_form(req, me, &[]).await?;
+            home::undo_number_change(ctx, me).await
+        }
         (Get, ["profile"]) => {
             let saved = q.get("saved").map(String::as_str);
             profile::page(ctx, me, FormState::default(), saved, 200).await

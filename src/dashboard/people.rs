@@ -123,7 +123,7 @@ pub async fn broadcast(ctx: &Ctx, s: &PageSession, trip_id: &str, form: Form) ->
     let Form { mut input, values, .. } = form;
     let sending = values.get("step").is_some_and(|v| v == "send");
     input.retain(|k| k == "message");
-    let parsed = BroadcastForm::parse(input);
+    let parsed = BroadcastForm::parse(input, &ctx.config.wa.broadcast_templates);
     match parsed {
         Ok(BroadcastForm::Text(m)) if !sending => messages(ctx, s, &trip.id, FormState::default(), Some(&m)).await,
         Ok(f) => {

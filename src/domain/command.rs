@@ -22,8 +22,10 @@ pub enum Command {
     },
 }
 
-/// The length of a confirmation code (`domain::ids::confirm_code`).
+/// The length of a penitip's confirmation code (`domain::ids::confirm_code`).
 pub const CONFIRM_CODE_LEN: usize = 6;
+/// The length of a jastiper's connect code (`domain::ids::connect_code`).
+pub const CONNECT_CODE_LEN: usize = 10;
 
 fn slug(word: &str) -> Option<String> {
     let ok = (3..=10).contains(&word.len()) && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
@@ -58,7 +60,8 @@ pub fn parse(text: &str) -> Option<Command> {
     let end = rest.find(|c: char| c.is_whitespace() || c == '|').unwrap_or(rest.len());
     let (word, tail) = rest.split_at(end);
     if matches!(verb.to_ascii_uppercase().as_str(), "KONFIRMASI" | "CONFIRM") && tail.trim().is_empty() {
-        let ok = word.len() == CONFIRM_CODE_LEN && word.bytes().all(|b| b.is_ascii_alphanumeric());
+        let ok = [CONFIRM_CODE_LEN, CONNECT_CODE_LEN].contains(&word.len())
+            && word.bytes().all(|b| b.is_ascii_alphanumeric());
         return ok.then(|| Command::Confirm { code: word.to_ascii_uppercase() });
     }
     let trip = slug(word)?;

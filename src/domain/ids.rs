@@ -49,20 +49,41 @@ pub fn digit_code() -> String {
     out
 }
 
-/// A confirmation code people type or send from a `wa.me` link: six
-/// upper-case symbols without look-alikes (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
-pub fn confirm_code() -> String {
-    const ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
-    let mut out = String::with_capacity(super::command::CONFIRM_CODE_LEN);
-    while out.len() < super::command::CONFIRM_CODE_LEN {
+/// The symbols of codes people type or send from a `wa.me` link: upper
+/// case without look-alikes (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
+pub const CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+
+fn code_of(len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
         for b in random_bytes::<16>() {
             // 25 symbols: bytes below 250 (10 × 25) pick one uniformly.
-            if b < 250 && out.len() < super::command::CONFIRM_CODE_LEN {
-                out.push(ALPHABET[(b % 25) as usize] as char);
+            if b < 250 && out.len() < len {
+                out.push(CODE_ALPHABET[(b % 25) as usize] as char);
             }
         }
     }
     out
+}
+
+/// A penitip's confirmation code (a web join or order): six symbols. It
+/// grants nothing by itself: only a message from the phone it was made for
+/// confirms with it.
+pub fn confirm_code() -> String {
+    code_of(super::command::CONFIRM_CODE_LEN)
+}
+
+/// A jastiper's connect code: ten symbols (46 bits), because it is matched
+/// across every account and whoever sends it becomes her notification
+/// number. The first four name the code (`connect_code_handle`), so a wrong
+/// guess at a live code counts against that code.
+pub fn connect_code() -> String {
+    code_of(super::command::CONNECT_CODE_LEN)
+}
+
+/// The part of a connect code that names it.
+pub fn connect_code_handle(code: &str) -> &str {
+    code.get(..4).unwrap_or(code)
 }
 
 #[cfg(test)]
@@ -80,6 +101,18 @@ mod tests {
                 Some(crate::domain::command::Command::Confirm { code: c })
             );
         }
+    }
+
+    #[test]
+    fn connect_codes_are_ten_unambiguous_symbols_a_message_carries() {
+        let c = connect_code();
+        assert_eq!(c.len(), 10);
+        assert!(c.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{c}");
+        assert_eq!(connect_code_handle(&c), &c[..4]);
+        assert_eq!(
+            crate::domain::command::parse(&format!("konfirmasi {}", c.to_lowercase())),
+            Some(crate::domain::command::Command::Confirm { code: c })
+        );
     }
 
     #[test]

@@ -120,6 +120,26 @@ pub fn whatsapp_connected(name: &str, dashboard: &str) -> Message {
 }
 
 /// The text a `wa.me` confirmation link carries.
+/// To the number that was connected until now: another one replaced it.
+/// Only the last digits of the new number are shown.
+pub fn number_changed(new_phone: &str, dashboard: &str) -> Message {
+    let tail: String = new_phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    Message {
+        body: format!(
+            "⚠️ Nomor notifikasi Jastipin-mu baru saja diganti ke nomor yang berakhiran {tail}. Bukan kamu? Masuk ke dashboard dan tekan \"Kembalikan\", lalu ganti kata sandi: {dashboard}"
+        ),
+        params: vec![tail, dashboard.into()],
+    }
+}
+
+/// Too many codes that matched nothing from one number: it is not listened to for an hour.
+pub fn too_many_codes() -> Message {
+    Message {
+        body: "Terlalu banyak kode yang salah dari nomor ini. Coba lagi dalam 1 jam, dengan tombol \"Konfirmasi via WhatsApp\" atau kode baru dari dashboard.".into(),
+        params: vec![],
+    }
+}
+
 pub fn confirm_text(code: &str) -> String {
     format!("KONFIRMASI {code}")
 }

@@ -189,3 +189,54 @@ mod order_link_tests {
         assert_ne!(t, unsubscribe_token(b"s", "o1"));
     }
 }
+
+fn mac(secret: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// The six-digit password-reset code that the outbox row `outbox_id` sends:
+/// derived when the message goes out from the row id and the service's
+/// secret, so the code itself is never written anywhere.
+pub fn reset_code(secret: &[u8], outbox_id: &str) -> String {
+    let m = mac(secret, &[b"reset-code:", outbox_id.as_bytes()]);
+    // 2^64 mod 10^6 is 551,616: the bias toward low codes is below 10^-13.
+    let n = u64::from_be_bytes(m[..8].try_into().expect("8 bytes")) % 1_000_000;
+    format!("{n:06}")
+}
+
+/// What is stored for a reset code: an HMAC under the service's secret (a
+/// plain hash of a six-digit code is undone by trying all million).
+pub fn reset_code_hash(secret: &[u8], user_id: &str, code: &str) -> String {
+    hex(&mac(secret, &[b"reset-hash:", user_id.as_bytes(), b":", code.as_bytes()]))
+}
+
+#[cfg(test)]
+mod reset_code_tests {
+    use super::*;
+
+    #[test]
+    fn reset_codes_are_six_digits_bound_to_the_row_and_the_secret() {
+        let c = reset_code(b"s", "row1");
+        assert_eq!(c.len(), 6);
+        assert!(c.bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(c, reset_code(b"s", "row1"), "the same row sends the same code on a retry");
+        assert_ne!(c, reset_code(b"s", "row2"));
+        assert_ne!(c, reset_code(b"t", "row1"));
+        let h = reset_code_hash(b"s", "u1", &c);
+        assert_eq!(h.len(), 64);
+        assert_ne!(h, reset_code_hash(b"s", "u2", &c), "bound to the account");
+        assert_ne!(h, hash_secret(&c), "not a plain hash");
+    }
+
+    #[test]
+    fn reset_codes_spread_over_all_digits() {
+        let codes: std::collections::HashSet<String> = (0..2000).map(|i| reset_code(b"k", &i.to_string())).collect();
+        assert!(codes.len() > 1990, "{} distinct of 2000", codes.len());
+        assert!(codes.iter().any(|c| c.starts_with('0')), "leading zeros are kept");
+    }
+}

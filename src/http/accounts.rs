@@ -10,7 +10,7 @@ use crate::domain::token::REFRESH_TTL_SECS;
 use crate::error::{ApiError, ApiResult};
 use crate::platform::limits::Limit;
 use crate::service::accounts::{self, ChangePasswordForm, LoginForm, RegisterForm, ResetForm, Session};
-use crate::web::auth::{client_address, limit_address, require_user};
+use crate::web::auth::{client_address, limit_address, public_address, require_user};
 use crate::web::{body, respond};
 
 const REFRESH_COOKIE: &str = "jastipin_refresh";
@@ -36,7 +36,7 @@ fn signed_in(status: u16, s: &Session) -> ApiResult<Response> {
 pub async fn register(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     limit_address(ctx, req, Limit::Auth, "register").await?;
     let form = RegisterForm::parse(body::json(req).await?)?;
-    signed_in(201, &accounts::register(ctx, form).await?)
+    signed_in(201, &accounts::register(ctx, form, public_address(req).as_deref()).await?)
 }
 
 /// `POST /api/auth/login` `{ email, password }`.

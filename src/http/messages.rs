@@ -8,7 +8,7 @@ use crate::ctx::Ctx;
 use crate::domain::cost::Category;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::{ApiError, ApiResult};
-use crate::service::messages::{self, template_name, BroadcastForm};
+use crate::service::messages::{self, broadcast_template, BroadcastForm};
 use crate::service::trips;
 use crate::web::auth::require_user;
 use crate::web::query::{params, Paging};
@@ -18,7 +18,7 @@ use crate::web::{body, respond};
 pub async fn broadcast(ctx: &Ctx, req: &mut Request, trip_id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
     let trip = trips::owned(ctx, &me, trip_id).await?;
-    let form = BroadcastForm::parse(body::json(req).await?)?;
+    let form = BroadcastForm::parse(body::json(req).await?, &ctx.config.wa.broadcast_templates)?;
     let (broadcast_id, queued) = messages::broadcast(ctx, &trip, form).await?;
     respond::json(202, &json!({ "broadcastId": broadcast_id, "queued": queued }))
 }
@@ -29,7 +29,7 @@ pub async fn estimate_cost(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult
     let trip = trips::owned(ctx, &me, trip_id).await?;
     let q = params(req);
     if let Some(t) = q.get("template") {
-        template_name(t).map_err(|e| ApiError::field("template", e))?;
+        broadcast_template(t, &ctx.config.wa.broadcast_templates).map_err(|e| ApiError::field("template", e))?;
     }
     let category = match q.get("category").map(String::as_str) {
         None | Some("") => Category::Marketing,

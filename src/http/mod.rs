@@ -37,10 +37,11 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
                 Some(key) => edge_cache::lookup(key).await,
                 None => None,
             };
-            let answered = match (ctx.config.check_links(), hit) {
-                (Err(e), _) => Err(e),
-                (Ok(()), Some(hit)) => Ok(hit),
-                (Ok(()), None) => router::route(&ctx, &mut req).await,
+            let answered = match (ctx.config.check_links(), hit, non_canonical(&req)) {
+                (Err(e), _, _) => Err(e),
+                (Ok(()), Some(hit), _) => Ok(hit),
+                (Ok(()), None, Some(location)) => respond::permanent_redirect(&location),
+                (Ok(()), None, None) => router::route(&ctx, &mut req).await,
             };
             let answered = match (answered, cache_key) {
                 (Ok(mut resp), Some(key)) if resp.headers().get("x-cache").ok().flatten().is_none() => {
@@ -99,6 +100,21 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
         worker::console_log!("{line}");
     }
     resp
+}
+
+/// A GET or HEAD of another spelling of a path (`/media//x`, `/join/`):
+/// where its one spelling is, with the query as sent. Every path has one
+/// spelling, so the edge cache only ever holds (and purges) that one.
+fn non_canonical(req: &Request) -> Option<String> {
+    if !matches!(req.method(), worker::Method::Get | worker::Method::Head) {
+        return None;
+    }
+    let url = req.url().ok()?;
+    let canonical = edge_cache::canonical_path(url.path());
+    (canonical != url.path()).then(|| match url.query() {
+        Some(q) if !q.is_empty() => format!("{canonical}?{q}"),
+        _ => canonical,
+    })
 }
 
 /// The Cache API key of a public GET (see `platform::edge_cache`).

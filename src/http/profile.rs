@@ -28,6 +28,26 @@ pub async fn update_me(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     respond::json(200, &json!({ "user": UserPrivate::from(&u) }))
 }
 
+/// `POST /api/profile/me/whatsapp`: a connect code to send from her phone
+/// (`KONFIRMASI <code>`), live ten minutes; the old one stops working.
+pub async fn new_connect_code(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let c = profile::new_connect_code(ctx, &me).await?;
+    let expires = chrono::DateTime::from_timestamp(c.expires_at, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    let url = crate::service::participants::confirm_link(ctx, &c.code);
+    respond::json(201, &json!({ "connect": { "code": c.code, "whatsappUrl": url, "expiresAt": expires } }))
+}
+
+/// `POST /api/profile/me/whatsapp/undo`: connects again the number the last connection replaced.
+pub async fn undo_number_change(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    profile::undo_number_change(ctx, &me).await?;
+    let u = profile::current(ctx, &me).await?;
+    respond::json(200, &json!({ "user": UserPrivate::from(&u) }))
+}
+
 #[derive(Serialize)]
 struct TripWithProducts<'a> {
     #[serde(flatten)]

@@ -42,7 +42,11 @@ pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         },
         // GET /api/openapi.json — this API, described
         ["api", "openapi.json"] => match method {
-            Get => respond::raw(OPENAPI, "application/json", "public, max-age=300"),
+            Get => respond::header(
+                respond::raw(OPENAPI, "application/json", "public, max-age=300")?,
+                "x-content-type-options",
+                "nosniff",
+            ),
             _ => not_allowed("GET"),
         },
         // POST /api/auth/register — create an account, signed in
@@ -104,6 +108,16 @@ pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         // POST /api/profile/me/qris — upload the QRIS image buyers pay with (multipart image)
         ["api", "profile", "me", "qris"] => match method {
             Post => profile::upload_image(ctx, req, ProfileImage::Qris).await,
+            _ => not_allowed("POST"),
+        },
+        // POST /api/profile/me/whatsapp — a connect code for her WhatsApp number (10 minutes)
+        ["api", "profile", "me", "whatsapp"] => match method {
+            Post => profile::new_connect_code(ctx, req).await,
+            _ => not_allowed("POST"),
+        },
+        // POST /api/profile/me/whatsapp/undo — reconnect the number the last connection replaced
+        ["api", "profile", "me", "whatsapp", "undo"] => match method {
+            Post => profile::undo_number_change(ctx, req).await,
             _ => not_allowed("POST"),
         },
         // GET /api/profile/{slug} — a public profile

@@ -13,6 +13,11 @@ use worker::{Cache, Response};
 /// `base` (`PUBLIC_BASE_URL`), whichever host the request came in on
 /// (wrangler dev rewrites it to the route's), so a purge names it exactly.
 pub fn key(base: &str, path: &str, query: Option<&str>) -> Option<String> {
+    // Only the one spelling of a path is ever a key: `//`, a trailing `/`
+    // or an empty query would store copies no purge names.
+    if canonical_path(path) != path || query == Some("") {
+        return None;
+    }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let slug_ok = |s: &str| {
         !s.is_empty()
@@ -32,6 +37,20 @@ pub fn key(base: &str, path: &str, query: Option<&str>) -> Option<String> {
         Some(q) => format!("{base}{path}?{q}"),
         None => format!("{base}{path}"),
     })
+}
+
+/// The one spelling of `path`: empty segments dropped (`//`, a trailing
+/// `/`), `/` for the root. The router redirects GETs of any other spelling here.
+pub fn canonical_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(segment);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
 /// A stored answer for `key`, marked `x-cache: HIT`.
@@ -82,5 +101,25 @@ mod tests {
         assert!(key(BASE, "/order/abc", Some("token=x")).is_none(), "an order's own page is private");
         assert!(key(BASE, "/media/orders/x/proof.png", None).is_none(), "proofs are private");
         assert!(key(BASE, "/dashboard", None).is_none());
+    }
+
+    #[test]
+    fn other_spellings_of_a_public_url_are_never_keys() {
+        assert!(key(BASE, "/media//avatars/u/a.png", None).is_none());
+        assert!(key(BASE, "/media/avatars/u/a.png/", None).is_none());
+        assert!(key(BASE, "/join/", Some("trip=jpn25")).is_none());
+        assert!(key(BASE, "//join", Some("trip=jpn25")).is_none());
+        assert!(key(BASE, "/api/profile/tina/", None).is_none());
+        assert!(key(BASE, "/api/profile/tina", Some("")).is_none());
+        assert_eq!(key(BASE, "/media/avatars/u/a.png", None), Some(format!("{BASE}/media/avatars/u/a.png")));
+    }
+
+    #[test]
+    fn canonical_paths_drop_empty_segments() {
+        assert_eq!(canonical_path("/media//avatars/x.png"), "/media/avatars/x.png");
+        assert_eq!(canonical_path("/join/"), "/join");
+        assert_eq!(canonical_path("//"), "/");
+        assert_eq!(canonical_path("/"), "/");
+        assert_eq!(canonical_path("/t/jpn25"), "/t/jpn25");
     }
 }

@@ -89,6 +89,11 @@ pub enum InboundJob {
     OrderDigest {
         trip_id: String,
     },
+    /// A password reset asked for this email: looked up and sent here, after
+    /// the answer, so the request does the same work for any email.
+    PasswordReset {
+        email: String,
+    },
 }
 
 /// Queue messages for outbox rows already written, 100 per send (the Queues limit).

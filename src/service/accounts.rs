@@ -3,20 +3,20 @@
 
 use crate::ctx::Ctx;
 use crate::domain::encoding::constant_time_eq;
-use crate::domain::ids::{confirm_code, new_id, new_secret, random_alnum};
+use crate::domain::ids::{new_id, new_secret, random_alnum};
 use crate::domain::messages;
 use crate::domain::slug::{self, Slug};
-use crate::domain::token::{hash_secret, issue_access, AccessClaims, REFRESH_TTL_SECS};
+use crate::domain::token::{hash_secret, issue_access, reset_code, reset_code_hash, AccessClaims, REFRESH_TTL_SECS};
 use crate::domain::user::{self, Email};
 use crate::domain::{password, throttle};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
-use crate::platform::queues::Queue;
+use crate::platform::queues::{enqueue_inbound, InboundJob, Queue};
 use crate::store::outbox::To;
 use crate::store::sessions::{self, NewSession};
 use crate::store::{login_throttle, password_resets};
 
-use super::outbox::{send_one, Draft, PASSWORD_RESET_KIND};
+use super::outbox::{send_one_as, Draft, PASSWORD_RESET_KIND, RESET_CODE_PLACEHOLDER};
 use super::AuthUser;
 use crate::store::refresh_tokens::{self, NewRefresh};
 use crate::store::users::{self, NewUser, UserRow};
@@ -82,8 +82,23 @@ impl RegisterForm {
     }
 }
 
+/// Counts one attempt of `key` under `policy` (before it is checked); 429 when locked.
+async fn count_attempt(ctx: &Ctx, key: &str, policy: throttle::Policy) -> ApiResult<()> {
+    let now = ctx.now_secs();
+    match login_throttle::reserve(&ctx.db, key, now, policy).await?.locked_for(now) {
+        Some(wait) => Err(ApiError::too_many(wait)),
+        None => Ok(()),
+    }
+}
+
 /// Creates the account and its first session in one transaction.
-pub async fn register(ctx: &Ctx, f: RegisterForm) -> ApiResult<Session> {
+/// `client` is the caller's public address (`None` locally): at most five
+/// accounts an hour are made from one address, every attempt counted, so
+/// registering is no way to sweep emails either.
+pub async fn register(ctx: &Ctx, f: RegisterForm, client: Option<&str>) -> ApiResult<Session> {
+    if let Some(address) = client {
+        count_attempt(ctx, &throttle::accounts_key(address), throttle::ACCOUNTS).await?;
+    }
     let slug = match f.slug {
         Some(s) => s,
         None => available_slug(ctx, &slug::derive_user_slug(&f.full_name)).await?,
@@ -92,16 +107,8 @@ pub async fn register(ctx: &Ctx, f: RegisterForm) -> ApiResult<Session> {
     let (id, family) = (new_id(), new_id());
     let now = ctx.now_iso();
     let refresh = Refresh::new();
-    let connect_code = confirm_code();
-    let new = NewUser {
-        id: &id,
-        email: &f.email,
-        password_hash: &hash,
-        slug: &slug,
-        profile_name: &f.full_name,
-        connect_code: &connect_code,
-        now: &now,
-    };
+    let new =
+        NewUser { id: &id, email: &f.email, password_hash: &hash, slug: &slug, profile_name: &f.full_name, now: &now };
     let statements = vec![
         users::insert_stmt(&ctx.db, &new)?,
         refresh_tokens::insert_stmt(&ctx.db, &refresh.row(ctx, &id, &family))?,
@@ -120,7 +127,10 @@ pub async fn register(ctx: &Ctx, f: RegisterForm) -> ApiResult<Session> {
         cover_key: None,
         phone: None,
         phone_connected_at: None,
-        connect_code: Some(connect_code),
+        connect_code: None,
+        connect_code_expires_at: None,
+        previous_phone: None,
+        phone_changed_at: None,
         payment: Default::default(),
     };
     Ok(Session { access_token: access_token(ctx, &user)?, user, refresh_secret: refresh.secret })
@@ -165,7 +175,7 @@ impl LoginForm {
 pub async fn login(ctx: &Ctx, f: LoginForm, client: &str) -> ApiResult<Session> {
     let now = ctx.now_secs();
     let key = throttle::key(&f.email, client);
-    let attempt = login_throttle::reserve(&ctx.db, &key, now).await?;
+    let attempt = login_throttle::reserve(&ctx.db, &key, now, throttle::LOGIN).await?;
     if let Some(wait) = attempt.locked_for(now) {
         return Err(ApiError::too_many(wait));
     }
@@ -289,12 +299,16 @@ impl ChangePasswordForm {
 /// Changes the password after checking the current one; every other session
 /// ends, and this one continues with a new refresh token.
 pub async fn change_password(ctx: &Ctx, me: &AuthUser, f: ChangePasswordForm) -> ApiResult<Session> {
+    // Throttled like a login: a stolen session guesses no faster than a stranger.
+    let key = throttle::password_check_key(&me.id);
+    count_attempt(ctx, &key, throttle::PASSWORD_CHECK).await?;
     let mut u =
         users::by_id(&ctx.db, &me.id).await?.ok_or_else(|| ApiError::unauthorized("Account no longer exists"))?;
     if !password::verify(&f.current, &u.password_hash) {
         // Well-formed but not allowed: 403, like a wrong reset code.
         return Err(ApiError::new(ErrorCode::Forbidden, "The current password is wrong"));
     }
+    login_throttle::clear(&ctx.db, &key).await?;
     u.password_hash = password::hash(&f.new);
     users::set_password_hash(&ctx.db, &u.id, &u.password_hash, &ctx.now_iso()).await?;
     end_every_session(ctx, &u.id).await?;
@@ -303,35 +317,64 @@ pub async fn change_password(ctx: &Ctx, me: &AuthUser, f: ChangePasswordForm) ->
     Ok(Session { access_token: access_token(ctx, &u)?, user: u, refresh_secret: refresh.secret })
 }
 
-/// How long a reset code lives, and how many tries it allows.
+/// How long a reset code lives.
 const RESET_TTL_SECS: i64 = 10 * 60;
-const RESET_TRIES: i64 = 5;
 
-/// `{ email }`: sends a one-time code to the account's WhatsApp number with
-/// the authentication template — only to a number that wrote to the business
-/// number itself (the delivery checks). Answers the same whether or not the
-/// email exists, so it tells nobody which emails have accounts.
+/// A number connected in place of another gets no reset code for a day:
+/// a stranger who connected a number cannot take the account with it
+/// before its owner sees the notice (and undoes it).
+const RESET_AFTER_NUMBER_CHANGE_SECS: i64 = 24 * 3600;
+
+/// `{ email }`: the same work for any email (parsing, one queue message),
+/// so neither the answer nor its time tells which emails have accounts.
+/// The inbound consumer looks the account up and sends (`send_reset`).
 pub async fn request_reset(ctx: &Ctx, mut input: Input) -> ApiResult<()> {
     input.only(&["email"]);
     let email = input.required_str("email").map(|e| e.trim().to_lowercase());
     input.finish()?;
-    let Some(u) = users::by_email(&ctx.db, &email.unwrap_or_default()).await? else {
+    let email = email.unwrap_or_default();
+    if email.len() > 254 {
+        return Ok(()); // no account has such an email
+    }
+    enqueue_inbound(ctx, vec![InboundJob::PasswordReset { email }]).await
+}
+
+/// Sends a one-time code to the account's *connected* WhatsApp number (the
+/// one that sent her connect code) with the authentication template; at
+/// most three codes an hour per account. Only an HMAC of the code is
+/// stored; the delivery derives the code from the outbox row's id.
+pub async fn send_reset(ctx: &Ctx, email: &str) -> ApiResult<()> {
+    let Some(u) = users::by_email(&ctx.db, email).await? else {
         return Ok(());
     };
-    let Some(phone) = u.phone.as_ref() else {
+    let (Some(phone), Some(_)) = (u.phone.as_ref(), u.phone_connected_at.as_ref()) else {
         return Ok(());
     };
-    let code = crate::domain::ids::digit_code();
-    password_resets::put(&ctx.db, &u.id, &hash_secret(&code), ctx.now_secs() + RESET_TTL_SECS).await?;
+    let recent_change = u
+        .phone_changed_at
+        .as_deref()
+        .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+        .is_some_and(|t| ctx.now_secs() - t.timestamp() < RESET_AFTER_NUMBER_CHANGE_SECS);
+    if recent_change {
+        return Ok(());
+    }
+    if count_attempt(ctx, &throttle::reset_sends_key(&u.id), throttle::RESET_SENDS).await.is_err() {
+        return Ok(());
+    }
+    let secret = ctx.config.jwt_key()?;
+    let outbox_id = new_id();
+    let code = reset_code(secret, &outbox_id);
+    password_resets::put(&ctx.db, &u.id, &reset_code_hash(secret, &u.id, &code), ctx.now_secs() + RESET_TTL_SECS)
+        .await?;
     let key = format!("{PASSWORD_RESET_KIND}:{}:{}", u.id, ctx.now_secs());
     let to = To { key: &key, recipient: phone.as_str(), trip_id: None, participant_id: None };
     let draft = Draft {
         kind: PASSWORD_RESET_KIND,
         queue: Queue::Confirmation,
-        message: messages::password_reset_code(&code),
+        message: messages::password_reset_code(RESET_CODE_PLACEHOLDER),
         template: Some(&ctx.config.wa.template_auth),
     };
-    send_one(ctx, &to, &draft).await?;
+    send_one_as(ctx, &outbox_id, &to, &draft).await?;
     Ok(())
 }
 
@@ -356,17 +399,27 @@ impl ResetForm {
     }
 }
 
-/// Sets a new password with a valid code (five tries, ten minutes); every session ends.
+/// Sets a new password with a valid code (ten minutes); every session
+/// ends. Tries are counted per email before anything is looked up (five an
+/// hour, whatever code is live), and an unknown email costs the same read.
 pub async fn reset_password(ctx: &Ctx, f: ResetForm) -> ApiResult<()> {
     let refused = || ApiError::new(ErrorCode::Forbidden, "The code is wrong or expired: ask for a new one");
-    let u = users::by_email(&ctx.db, &f.email).await?.ok_or_else(refused)?;
-    let row = password_resets::attempt(&ctx.db, &u.id).await?.ok_or_else(refused)?;
-    let fresh = row.expires_at > ctx.now_secs() && row.attempts <= RESET_TRIES;
-    if !fresh || !constant_time_eq(hash_secret(&f.code).as_bytes(), row.code_hash.as_bytes()) {
+    let tries = throttle::reset_tries_key(&throttle::key(&f.email, ""));
+    count_attempt(ctx, &tries, throttle::RESET_TRIES).await?;
+    let target = password_resets::target(&ctx.db, &f.email).await?;
+    let secret = ctx.config.jwt_key()?;
+    let (user_id, stored, expires) = match &target {
+        Some(t) => (t.user_id.as_str(), t.code_hash.as_deref().unwrap_or(""), t.expires_at.unwrap_or(0)),
+        None => ("", "", 0),
+    };
+    let presented = reset_code_hash(secret, user_id, &f.code);
+    let matches = constant_time_eq(presented.as_bytes(), stored.as_bytes());
+    if target.is_none() || !matches || expires <= ctx.now_secs() {
         return Err(refused());
     }
-    users::set_password_hash(&ctx.db, &u.id, &password::hash(&f.new), &ctx.now_iso()).await?;
-    password_resets::delete(&ctx.db, &u.id).await?;
-    end_every_session(ctx, &u.id).await?;
+    users::set_password_hash(&ctx.db, user_id, &password::hash(&f.new), &ctx.now_iso()).await?;
+    password_resets::delete(&ctx.db, user_id).await?;
+    login_throttle::clear(&ctx.db, &tries).await?;
+    end_every_session(ctx, user_id).await?;
     Ok(())
 }

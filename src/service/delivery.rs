@@ -9,9 +9,10 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Value};
 use worker::Delay;
 
-use super::outbox::{PASSWORD_RESET_KIND, REPLY_KINDS};
+use super::outbox::{PASSWORD_RESET_KIND, REPLY_KINDS, RESET_CODE_PLACEHOLDER};
 use crate::ctx::Ctx;
 use crate::domain::outbox::OutboxStatus;
+use crate::domain::token::reset_code;
 use crate::domain::whatsapp::{backoff_seconds, in_window, Outbound, SendOutcome};
 use crate::error::ApiResult;
 use crate::platform::graph_api;
@@ -113,7 +114,12 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
         outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(why), &iso(now)).await?;
         return Ok(Step::Done);
     }
-    let message = choose(&row, reply || in_window(last_inbound, now));
+    // A reset code exists only here, derived from the row (never stored).
+    let code = match row.kind == PASSWORD_RESET_KIND {
+        true => Some(reset_code(ctx.config.jwt_key()?, &row.id)),
+        false => None,
+    };
+    let message = choose(&row, reply || in_window(last_inbound, now), code.as_deref());
 
     let Some(token) = ctx.config.wa.access_token.as_deref() else {
         outbox::finish(&ctx.db, &row.id, OutboxStatus::Simulated, None, None, &iso(now)).await?;
@@ -153,13 +159,24 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
     }
 }
 
-/// Free-form text inside the window (or as a reply), else the row's template.
-fn choose(row: &OutboxRow, free_form: bool) -> Outbound {
+/// Free-form text inside the window (or as a reply), else the row's
+/// template; `code` takes the place of the reset code's placeholder.
+fn choose(row: &OutboxRow, free_form: bool, code: Option<&str>) -> Outbound {
     let to = row.recipient.clone();
+    let fill = |s: &str| match code {
+        Some(code) => s.replace(RESET_CODE_PLACEHOLDER, code),
+        None => s.to_string(),
+    };
     // A template-only message (e.g. a broadcast of a named template) has no text.
     let free_form = free_form && row.body.as_deref().is_some_and(|b| !b.is_empty());
-    let params: Vec<String> =
-        row.template_params.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default();
+    let params: Vec<String> = row
+        .template_params
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<Vec<String>>(p).ok())
+        .unwrap_or_default()
+        .iter()
+        .map(|p| fill(p))
+        .collect();
     match (&row.template_name, free_form) {
         (Some(name), false) => Outbound::Template {
             to,
@@ -169,7 +186,7 @@ fn choose(row: &OutboxRow, free_form: bool) -> Outbound {
             // An authentication template repeats its code on the copy-code button.
             copy_code: (row.kind == PASSWORD_RESET_KIND).then(|| params.first().cloned()).flatten(),
         },
-        _ => Outbound::Text { to, body: row.body.clone().unwrap_or_default() },
+        _ => Outbound::Text { to, body: fill(row.body.as_deref().unwrap_or_default()) },
     }
 }
 

@@ -5,15 +5,15 @@
 use serde_json::json;
 
 use super::outbox::{send_one, Draft};
-use super::{notify, public};
+use super::{accounts, notify, public};
 use crate::ctx::Ctx;
-use crate::domain::command::{parse, Command};
+use crate::domain::command::{parse, Command, CONNECT_CODE_LEN};
 use crate::domain::ids::{confirm_code, new_id};
 use crate::domain::messages::{self, ProductLine};
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::phone::Phone;
-use crate::domain::text;
 use crate::domain::whatsapp::{Events, Inbound, StatusUpdate};
+use crate::domain::{text, throttle};
 use crate::error::ApiResult;
 use crate::platform::queues::{enqueue_inbound, InboundJob, Queue};
 use crate::store::outbox::{self as outbox_store, To};
@@ -21,7 +21,7 @@ use crate::store::participants::JoinedBy;
 use crate::store::products::ProductRow;
 use crate::store::trips::{self, TripRow};
 use crate::store::webhook_messages::Claim;
-use crate::store::{participants, users, webhook_messages};
+use crate::store::{login_throttle, participants, users, webhook_messages};
 
 /// A verified delivery: every message and status goes to the inbound queue,
 /// and the webhook answers without touching D1. Meta re-delivers: the
@@ -51,6 +51,7 @@ pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<Processed> {
         InboundJob::Message(m) => message(ctx, m).await,
         InboundJob::Status(s) => status(ctx, s).await.map(|()| Processed::Done),
         InboundJob::OrderDigest { trip_id } => notify::send_order_digest(ctx, &trip_id).await.map(|()| Processed::Done),
+        InboundJob::PasswordReset { email } => accounts::send_reset(ctx, &email).await.map(|()| Processed::Done),
     }
 }
 
@@ -200,14 +201,31 @@ async fn stop(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, slug: &str) -> ApiR
 
 /// `KONFIRMASI <code>` from the phone a web join or order named: confirms
 /// it, and the welcome and pending orders' receipts go out now, inside the
-/// window this very message opened (free-form, free of charge).
+/// window this very message opened. Every code a sender tries is counted
+/// first (`throttle::CODE_TRIES`): past five an hour, a sender is told once
+/// and then not listened to (a reply costs money), so nobody can guess codes.
 async fn confirm(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> ApiResult<&'static str> {
-    let found = match phone {
-        Some(phone) => participants::confirm_by_code(&ctx.db, code, phone, &ctx.now_iso()).await?,
-        None => None,
+    let Some(sender) = phone.map(Phone::as_str).or(m.user_id.as_deref()) else {
+        return Ok("unknown_code");
     };
-    let Some((p, _first)) = found else {
+    let now = ctx.now_secs();
+    let attempt = login_throttle::reserve(&ctx.db, &throttle::code_key(sender), now, throttle::CODE_TRIES).await?;
+    if attempt.locked_for(now).is_some() {
+        if attempt.failures == throttle::CODE_TRIES.max + 1 {
+            reply(ctx, m, "too_many_codes", messages::too_many_codes(), None, None).await?;
+        }
+        return Ok("code_locked");
+    }
+    let Some(phone) = phone else {
+        reply(ctx, m, "unknown_code", messages::unknown_code(), None, None).await?;
+        return Ok("unknown_code");
+    };
+    if code.len() == CONNECT_CODE_LEN {
         return connect_jastiper(ctx, m, phone, code).await;
+    }
+    let Some((p, _first)) = participants::confirm_by_code(&ctx.db, code, phone, &ctx.now_iso()).await? else {
+        reply(ctx, m, "unknown_code", messages::unknown_code(), None, None).await?;
+        return Ok("unknown_code");
     };
     let Some(trip) = trips::by_id_or_slug(&ctx.db, &p.trip_id).await? else {
         return Ok("unknown_code");
@@ -222,18 +240,27 @@ async fn confirm(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> A
 }
 
 /// `KONFIRMASI <code>` with a jastiper's connect code (the dashboard's
-/// "Hubungkan WhatsApp"): the sending number becomes her notification number.
-async fn connect_jastiper(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> ApiResult<&'static str> {
-    let connected = match phone {
-        Some(phone) => users::connect_by_code(&ctx.db, code, phone, &ctx.now_iso()).await?,
-        None => None,
-    };
-    let Some(u) = connected else {
+/// "Hubungkan WhatsApp", live ten minutes): the sending number becomes her
+/// notification number. A number it replaced is told, on that number, how
+/// to undo it.
+async fn connect_jastiper(ctx: &Ctx, m: &Inbound, phone: &Phone, code: &str) -> ApiResult<&'static str> {
+    let Some(c) = users::connect_by_code(&ctx.db, code, phone, &ctx.now_iso(), ctx.now_secs()).await? else {
         reply(ctx, m, "unknown_code", messages::unknown_code(), None, None).await?;
         return Ok("unknown_code");
     };
-    let name = u.profile_name.as_deref().unwrap_or(u.slug.as_str());
+    let name = c.user.profile_name.as_deref().unwrap_or(c.user.slug.as_str());
     let dashboard = format!("{}/dashboard", ctx.config.public_base_url);
     reply(ctx, m, "whatsapp_connected", messages::whatsapp_connected(name, &dashboard), None, None).await?;
+    if let Some(old) = &c.replaced {
+        let key = format!("number_changed:{}:{}", c.user.id, m.wamid);
+        let to = To { key: &key, recipient: old.as_str(), trip_id: None, participant_id: None };
+        let draft = Draft {
+            kind: "number_changed",
+            queue: Queue::Confirmation,
+            message: messages::number_changed(phone.as_str(), &dashboard),
+            template: Some(&ctx.config.wa.template_security),
+        };
+        send_one(ctx, &to, &draft).await?;
+    }
     Ok("connected")
 }

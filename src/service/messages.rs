@@ -31,6 +31,16 @@ pub fn template_name(raw: &str) -> Result<String, String> {
     }
 }
 
+/// A template a broadcast may name: one of `approved` (`WA_BROADCAST_TEMPLATES`).
+pub fn broadcast_template(raw: &str, approved: &[String]) -> Result<String, String> {
+    let name = template_name(raw)?;
+    match approved.contains(&name) {
+        true => Ok(name),
+        false if approved.is_empty() => Err("no templates are approved for broadcasts: send a message".into()),
+        false => Err(format!("must be one of the approved templates: {}", approved.join(", "))),
+    }
+}
+
 /// `{ message }` (free-form inside each penitip's window, the broadcast
 /// template outside it) or `{ template }` (a named approved template).
 pub enum BroadcastForm {
@@ -39,11 +49,13 @@ pub enum BroadcastForm {
 }
 
 impl BroadcastForm {
-    pub fn parse(mut input: Input) -> ApiResult<BroadcastForm> {
+    /// `approved`: the templates a broadcast may name (config `broadcast_templates`).
+    pub fn parse(mut input: Input, approved: &[String]) -> ApiResult<BroadcastForm> {
         input.only(&["message", "template"]);
         let message =
             input.optional_str("message").and_then(|m| input.check("message", text::clean(&m, 1, 1000, true)));
-        let template = input.optional_str("template").and_then(|t| input.check("template", template_name(&t)));
+        let template =
+            input.optional_str("template").and_then(|t| input.check("template", broadcast_template(&t, approved)));
         let form = match (message, template) {
             (Some(m), None) => Some(BroadcastForm::Text(m)),
             (None, Some(t)) => Some(BroadcastForm::Template(t)),

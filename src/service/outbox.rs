@@ -20,11 +20,15 @@ pub const REPLY_KINDS: &[&str] = &[
     "unknown_trip",
     "needs_phone",
     "unknown_code",
+    "too_many_codes",
     "trip_closed",
 ];
 
 /// The one-time password reset code, sent with the authentication template.
+/// Its row holds `RESET_CODE_PLACEHOLDER` where the code goes: the delivery
+/// derives the code from the row id (`domain::token::reset_code`).
 pub const PASSWORD_RESET_KIND: &str = "password_reset";
+pub const RESET_CODE_PLACEHOLDER: &str = "••••••";
 
 /// A message to be written: its kind, queue, words and template.
 pub struct Draft<'a> {
@@ -48,8 +52,14 @@ fn content<'a>(ctx: &'a Ctx, d: &'a Draft<'a>, params: &'a str) -> Content<'a> {
 
 /// One message to one recipient; false when `to.key` was used before.
 pub async fn send_one(ctx: &Ctx, to: &To<'_>, draft: &Draft<'_>) -> ApiResult<bool> {
+    send_one_as(ctx, &new_id(), to, draft).await
+}
+
+/// `send_one` with the outbox row id chosen by the caller (a reset code is
+/// derived from it).
+pub async fn send_one_as(ctx: &Ctx, id: &str, to: &To<'_>, draft: &Draft<'_>) -> ApiResult<bool> {
     let params = serde_json::to_string(&draft.message.params)?;
-    let inserted = outbox::insert(&ctx.db, &new_id(), to, &content(ctx, draft, &params), &ctx.now_iso()).await?;
+    let inserted = outbox::insert(&ctx.db, id, to, &content(ctx, draft, &params), &ctx.now_iso()).await?;
     match inserted {
         Some(id) => {
             enqueue_outbox(ctx, draft.queue, &[id]).await?;

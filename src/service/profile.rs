@@ -1,6 +1,7 @@
 //! A jastiper's own account: read, change, avatar and cover images.
 
 use crate::ctx::Ctx;
+use crate::domain::ids::connect_code;
 use crate::domain::phone::Phone;
 use crate::domain::text;
 use crate::domain::{image, payment};
@@ -178,7 +179,33 @@ pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Up
     current(ctx, me).await
 }
 
-/// A new code for connecting WhatsApp (the old one stops working).
-pub async fn new_connect_code(ctx: &Ctx, me: &AuthUser, code: &str) -> ApiResult<()> {
-    users::set_connect_code(&ctx.db, &me.id, code, &ctx.now_iso()).await
+/// How long a connect code lives: she asks for it and sends it right away.
+pub const CONNECT_CODE_TTL_SECS: i64 = 10 * 60;
+
+/// How long a change of connected number can be undone from the dashboard.
+pub const NUMBER_UNDO_DAYS: i64 = 7;
+
+/// A code she asked for, to send from her phone, and when it dies (Unix seconds).
+pub struct ConnectCode {
+    pub code: String,
+    pub expires_at: i64,
+}
+
+/// A new code for connecting WhatsApp, live for ten minutes (the old one stops working).
+pub async fn new_connect_code(ctx: &Ctx, me: &AuthUser) -> ApiResult<ConnectCode> {
+    let code = ConnectCode { code: connect_code(), expires_at: ctx.now_secs() + CONNECT_CODE_TTL_SECS };
+    users::set_connect_code(&ctx.db, &me.id, &code.code, code.expires_at, &ctx.now_iso()).await?;
+    Ok(code)
+}
+
+/// Connects again the number a recent connection replaced (a stranger's
+/// guess, or a mistake). 404 when there is nothing to undo.
+pub async fn undo_number_change(ctx: &Ctx, me: &AuthUser) -> ApiResult<()> {
+    let since =
+        (ctx.now - chrono::Duration::days(NUMBER_UNDO_DAYS)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    if users::undo_number_change(&ctx.db, &me.id, &since, &ctx.now_iso()).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("Number change"))
+    }
 }

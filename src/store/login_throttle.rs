@@ -1,16 +1,17 @@
-//! SQL for `login_throttle`: login attempts per (email, client address).
+//! SQL for `login_throttle`: attempts per key (`domain::throttle`): logins,
+//! password checks, codes, resets, accounts created.
 
 use serde::Deserialize;
 
 use super::Db;
-use crate::domain::throttle::{Attempt, LOCK_SECS, MAX_ATTEMPTS, WINDOW_SECS};
+use crate::domain::throttle::{Attempt, Policy, LONGEST_SECS};
 use crate::error::ApiResult;
 
 /// Counts one more attempt for `key` at `now` in one statement, before the
-/// password is checked, and answers the state after it. Concurrent attempts
-/// each get their own count, so at most `MAX_ATTEMPTS` are ever checked per
+/// attempt is checked, and answers the state after it. Concurrent attempts
+/// each get their own count, so at most `policy.max` are ever checked per
 /// window: the rest find the key locked.
-pub async fn reserve(db: &Db, key: &str, now: i64) -> ApiResult<Attempt> {
+pub async fn reserve(db: &Db, key: &str, now: i64, policy: Policy) -> ApiResult<Attempt> {
     #[derive(Deserialize)]
     struct Row {
         failures: i64,
@@ -29,7 +30,7 @@ pub async fn reserve(db: &Db, key: &str, now: i64) -> ApiResult<Attempt> {
                                    WHEN ?2 - window_started_at < ?3 AND failures + 1 > ?4 THEN ?2 + ?5
                                    ELSE NULL END
              RETURNING failures, locked_until",
-            &[key.into(), now.into(), WINDOW_SECS.into(), MAX_ATTEMPTS.into(), LOCK_SECS.into()],
+            &[key.into(), now.into(), policy.window.into(), policy.max.into(), policy.lock.into()],
         )
         .await?;
     Ok(row.map_or(Attempt { failures: 1, locked_until: None }, |r| Attempt {
@@ -38,17 +39,17 @@ pub async fn reserve(db: &Db, key: &str, now: i64) -> ApiResult<Attempt> {
     }))
 }
 
-/// A successful login forgets the attempts.
+/// A success forgets the attempts.
 pub async fn clear(db: &Db, key: &str) -> ApiResult<()> {
     db.exec("DELETE FROM login_throttle WHERE key = ?1", &[key.into()]).await?;
     Ok(())
 }
 
-/// Housekeeping: rows whose window and lock are over.
+/// Housekeeping: rows whose window and lock are over (every policy's fit in `LONGEST_SECS`).
 pub async fn prune(db: &Db, now: i64) -> ApiResult<usize> {
     db.exec(
         "DELETE FROM login_throttle WHERE window_started_at < ?1 AND COALESCE(locked_until, 0) < ?2",
-        &[(now - WINDOW_SECS).into(), now.into()],
+        &[(now - LONGEST_SECS).into(), now.into()],
     )
     .await
 }

@@ -23,12 +23,15 @@ pub struct OrderRow {
     pub proof_key: Option<String>,
     /// When the cron deleted the proof of this shipped order (90 days after shipping).
     pub proof_archived_at: Option<String>,
+    /// The name typed with the order (anonymous orders): what the order's own
+    /// links show, never the name stored for the phone.
+    pub buyer_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
 
 pub const COLUMNS: &str = "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
-                       o.status, o.reject_reason, o.notes, o.proof_key, o.proof_archived_at, o.created_at, o.updated_at";
+                       o.status, o.reject_reason, o.notes, o.proof_key, o.proof_archived_at, o.buyer_name, o.created_at, o.updated_at";
 
 pub struct NewOrder<'a> {
     pub id: &'a str,
@@ -104,9 +107,9 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
     statements.push(db.stmt(
         &format!(
             "INSERT INTO orders (id, trip_id, participant_id, product_id, quantity, unit_price, total_price,
-                                 status, notes, access_token_hash, created_at, updated_at)
+                                 status, notes, access_token_hash, created_at, updated_at, buyer_name)
              SELECT ?1, ?2, {participant_sql}, p.id, CASE WHEN changes() = 1 THEN ?4 END, p.price, p.price * ?4,
-                    'pending', ?5, ?6, ?3, ?3
+                    'pending', ?5, ?6, ?3, ?3, ?9
              FROM products p WHERE p.id = ?8"
         ),
         &[
@@ -118,6 +121,10 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
             o.access_token_hash.into(),
             participant,
             o.product_id.into(),
+            match buyer {
+                Buyer::ByPhone { name, .. } => Arg::Text(name),
+                Buyer::Existing(_) => Arg::Null,
+            },
         ],
     )?);
     match db.batch(statements).await {

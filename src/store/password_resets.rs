@@ -1,33 +1,37 @@
-//! SQL for `password_resets`: one live code per account, stored hashed.
+//! SQL for `password_resets`: one live code per account, stored as an HMAC
+//! (`domain::token::reset_code_hash`); the code itself is never stored.
 
 use serde::Deserialize;
 
 use super::Db;
 use crate::error::ApiResult;
 
+/// An account found by email, with its live reset code if it has one.
 #[derive(Debug, Deserialize)]
-pub struct ResetRow {
-    pub code_hash: String,
-    pub expires_at: i64,
-    pub attempts: i64,
+pub struct ResetTarget {
+    pub user_id: String,
+    pub code_hash: Option<String>,
+    pub expires_at: Option<i64>,
 }
 
-/// A new code replaces any earlier one.
+/// A new code replaces any earlier one. Tries are limited per account
+/// (`domain::throttle::RESET_TRIES`), not per code, so a new code gives no new tries.
 pub async fn put(db: &Db, user_id: &str, code_hash: &str, expires_at: i64) -> ApiResult<()> {
     db.exec(
         "INSERT INTO password_resets (user_id, code_hash, expires_at, attempts) VALUES (?1, ?2, ?3, 0)
-         ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0",
+         ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at",
         &[user_id.into(), code_hash.into(), expires_at.into()],
     )
     .await?;
     Ok(())
 }
 
-/// Counts one more try at the code, atomically, and answers the row after it.
-pub async fn attempt(db: &Db, user_id: &str) -> ApiResult<Option<ResetRow>> {
+/// The account of `email` and its code, in one read.
+pub async fn target(db: &Db, email: &str) -> ApiResult<Option<ResetTarget>> {
     db.one(
-        "UPDATE password_resets SET attempts = attempts + 1 WHERE user_id = ?1 RETURNING code_hash, expires_at, attempts",
-        &[user_id.into()],
+        "SELECT u.id AS user_id, r.code_hash, r.expires_at FROM users u
+         LEFT JOIN password_resets r ON r.user_id = u.id WHERE u.email = ?1",
+        &[email.into()],
     )
     .await
 }

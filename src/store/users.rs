@@ -24,7 +24,13 @@ pub struct UserRow {
     pub phone: Option<Phone>,
     /// When `phone` proved itself by sending the connect code; notifications go only then.
     pub phone_connected_at: Option<String>,
+    /// A live connect code (only while she is connecting) and when it dies (Unix seconds).
     pub connect_code: Option<String>,
+    pub connect_code_expires_at: Option<i64>,
+    /// The connected number a newer connection replaced, and when: shown in
+    /// the dashboard with an undo, and told on that old number.
+    pub previous_phone: Option<Phone>,
+    pub phone_changed_at: Option<String>,
     #[serde(flatten)]
     pub payment: Payment,
 }
@@ -60,7 +66,7 @@ impl Payment {
 }
 
 const COLUMNS: &str = "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, avatar_key, \
-     cover_key, phone, phone_connected_at, connect_code, pay_bank_name, pay_bank_account, pay_bank_holder, pay_gopay, \
+     cover_key, phone, phone_connected_at, connect_code, connect_code_expires_at, previous_phone, phone_changed_at, pay_bank_name, pay_bank_account, pay_bank_holder, pay_gopay, \
      pay_ovo, pay_dana, pay_shopeepay, qris_image, qris_key";
 
 /// The columns of a user, for statements of other tables that read one along.
@@ -72,7 +78,6 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub slug: &'a Slug,
     pub profile_name: &'a str,
-    pub connect_code: &'a str,
     pub now: &'a str,
 }
 
@@ -146,40 +151,90 @@ pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> 
     Ok(())
 }
 
-/// A fresh connect code for the account (the dashboard shows it in a wa.me link).
-pub async fn set_connect_code(db: &Db, id: &str, code: &str, now: &str) -> ApiResult<()> {
-    db.exec("UPDATE users SET connect_code = ?2, updated_at = ?3 WHERE id = ?1", &[id.into(), code.into(), now.into()])
-        .await?;
+/// A fresh connect code for the account, live until `expires_at` (the old one stops working).
+pub async fn set_connect_code(db: &Db, id: &str, code: &str, expires_at: i64, now: &str) -> ApiResult<()> {
+    db.exec(
+        "UPDATE users SET connect_code = ?2, connect_code_expires_at = ?3, connect_code_failures = 0, updated_at = ?4
+         WHERE id = ?1",
+        &[id.into(), code.into(), expires_at.into(), now.into()],
+    )
+    .await?;
     Ok(())
 }
 
-/// `KONFIRMASI <code>` from `phone`: that number becomes the account's
-/// connected number, and the code is used up. `None` for an unknown code.
-pub async fn connect_by_code(db: &Db, code: &str, phone: &Phone, now: &str) -> ApiResult<Option<UserRow>> {
-    db.one(
-        &format!(
-            "UPDATE users SET phone = ?2, phone_connected_at = ?3, connect_code = NULL, updated_at = ?3
-             WHERE connect_code = ?1 RETURNING {COLUMNS}"
-        ),
-        &[code.into(), phone.into(), now.into()],
-    )
-    .await
+/// A connect code dies after this many wrong tries aimed at it.
+pub const CONNECT_CODE_TRIES: i64 = 3;
+
+/// What a `KONFIRMASI <connect code>` did.
+pub struct Connected {
+    pub user: UserRow,
+    /// The connected number this one replaced (to be told, and undoable).
+    pub replaced: Option<Phone>,
+}
+
+/// `KONFIRMASI <code>` from `phone`: a live code makes that number the
+/// account's connected number and is used up; a number that replaces
+/// another connected one is remembered with the time, for the undo. A code
+/// that names a live code (its handle) but is wrong counts against that
+/// code, which dies after `CONNECT_CODE_TRIES`. One batch either way.
+pub async fn connect_by_code(
+    db: &Db,
+    code: &str,
+    phone: &Phone,
+    now: &str,
+    now_secs: i64,
+) -> ApiResult<Option<Connected>> {
+    let handle = crate::domain::ids::connect_code_handle(code);
+    let statements = vec![
+        db.stmt(
+            &format!(
+                "UPDATE users SET
+                   previous_phone = CASE WHEN phone_connected_at IS NOT NULL AND phone IS NOT ?2 THEN phone ELSE NULL END,
+                   phone_changed_at = CASE WHEN phone_connected_at IS NOT NULL AND phone IS NOT ?2 THEN ?3 ELSE NULL END,
+                   phone = ?2, phone_connected_at = ?3, connect_code = NULL, connect_code_expires_at = NULL,
+                   connect_code_failures = 0, updated_at = ?3
+                 WHERE connect_code = ?1 AND connect_code_expires_at > ?4 AND connect_code_failures < ?5
+                 RETURNING {COLUMNS}"
+            ),
+            &[code.into(), phone.into(), now.into(), now_secs.into(), CONNECT_CODE_TRIES.into()],
+        )?,
+        // Runs after the first: a used code is NULL by then, so only a
+        // wrong code with a live code's handle is counted.
+        db.stmt(
+            "UPDATE users SET connect_code_failures = connect_code_failures + 1,
+               connect_code = CASE WHEN connect_code_failures + 1 >= ?3 THEN NULL ELSE connect_code END
+             WHERE connect_code > ?1 AND connect_code < ?1 || '~' AND connect_code != ?2 AND changes() = 0",
+            &[handle.into(), code.into(), CONNECT_CODE_TRIES.into()],
+        )?,
+    ];
+    let results = db.batch(statements).await?;
+    let user: Option<UserRow> = super::rows::<UserRow>(&results[0])?.into_iter().next();
+    Ok(user.map(|u| Connected {
+        replaced: u.previous_phone.clone().filter(|_| u.phone_changed_at.as_deref() == Some(now)),
+        user: u,
+    }))
+}
+
+/// Undoes the last change of connected number (within `since`): the
+/// previous number is connected again. False when there is nothing to undo.
+pub async fn undo_number_change(db: &Db, id: &str, since: &str, now: &str) -> ApiResult<bool> {
+    let changed = db
+        .exec(
+            "UPDATE users SET phone = previous_phone, phone_connected_at = ?3, previous_phone = NULL,
+               phone_changed_at = NULL, updated_at = ?3
+             WHERE id = ?1 AND previous_phone IS NOT NULL AND phone_changed_at >= ?2",
+            &[id.into(), since.into(), now.into()],
+        )
+        .await?;
+    Ok(changed == 1)
 }
 
 /// The insert as a statement, to run in one batch with the first refresh token.
 pub fn insert_stmt(db: &Db, u: &NewUser<'_>) -> ApiResult<worker::D1PreparedStatement> {
     db.stmt(
-        "INSERT INTO users (id, email, password_hash, slug, profile_name, connect_code, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        &[
-            u.id.into(),
-            u.email.into(),
-            u.password_hash.into(),
-            u.slug.into(),
-            u.profile_name.into(),
-            u.connect_code.into(),
-            u.now.into(),
-        ],
+        "INSERT INTO users (id, email, password_hash, slug, profile_name, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        &[u.id.into(), u.email.into(), u.password_hash.into(), u.slug.into(), u.profile_name.into(), u.now.into()],
     )
 }
 

@@ -66,6 +66,11 @@ pub async fn limit_address(ctx: &Ctx, req: &Request, limit: Limit, action: &str)
     limits::check(ctx, limit, &format!("{action}:{address}")).await
 }
 
+/// The caller's public address, `None` in local development (as `limit_address`).
+pub fn public_address(req: &Request) -> Option<String> {
+    Some(client_address(req)).filter(|a| !is_local(a))
+}
+
 fn is_local(address: &str) -> bool {
     address == "local" || address == "::1" || address.starts_with("127.")
 }

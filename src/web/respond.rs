@@ -73,6 +73,14 @@ pub fn redirect(location: &str) -> ApiResult<Response> {
     )
 }
 
+/// 308 to the one spelling of a URL (`http::non_canonical`).
+pub fn permanent_redirect(location: &str) -> ApiResult<Response> {
+    with_headers(
+        Response::empty()?.with_status(308),
+        &[("location", location), ("cache-control", "public, max-age=3600")],
+    )
+}
+
 /// 303 after a form post, so a reload does not post again.
 pub fn see_other(location: &str) -> ApiResult<Response> {
     with_headers(Response::empty()?.with_status(303), &[("location", location), ("cache-control", "no-store")])
