@@ -366,7 +366,7 @@ pub async fn send_reset(ctx: &Ctx, email: &str) -> ApiResult<()> {
     let code = reset_code(secret, &outbox_id);
     password_resets::put(&ctx.db, &u.id, &reset_code_hash(secret, &u.id, &code), ctx.now_secs() + RESET_TTL_SECS)
         .await?;
-    let key = format!("{PASSWORD_RESET_KIND}:{}:{}", u.id, ctx.now_secs());
+    let key = format!("{PASSWORD_RESET_KIND}:{}:{outbox_id}", u.id);
     let to = To { key: &key, recipient: phone.as_str(), trip_id: None, participant_id: None };
     let draft = Draft {
         kind: PASSWORD_RESET_KIND,

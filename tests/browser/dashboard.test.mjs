@@ -131,7 +131,8 @@ for (const [label, viewport, mobile] of [["phone", { width: 390, height: 844 }, 
 
     // Connect WhatsApp: the code, sent from the jastiper's phone.
     await page.getByRole("link", { name: "Dashboard" }).click();
-    const text = await page.getByText(/^KONFIRMASI [A-Z0-9]{6}$/).textContent();
+    await page.getByRole("button", { name: "Buat kode" }).click();
+    const text = await page.getByText(/^KONFIRMASI [A-Z0-9]{10}$/).textContent();
     const jastiperPhone = `62812${viewport.width}0001`;
     assert.equal((await deliver(app, textDelivery(text, { from: jastiperPhone }).body)).status, 200);
     await eventually(async () => { await page.reload(); return page.getByText(`Aktif: kabar bukti bayar dikirim ke +${jastiperPhone}`).isVisible(); }, { what: "connected" });

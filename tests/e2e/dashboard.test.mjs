@@ -196,7 +196,11 @@ describe("profile and WhatsApp", () => {
     await b.register("hubung@example.com");
     let home = await b.get("/dashboard");
     assert.match(home.html, /Notifikasi belum aktif/);
-    const code = home.html.match(/KONFIRMASI ([A-Z0-9]{6})/)[1];
+    assert.doesNotMatch(home.html, /KONFIRMASI [A-Z0-9]/, "no code until she asks for one");
+    assert.equal((await b.post("/dashboard/whatsapp", {})).status, 303);
+    home = await b.get("/dashboard");
+    const code = home.html.match(/KONFIRMASI ([A-Z0-9]{10})/)[1];
+    assert.match(home.html, /Kode berlaku 10 menit/);
     assert.match(home.html, new RegExp(`href="https://wa.me/6281100000000\\?text=KONFIRMASI%20${code}"`));
     assert.equal((await deliver(app, textDelivery(`KONFIRMASI ${code}`, { from: "6281299990000" }).body)).status, 200);
     await eventually(async () => /Aktif: kabar bukti bayar dikirim ke \+6281299990000/.test((await b.get("/dashboard")).html), { what: "connected" });
@@ -212,7 +216,7 @@ describe("profile and WhatsApp", () => {
 
     await b.post("/dashboard/whatsapp", {});
     home = await b.get("/dashboard");
-    const fresh = home.html.match(/KONFIRMASI ([A-Z0-9]{6})/)[1];
+    const fresh = home.html.match(/KONFIRMASI ([A-Z0-9]{10})/)[1];
     assert.notEqual(fresh, code, "a new code replaces the used one");
   });
 });

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper } from "../support/app.mjs";
 import { createTrip, createProduct, placeOrder, upload, form, PNG_1x1 } from "../support/fixtures.mjs";
-import { deliver, eventually, textDelivery } from "../support/whatsapp.mjs";
+import { connectCode, deliver, eventually, textDelivery } from "../support/whatsapp.mjs";
 import { addParticipants } from "../support/people.mjs";
 
 // Low enough that four queues pacing themselves (the old way) would together send several times it.
@@ -24,7 +24,7 @@ const text = (s) => s.body.type === "text" ? s.body.text.body : s.body.template.
 /** A jastiper whose WhatsApp is connected (she sent her code from `phone`). */
 async function connected(phone) {
   const j = await registerJastiper(app);
-  const { connect_code: code } = await app.db.prepare("SELECT connect_code FROM users WHERE id = ?").bind(j.user.id).first();
+  const code = await connectCode(app, j.token);
   assert.equal((await deliver(app, textDelivery(`KONFIRMASI ${code}`, { from: phone }).body)).status, 200);
   await eventually(async () => (await app.db.prepare("SELECT phone_connected_at FROM users WHERE id = ?").bind(j.user.id).first()).phone_connected_at, { what: "connected" });
   await eventually(() => sendsTo(phone).length === 1, { what: "connected reply" });

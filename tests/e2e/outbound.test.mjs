@@ -5,11 +5,12 @@ import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper } from "../support/app.mjs";
 import { createTrip, createProduct, placeOrder, upload, form, PNG_1x1 } from "../support/fixtures.mjs";
-import { eventually, deliver, statusDelivery, textDelivery } from "../support/whatsapp.mjs";
+import { connectCode, eventually, deliver, statusDelivery, textDelivery } from "../support/whatsapp.mjs";
 import { addParticipants } from "../support/people.mjs";
 
 let app;
-before(async () => { app = await spawnApp({ bindings: { WA_RATE_PER_SEC: "50", WA_MAX_ATTEMPTS: "2" } }); });
+// promo_desember: an approved template without parameters that broadcasts may name.
+before(async () => { app = await spawnApp({ bindings: { WA_RATE_PER_SEC: "50", WA_MAX_ATTEMPTS: "2", WA_BROADCAST_TEMPLATES: "promo_desember" } }); });
 after(async () => { await app?.close(); });
 
 const sendsTo = (phone) => app.graph.sends().filter((r) => r.body.to === phone);
@@ -262,7 +263,7 @@ describe("events", () => {
     assert.equal(await app.db.prepare("SELECT id FROM outbox WHERE idempotency_key LIKE ?").bind(`proof:${second.id}:%`).first(), null);
 
     // Connecting: the dashboard's code, sent from that phone.
-    const { connect_code: code } = await app.db.prepare("SELECT connect_code FROM users WHERE id = ?").bind(j.user.id).first();
+    const code = await connectCode(app, j.token);
     await say(`KONFIRMASI ${code}`, "6281529999999");
     await eventually(async () => (await app.db.prepare("SELECT phone_connected_at FROM users WHERE id = ?").bind(j.user.id).first()).phone_connected_at, { what: "connected" });
     const third = (await placeOrder(app, product.id, { phone: "081520000003", name: "Tari" })).body.order;

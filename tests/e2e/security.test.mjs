@@ -4,7 +4,7 @@ import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper, refreshCookie } from "../support/app.mjs";
 import { createTrip, createProduct, placeOrder, upload, form, PNG_1x1 } from "../support/fixtures.mjs";
-import { deliver, eventually, statusDelivery, textDelivery } from "../support/whatsapp.mjs";
+import { connectCode, deliver, eventually, statusDelivery, textDelivery } from "../support/whatsapp.mjs";
 import { addParticipants } from "../support/people.mjs";
 
 let app, owner, trip;
@@ -134,7 +134,7 @@ describe("sessions", () => {
     assert.equal((await app.json("POST", "/api/auth/login", { email: j.user.email, password: "baru-sekali-123" })).status, 200);
   });
 
-  test("a password reset sends a one-time code to the account's WhatsApp number with the authentication template", async () => {
+  test("a password reset sends a one-time code to the account's connected WhatsApp number with the authentication template", async () => {
     const j = await registerJastiper(app);
     await app.json("PATCH", "/api/profile/me", { phone: "081277712345" }, { token: j.token });
     const unknown = await app.json("POST", "/api/auth/password-reset", { email: "nobody@example.com" });
@@ -147,7 +147,15 @@ describe("sessions", () => {
     assert.equal((await deliver(app, textDelivery("halo", { from: "6281277712345" }).body)).status, 200);
     await eventually(async () => (await app.db.prepare("SELECT 1 AS x FROM wa_contacts WHERE phone = '6281277712345'").first()), { what: "contact recorded" });
     await app.json("POST", "/api/auth/password-reset", { email: j.user.email });
-    const [msg] = await eventually(() => sendsTo("6281277712345").length && sendsTo("6281277712345"), { what: "code" });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sendsTo("6281277712345").length, 0, "a number typed into the profile that wrote to us, but never sent the connect code, gets nothing");
+
+    const connect = await connectCode(app, j.token);
+    assert.equal((await deliver(app, textDelivery(`KONFIRMASI ${connect}`, { from: "6281277712345" }).body)).status, 200);
+    await eventually(async () => (await app.db.prepare("SELECT phone_connected_at FROM users WHERE id = ?").bind(j.user.id).first()).phone_connected_at, { what: "connected" });
+    await app.json("POST", "/api/auth/password-reset", { email: j.user.email });
+    const authCodes = () => sendsTo("6281277712345").filter((m) => m.body.type === "template" && m.body.template.name === "jastipin_auth_code");
+    const [msg] = await eventually(() => authCodes().length && authCodes(), { what: "code" });
     assert.equal(msg.body.template.name, "jastipin_auth_code");
     const code = msg.body.template.components[0].parameters[0].text;
     assert.match(code, /^\d{6}$/);

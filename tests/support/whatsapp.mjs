@@ -66,3 +66,10 @@ export async function eventually(check, { ms = 15000, every = 100, what = "condi
   }
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
+
+/** A connect code the jastiper asked for (the dashboard's "Buat kode", through the API). */
+export async function connectCode(app, token) {
+  const res = await app.json("POST", "/api/profile/me/whatsapp", undefined, { token });
+  if (res.status !== 201) throw new Error(`connect code: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.connect.code;
+}
