@@ -29,7 +29,10 @@ pub async fn estimate_cost(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult
     let trip = trips::owned(ctx, &me, trip_id).await?;
     let q = params(req);
     if let Some(t) = q.get("template") {
-        broadcast_template(t, &ctx.config.wa.broadcast_templates).map_err(|e| ApiError::field("template", e))?;
+        // The broadcast template itself (what `{ message }` uses outside the window) or a named one.
+        let mut known = ctx.config.wa.broadcast_templates.clone();
+        known.push(ctx.config.wa.template_broadcast.clone());
+        broadcast_template(t, &known).map_err(|e| ApiError::field("template", e))?;
     }
     let category = match q.get("category").map(String::as_str) {
         None | Some("") => Category::Marketing,
