@@ -3,7 +3,7 @@
 # schemathesis (PyPI, pinned) with every check, as a signed-in jastiper, on
 # the built bundle under `wrangler dev` with a fresh local D1. Bounded in
 # examples and time, with a fixed seed so a run is reproducible.
-#   ST_MAX_EXAMPLES (default 25), ST_SEED, ST_TIMEOUT seconds (default 480)
+#   ST_MAX_EXAMPLES (default 30), ST_SEED, ST_TIMEOUT seconds (default 480)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -38,7 +38,7 @@ cd tests/schemathesis
 timeout "${ST_TIMEOUT:-480}" "$ST" run "$base/api/openapi.json" \
   -H "Authorization: Bearer $token" \
   --checks all \
-  --max-examples "${ST_MAX_EXAMPLES:-25}" \
+  --max-examples "${ST_MAX_EXAMPLES:-30}" \
   --seed "${ST_SEED:-20261129}" \
   --workers 1 \
   --generation-database none \

@@ -72,6 +72,29 @@ pub struct WhatsApp {
     pub rates: Rates,
 }
 
+impl WhatsApp {
+    /// Every template this service is configured with, and those a broadcast may name.
+    pub fn known_templates(&self) -> Vec<String> {
+        let mut all = self.broadcast_templates.clone();
+        all.extend(
+            [
+                &self.template_product,
+                &self.template_order,
+                &self.template_broadcast,
+                &self.template_welcome,
+                &self.template_proof,
+                &self.template_auth,
+                &self.template_trip_closed,
+                &self.template_trip_totals,
+                &self.template_new_orders,
+                &self.template_security,
+            ]
+            .map(String::clone),
+        );
+        all
+    }
+}
+
 impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
         let non_empty = |name: &str| get(name).filter(|v| !v.trim().is_empty());

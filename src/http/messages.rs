@@ -29,10 +29,8 @@ pub async fn estimate_cost(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult
     let trip = trips::owned(ctx, &me, trip_id).await?;
     let q = params(req);
     if let Some(t) = q.get("template") {
-        // The broadcast template itself (what `{ message }` uses outside the window) or a named one.
-        let mut known = ctx.config.wa.broadcast_templates.clone();
-        known.push(ctx.config.wa.template_broadcast.clone());
-        broadcast_template(t, &known).map_err(|e| ApiError::field("template", e))?;
+        // Any template this service sends (the estimate prices a category, not a name).
+        broadcast_template(t, &ctx.config.wa.known_templates()).map_err(|e| ApiError::field("template", e))?;
     }
     let category = match q.get("category").map(String::as_str) {
         None | Some("") => Category::Marketing,

@@ -14,6 +14,21 @@ use crate::whatsapp::webhook;
 
 const OPENAPI: &str = include_str!("openapi.json");
 
+/// The served document: the templates a broadcast and an estimate may
+/// name are this deployment's (`WA_BROADCAST_TEMPLATES`, `WA_TEMPLATE_*`),
+/// so the document says exactly what the code accepts.
+fn openapi(wa: &crate::config::WhatsApp) -> String {
+    let list = |names: &[String]| serde_json::to_string(names).unwrap_or_else(|_| "[]".into());
+    let broadcast = list(&wa.broadcast_templates);
+    let broadcast = match broadcast.as_str() {
+        "[]" => "null".to_string(),
+        l => format!("{}, null", &l[1..l.len() - 1]),
+    };
+    OPENAPI
+        .replace(r#""__BROADCAST_TEMPLATES__", null"#, &broadcast)
+        .replace(r#"["__KNOWN_TEMPLATES__"]"#, &list(&wa.known_templates()))
+}
+
 /// 405 with the `Allow` header RFC 9110 asks for.
 fn not_allowed(allow: &'static str) -> ApiResult<Response> {
     Err(ApiError::method_not_allowed().allowing(allow))
@@ -43,7 +58,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         // GET /api/openapi.json — this API, described
         ["api", "openapi.json"] => match method {
             Get => respond::header(
-                respond::raw(OPENAPI, "application/json", "public, max-age=300")?,
+                respond::raw(&openapi(&ctx.config.wa), "application/json", "public, max-age=300")?,
                 "x-content-type-options",
                 "nosniff",
             ),
@@ -272,6 +287,33 @@ mod tests {
                 is_route.then(|| (methods, path.to_string()))
             })
             .collect()
+    }
+
+    #[test]
+    fn the_served_document_names_this_deployments_templates() {
+        let with = |list: Option<&str>| {
+            let config = crate::config::Config::from_lookup(|k| match k {
+                "WA_BROADCAST_TEMPLATES" => list.map(String::from),
+                _ => None,
+            });
+            let doc: Value = serde_json::from_str(&super::openapi(&config.wa)).expect("the served document is JSON");
+            let body = &doc["paths"]["/api/trips/{tripId}/broadcast"]["post"]["requestBody"]["content"]
+                ["application/json"]["schema"]["properties"]["template"]["enum"];
+            let estimate = doc["paths"]["/api/trips/{tripId}/broadcast/estimate"]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "template")
+                .unwrap()["schema"]["enum"]
+                .clone();
+            (body.clone(), estimate)
+        };
+        let (none, estimate) = with(None);
+        assert_eq!(none, serde_json::json!([null]), "no template may be named by default");
+        assert!(estimate.as_array().unwrap().contains(&"jastipin_broadcast".into()));
+        let (two, estimate) = with(Some("promo_a, promo_b"));
+        assert_eq!(two, serde_json::json!(["promo_a", "promo_b", null]));
+        assert!(estimate.as_array().unwrap().contains(&"promo_b".into()));
     }
 
     #[test]
