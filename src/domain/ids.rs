@@ -36,19 +36,6 @@ pub fn random_alnum(len: usize) -> String {
     out
 }
 
-/// A six-digit one-time code (password reset), uniformly distributed.
-pub fn digit_code() -> String {
-    let mut out = String::with_capacity(6);
-    while out.len() < 6 {
-        for b in random_bytes::<16>() {
-            if b < 250 && out.len() < 6 {
-                out.push(char::from(b'0' + b % 10));
-            }
-        }
-    }
-    out
-}
-
 /// The symbols of codes people type or send from a `wa.me` link: upper
 /// case without look-alikes (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
 pub const CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";

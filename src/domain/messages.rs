@@ -119,7 +119,6 @@ pub fn whatsapp_connected(name: &str, dashboard: &str) -> Message {
     }
 }
 
-/// The text a `wa.me` confirmation link carries.
 /// To the number that was connected until now: another one replaced it.
 /// Only the last digits of the new number are shown.
 pub fn number_changed(new_phone: &str, dashboard: &str) -> Message {
@@ -140,6 +139,7 @@ pub fn too_many_codes() -> Message {
     }
 }
 
+/// The text a `wa.me` confirmation link carries.
 pub fn confirm_text(code: &str) -> String {
     format!("KONFIRMASI {code}")
 }

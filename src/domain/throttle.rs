@@ -21,9 +21,10 @@ pub const LOGIN: Policy = Policy { max: 5, window: 15 * 60, lock: 15 * 60 };
 /// The current-password check of a password change, per account: the same
 /// as a login, so a stolen session guesses no faster than a stranger.
 pub const PASSWORD_CHECK: Policy = LOGIN;
-/// `KONFIRMASI` codes that match nothing, per sending phone: five an hour.
+/// `KONFIRMASI` messages, per sending phone, whatever they carry (a right
+/// code does not clear the count: an own code between guesses would): five an hour.
 pub const CODE_TRIES: Policy = Policy { max: 5, window: 3600, lock: 3600 };
-/// Password-reset codes tried, per account, whatever code is live: five an hour.
+/// Password-reset codes tried, per email, whatever code is live: five an hour.
 pub const RESET_TRIES: Policy = Policy { max: 5, window: 3600, lock: 3600 };
 /// Password-reset codes sent, per account: three an hour.
 pub const RESET_SENDS: Policy = Policy { max: 3, window: 3600, lock: 3600 };
@@ -71,11 +72,12 @@ pub fn code_key(sender: &str) -> String {
     format!("code|{sender}")
 }
 
-/// The keys of reset-code tries and sends of an account.
-pub fn reset_tries_key(user_id: &str) -> String {
-    format!("reset-try|{user_id}")
+/// The key of reset-code tries for an email (counted before it is looked up).
+pub fn reset_tries_key(email: &str) -> String {
+    format!("reset-try|{}", bounded(email))
 }
 
+/// The key of reset codes sent to an account.
 pub fn reset_sends_key(user_id: &str) -> String {
     format!("reset-send|{user_id}")
 }

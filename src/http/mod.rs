@@ -37,11 +37,13 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
                 Some(key) => edge_cache::lookup(key).await,
                 None => None,
             };
-            let answered = match (ctx.config.check_links(), hit, non_canonical(&req)) {
-                (Err(e), _, _) => Err(e),
-                (Ok(()), Some(hit), _) => Ok(hit),
-                (Ok(()), None, Some(location)) => respond::permanent_redirect(&location),
-                (Ok(()), None, None) => router::route(&ctx, &mut req).await,
+            let answered = match (ctx.config.check_links(), hit) {
+                (Err(e), _) => Err(e),
+                (Ok(()), Some(hit)) => Ok(hit),
+                (Ok(()), None) => match non_canonical(&req, &path) {
+                    Some(location) => respond::permanent_redirect(&location),
+                    None => router::route(&ctx, &mut req).await,
+                },
             };
             let answered = match (answered, cache_key) {
                 (Ok(mut resp), Some(key)) if resp.headers().get("x-cache").ok().flatten().is_none() => {
@@ -105,13 +107,12 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
 /// A GET or HEAD of another spelling of a path (`/media//x`, `/join/`):
 /// where its one spelling is, with the query as sent. Every path has one
 /// spelling, so the edge cache only ever holds (and purges) that one.
-fn non_canonical(req: &Request) -> Option<String> {
-    if !matches!(req.method(), worker::Method::Get | worker::Method::Head) {
+fn non_canonical(req: &Request, path: &str) -> Option<String> {
+    if edge_cache::is_canonical(path) || !matches!(req.method(), worker::Method::Get | worker::Method::Head) {
         return None;
     }
-    let url = req.url().ok()?;
-    let canonical = edge_cache::canonical_path(url.path());
-    (canonical != url.path()).then(|| match url.query() {
+    let canonical = edge_cache::canonical_path(path);
+    Some(match req.url().ok()?.query() {
         Some(q) if !q.is_empty() => format!("{canonical}?{q}"),
         _ => canonical,
     })

@@ -43,8 +43,7 @@ pub async fn new_connect_code(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
 /// `POST /api/profile/me/whatsapp/undo`: connects again the number the last connection replaced.
 pub async fn undo_number_change(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    profile::undo_number_change(ctx, &me).await?;
-    let u = profile::current(ctx, &me).await?;
+    let u = profile::undo_number_change(ctx, &me).await?;
     respond::json(200, &json!({ "user": UserPrivate::from(&u) }))
 }
 

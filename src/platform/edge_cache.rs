@@ -15,7 +15,7 @@ use worker::{Cache, Response};
 pub fn key(base: &str, path: &str, query: Option<&str>) -> Option<String> {
     // Only the one spelling of a path is ever a key: `//`, a trailing `/`
     // or an empty query would store copies no purge names.
-    if canonical_path(path) != path || query == Some("") {
+    if !is_canonical(path) || query == Some("") {
         return None;
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -37,6 +37,12 @@ pub fn key(base: &str, path: &str, query: Option<&str>) -> Option<String> {
         Some(q) => format!("{base}{path}?{q}"),
         None => format!("{base}{path}"),
     })
+}
+
+/// Whether `path` is already its one spelling (no `//`, no trailing `/`
+/// but the root): checked on every request without allocating.
+pub fn is_canonical(path: &str) -> bool {
+    !path.contains("//") && (path == "/" || !path.ends_with('/'))
 }
 
 /// The one spelling of `path`: empty segments dropped (`//`, a trailing
@@ -121,5 +127,8 @@ mod tests {
         assert_eq!(canonical_path("//"), "/");
         assert_eq!(canonical_path("/"), "/");
         assert_eq!(canonical_path("/t/jpn25"), "/t/jpn25");
+        for p in ["/", "/t/jpn25", "/media//x", "/join/", "//", "/a/b/"] {
+            assert_eq!(is_canonical(p), canonical_path(p) == p, "{p}");
+        }
     }
 }

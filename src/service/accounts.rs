@@ -358,8 +358,10 @@ pub async fn send_reset(ctx: &Ctx, email: &str) -> ApiResult<()> {
     if recent_change {
         return Ok(());
     }
-    if count_attempt(ctx, &throttle::reset_sends_key(&u.id), throttle::RESET_SENDS).await.is_err() {
-        return Ok(());
+    let now = ctx.now_secs();
+    let sends = login_throttle::reserve(&ctx.db, &throttle::reset_sends_key(&u.id), now, throttle::RESET_SENDS).await?;
+    if sends.locked_for(now).is_some() {
+        return Ok(()); // three codes this hour already
     }
     let secret = ctx.config.jwt_key()?;
     let outbox_id = new_id();
@@ -404,17 +406,17 @@ impl ResetForm {
 /// hour, whatever code is live), and an unknown email costs the same read.
 pub async fn reset_password(ctx: &Ctx, f: ResetForm) -> ApiResult<()> {
     let refused = || ApiError::new(ErrorCode::Forbidden, "The code is wrong or expired: ask for a new one");
-    let tries = throttle::reset_tries_key(&throttle::key(&f.email, ""));
+    let tries = throttle::reset_tries_key(&f.email);
     count_attempt(ctx, &tries, throttle::RESET_TRIES).await?;
     let target = password_resets::target(&ctx.db, &f.email).await?;
     let secret = ctx.config.jwt_key()?;
+    // An unknown email, or an account without a code, compares against "": never equal.
     let (user_id, stored, expires) = match &target {
         Some(t) => (t.user_id.as_str(), t.code_hash.as_deref().unwrap_or(""), t.expires_at.unwrap_or(0)),
         None => ("", "", 0),
     };
     let presented = reset_code_hash(secret, user_id, &f.code);
-    let matches = constant_time_eq(presented.as_bytes(), stored.as_bytes());
-    if target.is_none() || !matches || expires <= ctx.now_secs() {
+    if !constant_time_eq(presented.as_bytes(), stored.as_bytes()) || expires <= ctx.now_secs() {
         return Err(refused());
     }
     users::set_password_hash(&ctx.db, user_id, &password::hash(&f.new), &ctx.now_iso()).await?;

@@ -163,9 +163,9 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
 /// template; `code` takes the place of the reset code's placeholder.
 fn choose(row: &OutboxRow, free_form: bool, code: Option<&str>) -> Outbound {
     let to = row.recipient.clone();
-    let fill = |s: &str| match code {
+    let fill = |s: String| match code {
         Some(code) => s.replace(RESET_CODE_PLACEHOLDER, code),
-        None => s.to_string(),
+        None => s,
     };
     // A template-only message (e.g. a broadcast of a named template) has no text.
     let free_form = free_form && row.body.as_deref().is_some_and(|b| !b.is_empty());
@@ -174,8 +174,8 @@ fn choose(row: &OutboxRow, free_form: bool, code: Option<&str>) -> Outbound {
         .as_deref()
         .and_then(|p| serde_json::from_str::<Vec<String>>(p).ok())
         .unwrap_or_default()
-        .iter()
-        .map(|p| fill(p))
+        .into_iter()
+        .map(fill)
         .collect();
     match (&row.template_name, free_form) {
         (Some(name), false) => Outbound::Template {
@@ -186,7 +186,7 @@ fn choose(row: &OutboxRow, free_form: bool, code: Option<&str>) -> Outbound {
             // An authentication template repeats its code on the copy-code button.
             copy_code: (row.kind == PASSWORD_RESET_KIND).then(|| params.first().cloned()).flatten(),
         },
-        _ => Outbound::Text { to, body: fill(row.body.as_deref().unwrap_or_default()) },
+        _ => Outbound::Text { to, body: fill(row.body.clone().unwrap_or_default()) },
     }
 }
 

@@ -199,13 +199,12 @@ pub async fn new_connect_code(ctx: &Ctx, me: &AuthUser) -> ApiResult<ConnectCode
 }
 
 /// Connects again the number a recent connection replaced (a stranger's
-/// guess, or a mistake). 404 when there is nothing to undo.
-pub async fn undo_number_change(ctx: &Ctx, me: &AuthUser) -> ApiResult<()> {
+/// guess, or a mistake): the account after it, in one statement. 404 when
+/// there is nothing to undo.
+pub async fn undo_number_change(ctx: &Ctx, me: &AuthUser) -> ApiResult<UserRow> {
     let since =
         (ctx.now - chrono::Duration::days(NUMBER_UNDO_DAYS)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    if users::undo_number_change(&ctx.db, &me.id, &since, &ctx.now_iso()).await? {
-        Ok(())
-    } else {
-        Err(ApiError::not_found("Number change"))
-    }
+    users::undo_number_change(&ctx.db, &me.id, &since, &ctx.now_iso())
+        .await?
+        .ok_or_else(|| ApiError::not_found("Number change"))
 }

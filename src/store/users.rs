@@ -216,17 +216,18 @@ pub async fn connect_by_code(
 }
 
 /// Undoes the last change of connected number (within `since`): the
-/// previous number is connected again. False when there is nothing to undo.
-pub async fn undo_number_change(db: &Db, id: &str, since: &str, now: &str) -> ApiResult<bool> {
-    let changed = db
-        .exec(
+/// previous number is connected again. The account after it; `None` when
+/// there is nothing to undo.
+pub async fn undo_number_change(db: &Db, id: &str, since: &str, now: &str) -> ApiResult<Option<UserRow>> {
+    db.one(
+        &format!(
             "UPDATE users SET phone = previous_phone, phone_connected_at = ?3, previous_phone = NULL,
                phone_changed_at = NULL, updated_at = ?3
-             WHERE id = ?1 AND previous_phone IS NOT NULL AND phone_changed_at >= ?2",
-            &[id.into(), since.into(), now.into()],
-        )
-        .await?;
-    Ok(changed == 1)
+             WHERE id = ?1 AND previous_phone IS NOT NULL AND phone_changed_at >= ?2 RETURNING {COLUMNS}"
+        ),
+        &[id.into(), since.into(), now.into()],
+    )
+    .await
 }
 
 /// The insert as a statement, to run in one batch with the first refresh token.
