@@ -28,6 +28,7 @@ pub mod http;
 pub mod input;
 pub mod pages;
 pub mod platform;
+pub mod router;
 pub mod service;
 pub mod store;
 pub mod web;
@@ -51,7 +52,7 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    Ok(http::handle(req, env, ctx).await)
+    Ok(router::handle(req, env, ctx).await)
 }
 
 #[event(queue)]

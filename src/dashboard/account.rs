@@ -33,7 +33,7 @@ fn signed_in(location: &str, secret: &str) -> ApiResult<Response> {
 }
 
 pub fn login_page(ctx: &Ctx, q: &HashMap<String, String>, form: FormState, status: u16) -> ApiResult<Response> {
-    let action = format!("/login?next={}", crate::pages::html::encode_component(&next(q)));
+    let action = format!("/login?next={}", crate::web::html::encode_component(&next(q)));
     let body = html! {
         h1.mt2 { "Masuk ke dashboard" }
         form.card method="post" action=(action) {

@@ -8,7 +8,7 @@ use super::view::{change, csrf, shell, wib_time};
 use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::error::ApiResult;
-use crate::pages::html::{Query, SafeUrl};
+use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::profile::NUMBER_UNDO_DAYS;
 use crate::service::{dashboard, participants};

@@ -12,8 +12,8 @@ use super::view::wib_time;
 use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::pages::html_response;
-use crate::pages::layout::{page, payment_details, Meta};
+use crate::web::page::html_response;
+use crate::web::page::{page, payment_details, script, Meta};
 use crate::service::orders::{self, OrderAccess};
 use crate::web::query::param;
 
@@ -58,10 +58,10 @@ pub async fn page_for(ctx: &Ctx, req: &Request, id: &str, q: &HashMap<String, St
             p { "Status: " span.badge #invoice-status { (status_label(order.status)) } }
             @if let Some(n) = &order.notes { p.pre { "Catatan: " (n) } }
             h2 { "Cara bayar" }
-            (payment_details(around.owner.as_ref()))
+            (payment_details(around.owner.as_ref().map(|u| &u.payment)))
             button.btn.alt.noprint type="button" data-print="1" { "Cetak / simpan PDF" }
         }
-        script { (maud::PreEscaped(super::view::SCRIPT)) }
+        (script())
     };
     let url = format!("{}/invoice/{}", ctx.config.public_base_url, order.id);
     let meta = Meta { title: "Invoice", description: "Invoice pesanan jastip", image: None, url: &url };

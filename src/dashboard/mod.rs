@@ -13,7 +13,7 @@ pub mod session;
 pub mod trips;
 pub mod view;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use worker::{Method, Request, Response};
 
@@ -54,15 +54,10 @@ async fn checked_form(req: &mut Request, s: &PageSession, numeric: &[&str]) -> A
     Ok(form)
 }
 
-/// The dashboard's pages; `None` for a path that is not one of them.
-pub async fn route(
-    ctx: &Ctx,
-    req: &mut Request,
-    method: Method,
-    s: &[&str],
-    q: &HashMap<String, String>,
-) -> ApiResult<Option<Response>> {
+/// The dashboard's pages and its account pages (`crate::router::Edge::Dashboard`).
+pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> ApiResult<Response> {
     use Method::{Get, Post};
+    let q = &crate::web::query::params(req);
     let public = match (&method, s) {
         (Get, ["login"]) => Some(account::login_page(ctx, q, FormState::default(), 200)),
         (Post, ["login"]) => Some(account::login_submit(ctx, req, q).await),
@@ -74,13 +69,14 @@ pub async fn route(
         (_, ["login"] | ["register"]) => Some(Err(ApiError::method_not_allowed().allowing("GET, HEAD, POST"))),
         (_, ["logout"]) => Some(Err(ApiError::method_not_allowed().allowing("POST"))),
         (_, ["dashboard", ..]) => None,
-        _ => return Ok(None),
+        (Get, _) => Some(Err(ApiError::not_found("Page"))),
+        _ => Some(Err(ApiError::method_not_allowed().allowing("GET, HEAD"))),
     };
     if let Some(answer) = public {
-        return answer.map(Some);
+        return answer;
     }
     let Some(me) = session::current(ctx, req).await? else {
-        return session::to_login(req).map(Some);
+        return session::to_login(req);
     };
     let me = &me;
     let status = || crate::domain::order::OrderStatus::parse(q.get("status").map_or("", String::as_str));
@@ -155,5 +151,5 @@ pub async fn route(
         (Get, _) => Err(ApiError::not_found("Page")),
         _ => Err(ApiError::method_not_allowed().allowing("GET, HEAD, POST")),
     };
-    answer.map(Some)
+    answer
 }

@@ -11,7 +11,7 @@ use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::domain::order::{Action, OrderStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::pages::html::{Query, SafeUrl};
+use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::orders::{self, TransitionForm};

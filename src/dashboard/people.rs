@@ -12,7 +12,7 @@ use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::ApiResult;
-use crate::pages::html::{Query, SafeUrl};
+use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::messages::{self, BroadcastForm};

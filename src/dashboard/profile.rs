@@ -9,7 +9,7 @@ use super::{account, session, Form};
 use crate::ctx::Ctx;
 use crate::domain::payment::WALLETS;
 use crate::error::{ApiError, ApiResult};
-use crate::pages::html::SafeUrl;
+use crate::web::html::SafeUrl;
 use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::profile::{self, ProfileImage};

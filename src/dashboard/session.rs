@@ -42,7 +42,7 @@ pub fn to_login(req: &Request) -> ApiResult<Response> {
         None => url.path().to_string(),
     };
     let back = if req.inner().method() == "GET" { back } else { "/dashboard".into() };
-    respond::see_other(&format!("/login?next={}", crate::pages::html::encode_component(&back)))
+    respond::see_other(&format!("/login?next={}", crate::web::html::encode_component(&back)))
 }
 
 /// A form posted from another site is refused before anything is read:

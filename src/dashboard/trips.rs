@@ -14,7 +14,7 @@ use crate::domain::money::rupiah;
 use crate::domain::product::ProductStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Input;
-use crate::pages::html::{Query, SafeUrl};
+use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::dashboard::{self, all_totals};
 use crate::service::products::{self, NewProductForm, FIELDS, NUMERIC};

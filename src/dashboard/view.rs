@@ -4,18 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use worker::Response;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::pages::html_response;
-use crate::pages::layout::{page, Field, Meta};
+use crate::web::page::html_response;
+use crate::pages::layout::Field;
+use crate::web::page::{page, script, Meta};
 use crate::service::accounts::PageSession;
-
-/// The dashboard's one script: copy and share buttons, photos resized in
-/// the browser before upload. Allowed by its hash in the CSP.
-pub const SCRIPT: &str = include_str!("script.js");
 
 /// What was typed into a form and what was wrong with it.
 #[derive(Default)]
@@ -150,7 +147,7 @@ pub fn shell(ctx: &Ctx, s: Option<&PageSession>, title: &str, status: u16, body:
             }
         }
         (body)
-        script { (PreEscaped(SCRIPT)) }
+        (script())
     };
     html_response(status, page(&meta, body), "private, no-store")
 }

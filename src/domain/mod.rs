@@ -4,6 +4,7 @@
 pub mod command;
 pub mod cost;
 pub mod encoding;
+pub mod fields;
 pub mod ids;
 pub mod image;
 pub mod messages;

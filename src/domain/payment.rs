@@ -2,7 +2,7 @@
 //! holder) and e-wallet numbers, each checked on its own. Pages show a bank
 //! transfer once it has an account number.
 
-use super::text;
+use super::fields;
 
 /// The e-wallets Indonesian buyers use, as (field, label).
 pub const WALLETS: [(&str, &str); 4] =
@@ -10,22 +10,23 @@ pub const WALLETS: [(&str, &str); 4] =
 
 /// A bank name as shown to buyers ("BCA", "Bank Mandiri").
 pub fn bank_name(raw: &str) -> Result<String, String> {
-    text::clean(raw, 2, 40, false)
+    fields::BANK_NAME.clean(raw)
 }
 
 /// An account number: digits, 5 to 20 of them (spaces, dots and dashes dropped).
 pub fn account_number(raw: &str) -> Result<String, String> {
     let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.')).collect();
-    if (5..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+    let (min, max) = fields::ACCOUNT_DIGITS;
+    if (min..=max).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         Ok(digits)
     } else {
-        Err("must be 5 to 20 digits".into())
+        Err(format!("must be {min} to {max} digits"))
     }
 }
 
 /// The account holder's name as the bank shows it.
 pub fn account_holder(raw: &str) -> Result<String, String> {
-    text::clean(raw, 2, 80, false)
+    fields::BANK_HOLDER.clean(raw)
 }
 
 /// An e-wallet number: an Indonesian mobile, shown as buyers type it (`08…`).

@@ -89,7 +89,7 @@ impl Slug {
 
 /// A jastiper's profile slug: 3–30 characters, starting with a letter or digit, not reserved.
 pub fn parse_user_slug(raw: &str) -> Result<String, String> {
-    let s = parse(raw, 3, 30)?;
+    let s = parse(raw, super::fields::PROFILE_SLUG.0, super::fields::PROFILE_SLUG.1)?;
     if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return Err("must start with a letter or digit".into());
     }
@@ -101,12 +101,12 @@ pub fn parse_user_slug(raw: &str) -> Result<String, String> {
 
 /// A trip slug (`/t/jpn25`, `JOIN jpn25`): 3–10 characters of `[a-z0-9_-]`.
 pub fn parse_trip_slug(raw: &str) -> Result<String, String> {
-    parse(raw, 3, 10)
+    parse(raw, super::fields::TRIP_SLUG.0, super::fields::TRIP_SLUG.1)
 }
 
 /// A product slug (`/o/pd12a`): 3–10 characters of `[a-z0-9_-]`.
 pub fn parse_product_slug(raw: &str) -> Result<String, String> {
-    parse(raw, 3, 10)
+    parse(raw, super::fields::TRIP_SLUG.0, super::fields::TRIP_SLUG.1)
 }
 
 /// Derives a profile slug from a person's name: "Tina Wijaya" → "tina-wijaya".

@@ -35,7 +35,7 @@ pub fn parse_email(raw: &str) -> Result<String, String> {
 }
 
 pub fn parse_full_name(raw: &str) -> Result<String, String> {
-    super::text::clean(raw, 1, 100, false)
+    super::fields::NAME.clean(raw)
 }
 
 #[cfg(test)]

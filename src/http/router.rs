@@ -34,20 +34,10 @@ fn not_allowed(allow: &'static str) -> ApiResult<Response> {
     Err(ApiError::method_not_allowed().allowing(allow))
 }
 
-/// Whether a path is a page (HTML) rather than the API or a media file.
-pub fn is_page_path(path: &str) -> bool {
-    !(path == "/api" || path.starts_with("/api/") || path.starts_with("/media/"))
-}
-
-pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+/// `/api/…` and `/media/…` (`crate::router` sends only those here).
+pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    // workers-rs reads a method it does not know (QUERY, PROPFIND …) as GET;
-    // such a request must be a 405, so it gets a method no route takes.
-    let method = match req.inner().method().as_str() {
-        "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "TRACE" => req.method(),
-        _ => Method::Connect,
-    };
     use Method::*;
     match segments.as_slice() {
         // GET /api/health — ok after a real D1 query
@@ -254,14 +244,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
             Get | Head => media::serve_public(ctx, &rest.join("/")).await,
             _ => not_allowed("GET, HEAD"),
         },
-        // Pages and shortlinks (/tina, /t/jpn25, /o/pd12a, /u/jpn25, /join, /order …): see pages::route
-        _ => {
-            let decoded: Vec<String> = segments
-                .iter()
-                .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
-                .collect();
-            crate::pages::route(ctx, req, &decoded).await
-        }
+        _ => Err(ApiError::not_found("File")),
     }
 }
 

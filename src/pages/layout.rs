@@ -1,63 +1,10 @@
-//! The page shell (head with Open Graph and Twitter tags, the stylesheet,
-//! no external requests) and the pieces pages share.
+//! Pieces the penitip's pages share: the form field and the product card.
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 
-use super::html::{Query, SafeUrl};
+use crate::web::html::{Query, SafeUrl};
 use crate::domain::money::rupiah;
 use crate::store::products::ProductRow;
-
-/// The one stylesheet, written in `style.css` and inlined at build time
-/// (one request per page; the CSP allows no other origin).
-pub const STYLE: &str = include_str!("style.css");
-
-pub struct Meta<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    /// Absolute URL of the preview image, if any.
-    pub image: Option<&'a str>,
-    /// Absolute URL of the page.
-    pub url: &'a str,
-}
-
-/// A whole page around `body`.
-pub fn page(meta: &Meta<'_>, body: Markup) -> String {
-    html! {
-        (DOCTYPE)
-        html lang="id" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                meta name="theme-color" content="#FB923C";
-                link rel="icon" href="data:,";
-                title { (meta.title) " · Jastipin" }
-                meta name="description" content=(meta.description);
-                meta property="og:site_name" content="Jastipin";
-                meta property="og:type" content="website";
-                meta property="og:title" content=(meta.title);
-                meta property="og:description" content=(meta.description);
-                meta property="og:url" content=(SafeUrl(meta.url));
-                meta name="twitter:title" content=(meta.title);
-                meta name="twitter:description" content=(meta.description);
-                @if let Some(img) = meta.image {
-                    meta property="og:image" content=(SafeUrl(img));
-                    meta name="twitter:image" content=(SafeUrl(img));
-                    meta name="twitter:card" content="summary_large_image";
-                } @else {
-                    meta name="twitter:card" content="summary";
-                }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                main {
-                    (body)
-                    footer { "Jastipin · jasa titip jadi gampang" }
-                }
-            }
-        }
-    }
-    .into_string()
-}
 
 /// A labelled form field that keeps what was typed and shows its problem.
 pub struct Field<'a> {
@@ -115,31 +62,6 @@ pub fn product_card(p: &ProductRow) -> Markup {
                 @if !p.status.orderable(p.stock) {
                     span.badge { "Habis" }
                 }
-            }
-        }
-    }
-}
-
-/// How to pay the jastiper: bank transfer, e-wallets, QRIS (what she set in
-/// her dashboard), or a note to ask her when she set nothing yet.
-pub fn payment_details(owner: Option<&crate::store::users::UserRow>) -> Markup {
-    let p = owner.map(|u| &u.payment);
-    html! {
-        div #payment-details {
-            @match p.filter(|p| !p.is_empty()) {
-                Some(p) => {
-                    @if let Some(account) = &p.pay_bank_account {
-                        p.pay { "Transfer " (p.pay_bank_name.as_deref().unwrap_or("bank")) ": " b.acct { (account) }
-                            @if let Some(h) = &p.pay_bank_holder { " a.n. " (h) } }
-                    }
-                    @for (label, number) in p.wallets() {
-                        p.pay { (label) ": " b.acct { (number) } }
-                    }
-                    @if let Some(q) = &p.qris_image {
-                        img.qris alt="QRIS untuk membayar" src=(SafeUrl(q));
-                    }
-                }
-                None => p { "Jastiper belum mengisi cara pembayaran. Tanyakan lewat WhatsApp." }
             }
         }
     }

@@ -7,9 +7,10 @@ use maud::{html, Markup};
 use serde_json::Value;
 use worker::{Request, Response};
 
-use super::html::{encode_component, Query, SafeUrl};
-use super::layout::{page, payment_details, Field, Meta};
-use super::{html_response, not_found};
+use crate::web::html::{encode_component, Query, SafeUrl};
+use super::layout::Field;
+use crate::web::page::{page, payment_details, Meta};
+use crate::web::page::{html_response, not_found};
 use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::domain::order::OrderStatus;
@@ -242,7 +243,7 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &st
                 p.mute #proof-archived { "Bukti bayar sudah diarsipkan (dihapus 90 hari setelah pesanan dikirim)." }
             }
             p { "Bayar " b { (rupiah(order.total_price)) } " ke salah satu cara di bawah, lalu unggah bukti bayarnya." }
-            (payment_details(around.owner.as_ref()))
+            (payment_details(around.owner.as_ref().map(|u| &u.payment)))
             p { a href={ "/invoice/" (Query(&order.id)) "?token=" (Query(&token)) } { "Lihat invoice" } }
             @if let Some(phone) = jastiper_phone {
                 a.btn.alt href={ "https://wa.me/" (Query(phone)) } { "Tanya jastiper lewat WhatsApp" }

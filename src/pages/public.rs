@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use worker::{Request, Response};
 
-use super::html::{Query, SafeUrl};
-use super::layout::{page, product_card, Field, Meta};
-use super::{html_response, not_found};
+use crate::web::html::{Query, SafeUrl};
+use super::layout::{product_card, Field};
+use crate::web::page::{page, script, Meta};
+use crate::web::page::{html_response, not_found};
 use crate::ctx::Ctx;
 use crate::domain::time::countdown;
 use crate::error::{ApiResult, ErrorCode};
@@ -117,11 +118,6 @@ pub fn confirm_button(ctx: &Ctx, code: &str) -> Markup {
     }
 }
 
-/// Keeps the WhatsApp text in step with the name typed (no interpolation: data attributes).
-pub const JOIN_SCRIPT: &str = "(function(){var a=document.getElementById('wa'),n=document.getElementById('name');\
-function u(){a.href=a.dataset.base+encodeURIComponent('JOIN '+a.dataset.slug+' | Nama: '+n.value.trim())}\
-n.addEventListener('input',u);u()})()";
-
 /// `/join?trip=<slug>`: the trip, its products, "Ikut via WhatsApp" and a web form.
 pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOutcome>) -> ApiResult<Response> {
     let slug = param(q, "trip").trim().to_ascii_lowercase();
@@ -193,7 +189,7 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
             }
         }
         @if !closed {
-            script { (PreEscaped(JOIN_SCRIPT)) }
+            (script())
         }
     };
     let status = match outcome {

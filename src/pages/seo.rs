@@ -2,7 +2,7 @@
 
 use worker::Response;
 
-use super::html::escape;
+use crate::web::html::escape;
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
 use crate::service::public;

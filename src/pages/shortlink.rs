@@ -2,7 +2,7 @@
 //! `/join?trip=jpn25`, `/o/pd12a` → `/order?product=pd12a`, `/u/jpn25` →
 //! `/unsubscribe?trip=jpn25`. Reserved paths are never profiles.
 
-use super::html::encode_component;
+use crate::web::html::encode_component;
 use crate::domain::slug::is_reserved;
 
 /// Where a path redirects to, or `None` when it is not a shortlink. `query`

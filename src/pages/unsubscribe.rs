@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use maud::{html, Markup};
 use worker::Response;
 
-use super::html::Query;
-use super::html_response;
-use super::layout::{page, Meta};
+use crate::web::html::Query;
+use crate::web::page::html_response;
+use crate::web::page::{page, Meta};
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
 use crate::service::participants;

@@ -13,7 +13,7 @@ use crate::domain::messages::{self, ProductLine};
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::phone::Phone;
 use crate::domain::whatsapp::{Events, Inbound, StatusUpdate};
-use crate::domain::{text, throttle};
+use crate::domain::{fields, throttle};
 use crate::error::ApiResult;
 use crate::platform::queues::{enqueue_inbound, InboundJob, Queue};
 use crate::store::outbox::{self as outbox_store, To};
@@ -160,7 +160,7 @@ async fn join(
     }
     let name = name
         .or_else(|| m.profile_name.clone())
-        .and_then(|n| text::clean(&n, 1, 100, false).ok())
+        .and_then(|n| fields::NAME.clean(&n).ok())
         .unwrap_or_else(|| "Penitip".into());
     let now = ctx.now_iso();
     let new = (new_id(), confirm_code());

@@ -9,7 +9,7 @@ use crate::domain::ids::new_id;
 use crate::domain::messages;
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::page::Cursor;
-use crate::domain::text;
+use crate::domain::fields;
 use crate::domain::whatsapp::WINDOW;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
@@ -53,7 +53,7 @@ impl BroadcastForm {
     pub fn parse(mut input: Input, approved: &[String]) -> ApiResult<BroadcastForm> {
         input.only(&["message", "template"]);
         let message =
-            input.optional_str("message").and_then(|m| input.check("message", text::clean(&m, 1, 1000, true)));
+            input.optional_str("message").and_then(|m| input.check("message", fields::MESSAGE.clean(&m)));
         let template =
             input.optional_str("template").and_then(|t| input.check("template", broadcast_template(&t, approved)));
         let form = match (message, template) {

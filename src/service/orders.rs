@@ -7,7 +7,7 @@ use crate::domain::image::PROOF_MAX;
 use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRefusal, OrderStatus, MAX_QUANTITY};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
-use crate::domain::text;
+use crate::domain::fields;
 use crate::domain::token::{check_order_link_token, hash_secret};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
@@ -78,7 +78,7 @@ impl OrderForm {
             }
             None => {
                 let phone = input.required_with("phone", Phone::parse);
-                let name = input.required_with("name", |s| text::clean(s, 1, 100, false));
+                let name = input.required_with("name", |s| fields::NAME.clean(s));
                 phone.zip(name).map(|(phone, name)| BuyerForm::Person { phone, name })
             }
         };
@@ -90,7 +90,7 @@ impl OrderForm {
             }
         };
         let notes = input.optional_str("notes").filter(|s| !s.trim().is_empty());
-        let notes = notes.and_then(|s| input.check("notes", text::clean(&s, 1, 500, true)));
+        let notes = notes.and_then(|s| input.check("notes", fields::NOTES.clean(&s)));
         input.finish()?;
         match (product, buyer, quantity) {
             (Some(product), Some(buyer), Some(quantity)) => Ok(OrderForm { product, buyer, quantity, notes }),
@@ -226,7 +226,7 @@ impl TransitionForm {
         let reason = if action == Action::Reject {
             input.only(&["reason"]);
             let r = input.optional_str("reason").filter(|s| !s.trim().is_empty());
-            r.and_then(|s| input.check("reason", text::clean(&s, 1, 500, true)))
+            r.and_then(|s| input.check("reason", fields::REASON.clean(&s)))
         } else {
             input.only(&[]);
             None

@@ -5,7 +5,7 @@ use crate::ctx::Ctx;
 use crate::domain::ids::{confirm_code, new_id};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
-use crate::domain::text;
+use crate::domain::fields;
 use crate::domain::token::check_unsubscribe_token;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Input;
@@ -25,7 +25,7 @@ impl JoinForm {
     pub fn parse(mut input: Input) -> ApiResult<JoinForm> {
         input.only(&["phone", "name"]);
         let phone = input.required_with("phone", Phone::parse);
-        let name = input.required_with("name", |s| text::clean(s, 1, 100, false));
+        let name = input.required_with("name", |s| fields::NAME.clean(s));
         input.finish()?;
         match (phone, name) {
             (Some(phone), Some(name)) => Ok(JoinForm { phone, name }),

@@ -6,7 +6,7 @@ use crate::domain::ids::{new_id, random_alnum};
 use crate::domain::order::{DEFAULT_MAX_PER_BUYER, MAX_QUANTITY};
 use crate::domain::product::ProductStatus;
 use crate::domain::slug::Slug;
-use crate::domain::text;
+use crate::domain::fields;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::{Input, Patch};
 use crate::platform::r2::{self, Upload};
@@ -69,7 +69,7 @@ impl NewProductForm {
     pub fn parse(mut input: Input) -> ApiResult<NewProductForm> {
         input.only(FIELDS);
         let slug = input.optional_str("slug").and_then(|s| input.check("slug", Slug::product(&s)));
-        let title = input.required_with("title", |s| text::clean(s, 1, 120, false));
+        let title = input.required_with("title", |s| fields::TITLE.clean(s));
         let price = int(&mut input, "price", MAX_PRICE);
         let stock = int(&mut input, "stock", MAX_STOCK);
         for (key, value) in [("price", price), ("stock", stock)] {
@@ -78,7 +78,7 @@ impl NewProductForm {
             }
         }
         let description = input.optional_str("description").filter(|s| !s.trim().is_empty());
-        let description = description.and_then(|s| input.check("description", text::clean(&s, 1, 2000, true)));
+        let description = description.and_then(|s| input.check("description", fields::DESCRIPTION.clean(&s)));
         let status = status(&mut input).unwrap_or(ProductStatus::Active);
         let max_per_buyer = int_within(&mut input, "maxPerBuyer", 1, MAX_QUANTITY).unwrap_or(DEFAULT_MAX_PER_BUYER);
         input.finish()?;
@@ -97,12 +97,12 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProductChange> {
     if input.optional_str("slug").is_some() {
         input.error("slug", "cannot be changed: links to it are already shared");
     }
-    let title = input.patch_required_with("title", |s| text::clean(s, 1, 120, false));
+    let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
     let price = int(&mut input, "price", MAX_PRICE);
     let stock = int(&mut input, "stock", MAX_STOCK);
     let description = match input.patch_str("description") {
         Patch::Set(s) if s.trim().is_empty() => Some(None),
-        Patch::Set(s) => input.check("description", text::clean(&s, 1, 2000, true)).map(Some),
+        Patch::Set(s) => input.check("description", fields::DESCRIPTION.clean(&s)).map(Some),
         Patch::Null => Some(None),
         Patch::Absent => None,
     };

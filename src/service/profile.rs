@@ -3,7 +3,7 @@
 use crate::ctx::Ctx;
 use crate::domain::ids::connect_code;
 use crate::domain::phone::Phone;
-use crate::domain::text;
+use crate::domain::fields;
 use crate::domain::{image, payment};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
@@ -91,8 +91,8 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
     let cover = input.patch_str("coverImage");
     let phone = input.patch_str("phone");
     let change = ProfileChange {
-        profile_name: input.check("profileName", patch_text(name, |s| text::clean(s, 1, 100, false))).flatten(),
-        profile_bio: input.check("profileBio", patch_text(bio, |s| text::clean(s, 0, 500, true))).flatten(),
+        profile_name: input.check("profileName", patch_text(name, |s| fields::NAME.clean(s))).flatten(),
+        profile_bio: input.check("profileBio", patch_text(bio, |s| fields::PROFILE_BIO.clean(s))).flatten(),
         avatar: input.check("avatar", clear_only(avatar)).flatten(),
         cover_image: input.check("coverImage", clear_only(cover)).flatten(),
         phone: input.check("phone", patch_text(phone, Phone::parse)).flatten(),

@@ -4,7 +4,7 @@ use crate::ctx::Ctx;
 use crate::domain::ids::new_id;
 use crate::domain::page::Cursor;
 use crate::domain::slug::Slug;
-use crate::domain::{text, time};
+use crate::domain::{fields, time};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
 use crate::platform::r2;
@@ -23,7 +23,7 @@ pub async fn owned(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<TripRow> {
 fn description(p: Patch<String>) -> Result<Option<Option<String>>, String> {
     match p {
         Patch::Set(s) if s.trim().is_empty() => Ok(Some(None)),
-        Patch::Set(s) => text::clean(&s, 1, 2000, true).map(|v| Some(Some(v))),
+        Patch::Set(s) => fields::DESCRIPTION.clean(&s).map(|v| Some(Some(v))),
         other => Ok(other.into_change()),
     }
 }
@@ -40,7 +40,7 @@ pub struct NewTripForm {
 impl NewTripForm {
     pub fn parse(mut input: Input, ctx: &Ctx) -> ApiResult<NewTripForm> {
         input.only(&["title", "description", "slug", "deadline", "isActive"]);
-        let title = input.required_with("title", |s| text::clean(s, 1, 120, false));
+        let title = input.required_with("title", |s| fields::TITLE.clean(s));
         let slug = input.required_with("slug", Slug::trip);
         let desc = input.patch_str("description");
         let description = input.check("description", description(desc)).flatten().flatten();
@@ -75,7 +75,7 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
 /// `{ title?, description?, isActive?, deadline? }`: only what is named changes.
 pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
     input.only(&["title", "description", "isActive", "deadline"]);
-    let title = input.patch_required_with("title", |s| text::clean(s, 1, 120, false));
+    let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
     let desc = input.patch_str("description");
     let description = input.check("description", description(desc)).flatten();
     let deadline = match input.patch_str("deadline") {

@@ -1,9 +1,12 @@
-//! Request and response plumbing that both HTTP edges (`http` for the API,
-//! `pages` for HTML) share: body limits, forms and uploads, query strings,
-//! who is calling, building responses. It holds no use case and no SQL.
+//! Request and response plumbing the HTTP edges (`http` for the API,
+//! `pages` and `dashboard` for HTML) share: body limits, forms and uploads,
+//! query strings, who is calling, building responses, and the HTML kit
+//! (`page`, `html`, `form`). It holds no use case and imports no `service`.
 
 pub mod auth;
 pub mod body;
+pub mod html;
+pub mod page;
 pub mod query;
 pub mod respond;
 pub mod upload;

@@ -12,6 +12,15 @@
     if (!navigator.share) { b.hidden = true; return; }
     b.addEventListener("click", function () { navigator.share({ url: b.dataset.share }).catch(function () {}); });
   });
+  // The join page's "Ikut via WhatsApp" text keeps the name typed (data attributes, no interpolation).
+  var wa = document.getElementById("wa"), name = document.getElementById("name");
+  if (wa && name && wa.dataset.slug) {
+    var join = function () {
+      wa.href = wa.dataset.base + encodeURIComponent("JOIN " + wa.dataset.slug + " | Nama: " + name.value.trim());
+    };
+    name.addEventListener("input", join);
+    join();
+  }
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });
