@@ -1,18 +1,20 @@
 //! Register, log in, log out, change the password: the account in the browser.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use maud::html;
 use worker::{Request, Response};
 
 use super::session::{self, clear_cookie, set_cookie};
-use super::view::{csrf, field, notice, shell, FormState};
-use super::Form;
+use super::read_form;
+use super::view::{csrf, shell};
 use crate::ctx::Ctx;
+use crate::domain::{fields, password};
 use crate::error::ApiResult;
 use crate::platform::limits::Limit;
 use crate::service::accounts::{self, ChangePasswordForm, LoginForm, PageSession, RegisterForm};
 use crate::web::auth::{client_address, limit_address, public_address};
+use crate::web::form::{drop_empty, notice, Field, FormState, Posted};
 use crate::web::query::param;
 use crate::web::respond;
 
@@ -32,78 +34,68 @@ fn signed_in(location: &str, secret: &str) -> ApiResult<Response> {
     respond::set_cookie(respond::see_other(location)?, &set_cookie(secret))
 }
 
-pub fn login_page(ctx: &Ctx, q: &HashMap<String, String>, form: FormState, status: u16) -> ApiResult<Response> {
+pub fn login_page(ctx: &Ctx, q: &HashMap<String, String>, form: FormState) -> ApiResult<Response> {
     let action = format!("/login?next={}", crate::web::html::encode_component(&next(q)));
     let body = html! {
         h1.mt2 { "Masuk ke dashboard" }
         form.card method="post" action=(action) {
             (notice(&form))
-            (field(&form, "email", "Email", "email", None, true, &[("autocomplete", "email")]))
-            (field(&form, "password", "Kata sandi", "password", None, true, &[("autocomplete", "current-password")]))
+            (Field::new("email", "Email", "email").autocomplete("email").required().of(&form, None))
+            (Field::new("password", "Kata sandi", "password").autocomplete("current-password").required().of(&form, None))
             button.btn type="submit" { "Masuk" }
         }
         p { "Belum punya akun? " a href="/register" { "Daftar gratis" } }
     };
-    shell(ctx, None, "Masuk", status, body)
+    shell(ctx, None, "Masuk", form.status(), body)
 }
 
 pub async fn login_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
     session::same_site(req)?;
     // The same per-address limit as the API's login (the page shows a 429 page).
     limit_address(ctx, req, Limit::Auth, "login").await?;
-    let Form { input, values, .. } = Form::read(req, &[]).await?;
-    let result = match LoginForm::parse(input) {
-        Ok(f) => accounts::login(ctx, f, &client_address(req)).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(s) => signed_in(&next(q), &accounts::begin_page_session(ctx, &s.user.id).await?),
-        Err(e) if e.status() < 500 => {
-            let values: BTreeMap<_, _> = values.into_iter().filter(|(k, _)| k == "email").collect();
-            let status = e.status();
-            login_page(ctx, q, FormState::refused(values, &e), status)
-        }
-        Err(e) => Err(e),
-    }
+    let (form, _) = read_form(req).await?;
+    let address = client_address(req);
+    form.answer(
+        async |input| {
+            let s = accounts::login(ctx, LoginForm::parse(input)?, &address).await?;
+            signed_in(&next(q), &accounts::begin_page_session(ctx, &s.user.id).await?)
+        },
+        async |state| login_page(ctx, q, state),
+    )
+    .await
 }
 
-pub fn register_page(ctx: &Ctx, form: FormState, status: u16) -> ApiResult<Response> {
+pub fn register_page(ctx: &Ctx, form: FormState) -> ApiResult<Response> {
     let body = html! {
         h1.mt2 { "Daftar sebagai jastiper" }
         p.mute { "Buka trip, bagikan satu link, terima pesanan lewat WhatsApp." }
         form.card method="post" action="/register" {
             (notice(&form))
-            (field(&form, "fullName", "Nama toko / nama kamu", "text", None, true, &[("autocomplete", "name"), ("maxlength", "100")]))
-            (field(&form, "email", "Email", "email", None, true, &[("autocomplete", "email")]))
-            (field(&form, "password", "Kata sandi (min. 8 karakter)", "password", None, true, &[("autocomplete", "new-password"), ("minlength", "8")]))
-            (field(&form, "slug", "Link profil (opsional): jastipin.me/…", "text", None, false, &[("placeholder", "tinajastip"), ("maxlength", "30")]))
+            (Field::text("fullName", "Nama toko / nama kamu").autocomplete("name").limit(fields::NAME).required().of(&form, None))
+            (Field::new("email", "Email", "email").autocomplete("email").required().of(&form, None))
+            (Field::new("password", "Kata sandi (min. 8 karakter)", "password").autocomplete("new-password").minlength(password::MIN_LEN).required().of(&form, None))
+            (Field::text("slug", "Link profil (opsional): jastipin.me/…").placeholder("tinajastip").maxlength(fields::PROFILE_SLUG.1).of(&form, None))
             button.btn type="submit" { "Daftar" }
         }
         p { "Sudah punya akun? " a href="/login" { "Masuk" } }
     };
-    shell(ctx, None, "Daftar", status, body)
+    shell(ctx, None, "Daftar", form.status(), body)
 }
 
 pub async fn register_submit(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     session::same_site(req)?;
     limit_address(ctx, req, Limit::Auth, "register").await?;
-    let Form { mut input, values, .. } = Form::read(req, &[]).await?;
-    if values.get("slug").is_some_and(|s| s.trim().is_empty()) {
-        input.retain(|k| k != "slug");
-    }
-    let result = match RegisterForm::parse(input) {
-        Ok(f) => accounts::register(ctx, f, public_address(req).as_deref()).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(s) => signed_in("/dashboard", &accounts::begin_page_session(ctx, &s.user.id).await?),
-        Err(e) if e.status() < 500 => {
-            let values = values.into_iter().filter(|(k, _)| k != "password").collect();
-            let status = e.status();
-            register_page(ctx, FormState::refused(values, &e), status)
-        }
-        Err(e) => Err(e),
-    }
+    let (mut form, _) = read_form(req).await?;
+    drop_empty(&mut form.input, "slug");
+    let address = public_address(req);
+    form.answer(
+        async |input| {
+            let s = accounts::register(ctx, RegisterForm::parse(input)?, address.as_deref()).await?;
+            signed_in("/dashboard", &accounts::begin_page_session(ctx, &s.user.id).await?)
+        },
+        async |state| register_page(ctx, state),
+    )
+    .await
 }
 
 /// `POST /logout`: this browser's session ends (even without a valid token:
@@ -128,9 +120,9 @@ pub fn password_form(s: &PageSession, form: &FormState) -> maud::Markup {
             h2 { "Ganti kata sandi" }
             p.mute { "Semua perangkat lain akan keluar." }
             (csrf(s))
-            @if form.values.contains_key("currentPassword") { (notice(form)) }
-            (field(form, "currentPassword", "Kata sandi sekarang", "password", None, true, &[("autocomplete", "current-password")]))
-            (field(form, "newPassword", "Kata sandi baru (min. 8 karakter)", "password", None, true, &[("autocomplete", "new-password"), ("minlength", "8")]))
+            @if form.sent("currentPassword") { (notice(form)) }
+            (Field::new("currentPassword", "Kata sandi sekarang", "password").autocomplete("current-password").required().of(form, None))
+            (Field::new("newPassword", "Kata sandi baru (min. 8 karakter)", "password").autocomplete("new-password").minlength(password::MIN_LEN).required().of(form, None))
             button.btn.alt type="submit" { "Simpan kata sandi" }
         }
         form.card method="post" action="/dashboard/logout-everywhere" {
@@ -141,22 +133,14 @@ pub fn password_form(s: &PageSession, form: &FormState) -> maud::Markup {
 }
 
 /// `POST /dashboard/password`: every session ends, this browser gets a new one.
-pub async fn change_password(ctx: &Ctx, s: &PageSession, form: Form) -> ApiResult<Response> {
-    let result = match ChangePasswordForm::parse(form.input) {
-        Ok(f) => accounts::change_password(ctx, &s.user, f).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
+pub async fn change_password(ctx: &Ctx, s: &PageSession, form: Posted) -> ApiResult<Response> {
+    form.answer(
+        async |input| {
+            accounts::change_password(ctx, &s.user, ChangePasswordForm::parse(input)?).await?;
             let secret = accounts::begin_page_session(ctx, &s.user.id).await?;
             respond::set_cookie(respond::see_other("/dashboard/profile?saved=password")?, &set_cookie(&secret))
-        }
-        Err(e) if e.status() < 500 => {
-            let mut values = BTreeMap::new();
-            values.insert("currentPassword".to_string(), String::new());
-            let status = e.status();
-            super::profile::page(ctx, s, FormState::refused(values, &e), None, status).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+        async |state| super::profile::page(ctx, s, state, None).await,
+    )
+    .await
 }

@@ -13,45 +13,30 @@ pub mod session;
 pub mod trips;
 pub mod view;
 
-use std::collections::BTreeMap;
-
 use worker::{Method, Request, Response};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::input::Input;
 use crate::service::accounts::PageSession;
 use crate::web::body;
-use view::FormState;
+use crate::web::form::{FormState, Posted};
 
-/// A posted urlencoded form: the fields for the service (without `csrf`),
-/// the typed text to show again, and the token it carried.
-pub struct Form {
-    pub input: Input,
-    pub values: BTreeMap<String, String>,
-    pub token: String,
-}
-
-impl Form {
-    pub async fn read(req: &mut Request, numeric: &[&str]) -> ApiResult<Form> {
-        let mut input = body::form(req, numeric).await?;
-        let values: BTreeMap<String, String> = input
-            .map()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), String::from)))
-            .collect();
-        let token = values.get("csrf").cloned().unwrap_or_default();
-        input.retain(|k| k != "csrf");
-        Ok(Form { input, values: values.into_iter().filter(|(k, _)| k != "csrf").collect(), token })
-    }
-}
-
-/// A signed-in, same-site form with this session's token.
-async fn checked_form(req: &mut Request, s: &PageSession, numeric: &[&str]) -> ApiResult<Form> {
+/// A signed-in, same-site urlencoded form carrying this session's token
+/// (`csrf`, which is not passed on).
+async fn checked_form(req: &mut Request, s: &PageSession) -> ApiResult<Posted> {
     session::same_site(req)?;
-    let form = Form::read(req, numeric).await?;
-    session::check_token(s, &form.token)?;
-    Ok(form)
+    let form = read_form(req).await?;
+    session::check_token(s, &form.1)?;
+    Ok(form.0)
+}
+
+/// A posted urlencoded form and the `csrf` token it carried; passwords are
+/// never shown again.
+pub async fn read_form(req: &mut Request) -> ApiResult<(Posted, String)> {
+    let mut input = body::form(req, &[]).await?;
+    let token = input.map().get("csrf").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    input.retain(|k| k != "csrf");
+    Ok((Posted::new(input, &["password", "currentPassword", "newPassword"]), token))
 }
 
 /// The dashboard's pages and its account pages (`crate::router::Edge::Dashboard`).
@@ -59,9 +44,9 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
     use Method::{Get, Post};
     let q = &crate::web::query::params(req);
     let public = match (&method, s) {
-        (Get, ["login"]) => Some(account::login_page(ctx, q, FormState::default(), 200)),
+        (Get, ["login"]) => Some(account::login_page(ctx, q, FormState::default())),
         (Post, ["login"]) => Some(account::login_submit(ctx, req, q).await),
-        (Get, ["register"]) => Some(account::register_page(ctx, FormState::default(), 200)),
+        (Get, ["register"]) => Some(account::register_page(ctx, FormState::default())),
         (Post, ["register"]) => Some(account::register_submit(ctx, req).await),
         (Post, ["logout"]) => Some(account::logout(ctx, req).await),
         (Get, ["invoice", id]) => Some(invoice::page_for(ctx, req, id, q).await),
@@ -83,69 +68,69 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
     let answer = match (method, &s[1..]) {
         (Get, []) => home::page(ctx, me, None).await,
         (Post, ["whatsapp"]) => {
-            checked_form(req, me, &[]).await?;
+            checked_form(req, me).await?;
             home::new_connect_code(ctx, me).await
         }
         (Post, ["whatsapp", "undo"]) => {
-            checked_form(req, me, &[]).await?;
+            checked_form(req, me).await?;
             home::undo_number_change(ctx, me).await
         }
         (Get, ["profile"]) => {
             let saved = q.get("saved").map(String::as_str);
-            profile::page(ctx, me, FormState::default(), saved, 200).await
+            profile::page(ctx, me, FormState::default(), saved).await
         }
         (Post, ["profile"]) => {
-            let form = checked_form(req, me, &[]).await?;
+            let form = checked_form(req, me).await?;
             profile::submit(ctx, me, form).await
         }
         (Post, ["profile", which @ ("avatar" | "cover" | "qris")]) => profile::upload(ctx, req, me, which).await,
         (Post, ["password"]) => {
-            let form = checked_form(req, me, &[]).await?;
+            let form = checked_form(req, me).await?;
             account::change_password(ctx, me, form).await
         }
         (Post, ["logout-everywhere"]) => {
-            checked_form(req, me, &[]).await?;
+            checked_form(req, me).await?;
             account::logout_everywhere(ctx, me).await
         }
-        (Get, ["trips", "new"]) => trips::new_page(ctx, me, FormState::default(), 200),
+        (Get, ["trips", "new"]) => trips::new_page(ctx, me, FormState::default()),
         (Post, ["trips", "new"]) => {
-            let form = checked_form(req, me, &[]).await?;
+            let form = checked_form(req, me).await?;
             trips::create(ctx, me, form).await
         }
-        (Get, ["trips", id]) => trips::page(ctx, me, id, FormState::default(), 200).await,
+        (Get, ["trips", id]) => trips::page(ctx, me, id, FormState::default()).await,
         (Post, ["trips", id]) => {
-            let form = checked_form(req, me, &[]).await?;
+            let form = checked_form(req, me).await?;
             trips::update(ctx, me, id, form).await
         }
         (Post, ["trips", id, "delete"]) => {
-            checked_form(req, me, &[]).await?;
+            checked_form(req, me).await?;
             trips::delete(ctx, me, id).await
         }
         (Get, ["trips", id, "products", "new"]) => {
-            trips::product_page(ctx, me, id, None, FormState::default(), 200).await
+            trips::product_page(ctx, me, id, None, FormState::default()).await
         }
         (Post, ["trips", id, "products", "new"]) => trips::product_create(ctx, req, me, id).await,
         (Get, ["products", id]) => {
-            let product = crate::service::dashboard::product(ctx, &me.user, id).await?;
+            let product = crate::service::products::owned(ctx, &me.user, id).await?;
             let trip = product.trip_id.clone();
-            trips::product_page(ctx, me, &trip, Some(product), FormState::default(), 200).await
+            trips::product_page(ctx, me, &trip, Some(product), FormState::default()).await
         }
         (Post, ["products", id]) => trips::product_update(ctx, req, me, id).await,
         (Get, ["trips", id, "orders"]) => orders::list(ctx, me, id, status()).await,
-        (Get, ["orders", id]) => orders::page(ctx, me, id, None).await,
+        (Get, ["orders", id]) => orders::page(ctx, me, id, FormState::default()).await,
         (Get, ["orders", id, "proof"]) => orders::proof(ctx, me, id).await,
         (Post, ["orders", id, action @ ("confirm" | "reject" | "ship")]) => {
-            let form = checked_form(req, me, &[]).await?;
+            let form = checked_form(req, me).await?;
             orders::act(ctx, me, id, action, form).await
         }
         (Get, ["trips", id, "participants"]) => people::participants(ctx, me, id).await,
         (Get, ["trips", id, "messages"]) => people::messages(ctx, me, id, FormState::default(), None).await,
         (Post, ["trips", id, "messages"]) => {
-            let form = checked_form(req, me, &[]).await?;
+            let form = checked_form(req, me).await?;
             people::broadcast(ctx, me, id, form).await
         }
         (Post, ["messages", id, "resend"]) => {
-            checked_form(req, me, &[]).await?;
+            checked_form(req, me).await?;
             people::resend(ctx, me, id).await
         }
         (Get, _) => Err(ApiError::not_found("Page")),

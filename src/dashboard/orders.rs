@@ -5,9 +5,9 @@
 use maud::{html, Markup};
 use worker::Response;
 
-use super::view::{csrf, notice, shell, wib_time, FormState};
-use super::Form;
+use super::view::{csrf, shell, wib_time};
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::order::{Action, OrderStatus};
 use crate::error::{ApiError, ApiResult};
@@ -16,6 +16,7 @@ use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::orders::{self, TransitionForm};
 use crate::store::orders::OrderDetailRow;
+use crate::web::form::{notice, Field, FormState, Posted};
 use crate::web::respond;
 
 pub fn status_label(s: OrderStatus) -> &'static str {
@@ -71,11 +72,12 @@ pub async fn list(ctx: &Ctx, s: &PageSession, trip_id: &str, status: Option<Orde
     shell(ctx, Some(s), "Pesanan", 200, body)
 }
 
-pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: Option<FormState>) -> ApiResult<Response> {
-    let (v, _) = dashboard::order(ctx, &s.user, id).await?;
+/// One order as it stands now: after an action that could not be taken
+/// (its status changed meanwhile) too, so it answers 200 with why.
+pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiResult<Response> {
+    let v = dashboard::order(ctx, &s.user, id).await?;
     let o = &v.detail;
     let r = &o.order;
-    let form = form.unwrap_or_default();
     let action = |name: &str| format!("/dashboard/orders/{}/{name}", r.id);
     let body = html! {
         p.mt1 { a href={ "/dashboard/trips/" (Query(&r.trip_id)) "/orders" } { "← Pesanan " (v.trip_title) } }
@@ -109,9 +111,7 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: Option<FormState>)
                 }
                 form.card method="post" action=(action("reject")) {
                     (csrf(s))
-                    label for="reason" { "Alasan menolak (dikirim ke pemesan)" }
-                    input #reason name="reason" maxlength="500" placeholder="Stok di toko habis";
-                    @if let Some(e) = form.error("reason") { p.err { (e) } }
+                    (Field::text("reason", "Alasan menolak (dikirim ke pemesan)").limit(fields::REASON).placeholder("Stok di toko habis").of(&form, None))
                     button.btn.danger type="submit" { "Tolak pesanan" }
                 }
             }
@@ -129,26 +129,24 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: Option<FormState>)
 
 /// The proof image, only for the trip's owner.
 pub async fn proof(ctx: &Ctx, s: &PageSession, id: &str) -> ApiResult<Response> {
-    let (v, _) = dashboard::order(ctx, &s.user, id).await?;
+    let v = dashboard::order(ctx, &s.user, id).await?;
     let key = v.detail.order.proof_key.ok_or_else(|| ApiError::not_found("Proof"))?;
     respond::stored_object(ctx, &key, "private, no-store").await
 }
 
-pub async fn act(ctx: &Ctx, s: &PageSession, id: &str, action: &str, form: Form) -> ApiResult<Response> {
+pub async fn act(ctx: &Ctx, s: &PageSession, id: &str, action: &str, form: Posted) -> ApiResult<Response> {
     let action = match action {
         "confirm" => Action::Confirm,
         "reject" => Action::Reject,
         _ => Action::Ship,
     };
     let order = orders::owned(ctx, &s.user, id).await?;
-    let Form { input, values, .. } = form;
-    let result = match TransitionForm::parse(input, action) {
-        Ok(f) => orders::transition(ctx, &s.user, order, action, f).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(o) => respond::see_other(&format!("/dashboard/orders/{}", o.id)),
-        Err(e) if e.status() < 500 => page(ctx, s, id, Some(FormState::refused(values, &e))).await,
-        Err(e) => Err(e),
-    }
+    form.answer(
+        async |input| {
+            let o = orders::transition(ctx, &s.user, order, action, TransitionForm::parse(input, action)?).await?;
+            respond::see_other(&format!("/dashboard/orders/{}", o.id))
+        },
+        async |state| page(ctx, s, id, state).await,
+    )
+    .await
 }

@@ -6,9 +6,9 @@ use maud::html;
 use worker::Response;
 
 use super::orders::status_label;
-use super::view::{csrf, field, notice, shell, wib_time, FormState};
-use super::Form;
+use super::view::{csrf, shell, wib_time};
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::ApiResult;
@@ -16,6 +16,8 @@ use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::messages::{self, BroadcastForm};
+use crate::service::trips;
+use crate::web::form::{notice, Field, FormState, Posted};
 use crate::web::respond;
 
 pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResult<Response> {
@@ -89,7 +91,7 @@ pub async fn messages(
                 (csrf(s))
                 (notice(&form))
                 input type="hidden" name="step" value="preview";
-                (field(&form, "message", "Pesan untuk semua penitip yang berlangganan", "textarea", None, true, &[("rows", "4"), ("maxlength", "1000")]))
+                (Field::textarea("message", "Pesan untuk semua penitip yang berlangganan", "4").limit(fields::MESSAGE).required().of(&form, None))
                 p.mute #estimate { "Perkiraan: " (e.participant_count) " penitip, " (e.free_count) " gratis, total " (e.total_cost()) "." }
                 button.btn type="submit" { "Lihat biaya" }
             }
@@ -114,25 +116,27 @@ pub async fn messages(
             }
         }
     };
-    shell(ctx, Some(s), "Broadcast", 200, body)
+    shell(ctx, Some(s), "Broadcast", form.status(), body)
 }
 
 /// `step=preview` shows the cost; `step=send` sends.
-pub async fn broadcast(ctx: &Ctx, s: &PageSession, trip_id: &str, form: Form) -> ApiResult<Response> {
-    let trip = dashboard::trip_only(ctx, &s.user, trip_id).await?;
-    let Form { mut input, values, .. } = form;
-    let sending = values.get("step").is_some_and(|v| v == "send");
-    input.retain(|k| k == "message");
-    let parsed = BroadcastForm::parse(input, &ctx.config.wa.broadcast_templates);
-    match parsed {
-        Ok(BroadcastForm::Text(m)) if !sending => messages(ctx, s, &trip.id, FormState::default(), Some(&m)).await,
-        Ok(f) => {
-            messages::broadcast(ctx, &trip, f).await?;
-            respond::see_other(&format!("/dashboard/trips/{}/messages", trip.id))
-        }
-        Err(e) if e.status() < 500 => messages(ctx, s, &trip.id, FormState::refused(values, &e), None).await,
-        Err(e) => Err(e),
-    }
+pub async fn broadcast(ctx: &Ctx, s: &PageSession, trip_id: &str, form: Posted) -> ApiResult<Response> {
+    let trip = trips::owned(ctx, &s.user, trip_id).await?;
+    let sending = form.typed.get("step").is_some_and(|v| v == "send");
+    form.answer(
+        async |mut input| {
+            input.retain(|k| k == "message");
+            match BroadcastForm::parse(input, &ctx.config.wa.broadcast_templates)? {
+                BroadcastForm::Text(m) if !sending => messages(ctx, s, &trip.id, FormState::default(), Some(&m)).await,
+                f => {
+                    messages::broadcast(ctx, &trip, f).await?;
+                    respond::see_other(&format!("/dashboard/trips/{}/messages", trip.id))
+                }
+            }
+        },
+        async |state| messages(ctx, s, &trip.id, state, None).await,
+    )
+    .await
 }
 
 pub async fn resend(ctx: &Ctx, s: &PageSession, id: &str) -> ApiResult<Response> {

@@ -4,15 +4,16 @@
 use maud::html;
 use worker::{Request, Response};
 
-use super::view::{csrf, field, notice, shell, FormState};
-use super::{account, session, Form};
+use super::view::{csrf, shell};
+use super::{account, session};
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::payment::WALLETS;
 use crate::error::{ApiError, ApiResult};
-use crate::web::html::SafeUrl;
 use crate::service::accounts::PageSession;
-use crate::service::dashboard;
 use crate::service::profile::{self, ProfileImage};
+use crate::web::form::{answer_read, notice, problem, Field, FormState, Posted};
+use crate::web::html::SafeUrl;
 use crate::web::{respond, upload};
 
 pub async fn page(
@@ -20,13 +21,12 @@ pub async fn page(
     s: &PageSession,
     form: FormState,
     saved: Option<&str>,
-    status: u16,
 ) -> ApiResult<Response> {
-    let u = dashboard::user(ctx, &s.user).await?;
+    let u = profile::current(ctx, &s.user).await?;
     let p = &u.payment;
-    let text = |v: &Option<String>| v.clone();
     let wallets = [&p.pay_gopay, &p.pay_ovo, &p.pay_dana, &p.pay_shopeepay];
-    let (profile_form, password_state) = if form.values.contains_key("currentPassword") {
+    let status = form.status();
+    let (profile_form, password_state) = if form.sent("currentPassword") {
         (FormState::default(), form)
     } else {
         (form, FormState::default())
@@ -44,15 +44,16 @@ pub async fn page(
             (notice(f))
             h2 { "Profil publik" }
             p.mute { "Link: " a href={ "/" (u.slug) } { (ctx.config.public_base_url) "/" (u.slug) } }
-            (field(f, "profileName", "Nama toko", "text", text(&u.profile_name).as_deref(), true, &[("maxlength", "100")]))
-            (field(f, "profileBio", "Bio", "textarea", text(&u.profile_bio).as_deref(), false, &[("maxlength", "500"), ("rows", "3")]))
+            (Field::text("profileName", "Nama toko").limit(fields::NAME).required().of(f, u.profile_name.as_deref()))
+            (Field::textarea("profileBio", "Bio", "3").limit(fields::PROFILE_BIO).of(f, u.profile_bio.as_deref()))
             h2 { "Transfer bank" }
-            (field(f, "bankName", "Nama bank", "text", text(&p.pay_bank_name).as_deref(), false, &[("placeholder", "BCA"), ("maxlength", "40")]))
-            (field(f, "bankAccount", "Nomor rekening", "text", text(&p.pay_bank_account).as_deref(), false, &[("inputmode", "numeric"), ("maxlength", "24")]))
-            (field(f, "bankHolder", "Atas nama", "text", text(&p.pay_bank_holder).as_deref(), false, &[("maxlength", "80")]))
+            (Field::text("bankName", "Nama bank").placeholder("BCA").limit(fields::BANK_NAME).of(f, p.pay_bank_name.as_deref()))
+            // Room for the separators people type between the digits (dropped when saved).
+            (Field::text("bankAccount", "Nomor rekening").inputmode("numeric").maxlength(fields::ACCOUNT_DIGITS.1 + 4).of(f, p.pay_bank_account.as_deref()))
+            (Field::text("bankHolder", "Atas nama").limit(fields::BANK_HOLDER).of(f, p.pay_bank_holder.as_deref()))
             h2 { "E-wallet" }
             @for ((name, label), stored) in WALLETS.iter().zip(wallets) {
-                (field(f, name, &format!("Nomor {label}"), "tel", stored.as_deref(), false, &[("inputmode", "tel"), ("placeholder", "08123456789")]))
+                (Field::tel(name, &format!("Nomor {label}")).of(f, stored.as_deref()))
             }
             button.btn type="submit" { "Simpan profil" }
         }
@@ -85,26 +86,21 @@ fn image_form(s: &PageSession, f: &FormState, i: ImageForm<'_>) -> maud::Markup 
             h2 { (i.title) }
             @if let Some(src) = i.current { img class=(i.class) alt=(i.alt) src=(SafeUrl(src)); }
             input type="hidden" name="csrf" value=(s.csrf);
-            (field(f, &name, i.label, "file", None, true, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", i.side)]))
+            (Field::image(&name, i.label, Some(i.side)).required().of(f, None))
             button.btn.alt type="submit" { (i.button) }
         }
     }
 }
 
-pub async fn submit(ctx: &Ctx, s: &PageSession, form: Form) -> ApiResult<Response> {
-    let Form { input, values, .. } = form;
-    let result = match profile::parse_change(input) {
-        Ok(change) => profile::update(ctx, &s.user, change).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => respond::see_other("/dashboard/profile?saved=profile"),
-        Err(e) if e.status() < 500 => {
-            let status = e.status();
-            page(ctx, s, FormState::refused(values, &e), None, status).await
-        }
-        Err(e) => Err(e),
-    }
+pub async fn submit(ctx: &Ctx, s: &PageSession, form: Posted) -> ApiResult<Response> {
+    form.answer(
+        async |input| {
+            profile::update(ctx, &s.user, profile::parse_change(input)?).await?;
+            respond::see_other("/dashboard/profile?saved=profile")
+        },
+        async |state| page(ctx, s, state, None).await,
+    )
+    .await
 }
 
 /// `POST /dashboard/profile/{avatar|cover|qris}` (multipart with `csrf` and `image`).
@@ -116,27 +112,27 @@ pub async fn upload(ctx: &Ctx, req: &mut Request, s: &PageSession, which: &str) 
         _ => ProfileImage::Qris,
     };
     let field_name = format!("{which}-image");
-    let stored = async {
+    let read = async {
         let form = upload::form(req, kind.limit(), &["csrf", &field_name]).await?;
         session::check_token(s, &upload::text_field(&form, "csrf"))?;
         let image = upload::image_field(&form, &field_name, kind.limit())
             .await?
             .ok_or_else(|| ApiError::field("image", "is required"))?;
-        profile::set_image(ctx, &s.user, kind, image).await
+        Ok((Posted::empty(), image))
     }
     .await;
-    match stored {
-        Ok(_) => respond::see_other("/dashboard/profile?saved=image"),
-        Err(e) if e.status() < 500 && e.code != crate::error::ErrorCode::Forbidden => {
-            let mut state = FormState::refused(Default::default(), &e);
-            if let Some(msg) = state.errors.remove("image").or_else(|| state.errors.remove(&field_name)) {
-                state.errors.insert(field_name, msg);
-            } else {
-                state.errors.insert(field_name, super::view::problem("image").into());
-            }
-            let status = e.status();
-            page(ctx, s, state, None, status).await
-        }
-        Err(e) => Err(e),
-    }
+    answer_read(
+        read,
+        async |_, image| {
+            profile::set_image(ctx, &s.user, kind, image).await?;
+            respond::see_other("/dashboard/profile?saved=image")
+        },
+        async |mut state| {
+            // The upload's problem shows under the form it came from.
+            state.rename_error("image", &field_name);
+            state.ensure_error(&field_name, problem("image"));
+            page(ctx, s, state, None).await
+        },
+    )
+    .await
 }

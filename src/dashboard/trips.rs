@@ -6,21 +6,24 @@ use maud::{html, Markup};
 use serde_json::Value;
 use worker::{Request, Response};
 
-use super::view::{csrf, field, notice, shell, wib_date_value, wib_time, FormState};
-use super::{session, Form};
+use super::session;
+use super::view::{csrf, shell, wib_date_value, wib_time};
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::image::PRODUCT_MAX;
 use crate::domain::money::rupiah;
 use crate::domain::product::ProductStatus;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::input::Input;
-use crate::web::html::{Query, SafeUrl};
+use crate::platform::r2::Upload;
 use crate::service::accounts::PageSession;
 use crate::service::dashboard::{self, all_totals};
 use crate::service::products::{self, NewProductForm, FIELDS, NUMERIC};
 use crate::service::trips::{self, NewTripForm};
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
+use crate::web::form::{answer_read, drop_empty, notice, Field, FormState, Posted};
+use crate::web::html::{Query, SafeUrl};
 use crate::web::{respond, upload};
 
 fn status_label(s: ProductStatus) -> &'static str {
@@ -52,14 +55,14 @@ fn without_empty_deadline(mut input: Input, editing: bool) -> Input {
 
 fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
     let deadline = t.and_then(|t| t.deadline.as_deref()).map(wib_date_value);
-    let active = f.values.contains_key("isActive") || (f.values.is_empty() && t.is_none_or(|t| t.is_active));
+    let active = f.sent("isActive") || (!f.is_refused() && t.is_none_or(|t| t.is_active));
     html! {
-        (field(f, "title", "Judul trip", "text", t.map(|t| t.title.as_str()), true, &[("maxlength", "120"), ("placeholder", "Jastip Jepang Desember")]))
+        (Field::text("title", "Judul trip").limit(fields::TITLE).required().placeholder("Jastip Jepang Desember").of(f, t.map(|t| t.title.as_str())))
         @if t.is_none() {
-            (field(f, "slug", "Kode trip (3–10 huruf/angka, untuk link dan JOIN)", "text", None, true, &[("maxlength", "10"), ("placeholder", "jpn25")]))
+            (Field::text("slug", "Kode trip (3–10 huruf/angka, untuk link dan JOIN)").maxlength(fields::TRIP_SLUG.1).required().placeholder("jpn25").of(f, None))
         }
-        (field(f, "description", "Deskripsi", "textarea", t.and_then(|t| t.description.as_deref()), false, &[("rows", "3"), ("maxlength", "2000")]))
-        (field(f, "deadline", "Batas pesan (tanggal, tutup 23:59 WIB)", "date", deadline.as_deref(), false, &[]))
+        (Field::textarea("description", "Deskripsi", "3").limit(fields::DESCRIPTION).of(f, t.and_then(|t| t.description.as_deref())))
+        (Field::new("deadline", "Batas pesan (tanggal, tutup 23:59 WIB)", "date").of(f, deadline.as_deref()))
         label.check for="isActive" {
             input #isActive type="checkbox" name="isActive" value="on" checked[active];
             " Tampilkan di profil (trip terbuka)"
@@ -67,7 +70,7 @@ fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
     }
 }
 
-pub fn new_page(ctx: &Ctx, s: &PageSession, form: FormState, status: u16) -> ApiResult<Response> {
+pub fn new_page(ctx: &Ctx, s: &PageSession, form: FormState) -> ApiResult<Response> {
     let body = html! {
         p.mt1 { a href="/dashboard" { "← Dashboard" } }
         h1 { "Buat trip" }
@@ -78,24 +81,19 @@ pub fn new_page(ctx: &Ctx, s: &PageSession, form: FormState, status: u16) -> Api
             button.btn type="submit" { "Buat trip" }
         }
     };
-    shell(ctx, Some(s), "Buat trip", status, body)
+    shell(ctx, Some(s), "Buat trip", form.status(), body)
 }
 
-pub async fn create(ctx: &Ctx, s: &PageSession, form: Form) -> ApiResult<Response> {
-    let Form { input, values, .. } = form;
-    let input = without_empty_deadline(with_active_flag(input), false);
-    let result = match NewTripForm::parse(input, ctx) {
-        Ok(f) => trips::create(ctx, &s.user, f).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(t) => respond::see_other(&format!("/dashboard/trips/{}", t.id)),
-        Err(e) if e.status() < 500 => {
-            let status = e.status();
-            new_page(ctx, s, FormState::refused(values, &e), status)
-        }
-        Err(e) => Err(e),
-    }
+pub async fn create(ctx: &Ctx, s: &PageSession, form: Posted) -> ApiResult<Response> {
+    form.answer(
+        async |input| {
+            let f = NewTripForm::parse(without_empty_deadline(with_active_flag(input), false), ctx)?;
+            let t = trips::create(ctx, &s.user, f).await?;
+            respond::see_other(&format!("/dashboard/trips/{}", t.id))
+        },
+        async |state| new_page(ctx, s, state),
+    )
+    .await
 }
 
 /// The message a jastiper pastes into her WhatsApp groups.
@@ -112,7 +110,7 @@ fn reminder(ctx: &Ctx, t: &TripRow, items: &[ProductRow]) -> String {
     text
 }
 
-pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState, status: u16) -> ApiResult<Response> {
+pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiResult<Response> {
     let d = dashboard::trip(ctx, &s.user, id).await?;
     let t = &d.trip;
     let totals = all_totals(&d.totals);
@@ -168,25 +166,20 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState, status:
             }
         }
     };
-    shell(ctx, Some(s), &t.title, status, body)
+    shell(ctx, Some(s), &t.title, form.status(), body)
 }
 
-pub async fn update(ctx: &Ctx, s: &PageSession, id: &str, form: Form) -> ApiResult<Response> {
-    let trip = dashboard::trip_only(ctx, &s.user, id).await?;
-    let Form { input, values, .. } = form;
-    let input = without_empty_deadline(with_active_flag(input), true);
-    let result = match trips::parse_change(input, ctx) {
-        Ok(change) => trips::update(ctx, &s.user, trip, change).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(t) => respond::see_other(&format!("/dashboard/trips/{}", t.id)),
-        Err(e) if e.status() < 500 => {
-            let status = e.status();
-            page(ctx, s, id, FormState::refused(values, &e), status).await
-        }
-        Err(e) => Err(e),
-    }
+pub async fn update(ctx: &Ctx, s: &PageSession, id: &str, form: Posted) -> ApiResult<Response> {
+    let trip = trips::owned(ctx, &s.user, id).await?;
+    form.answer(
+        async |input| {
+            let change = trips::parse_change(without_empty_deadline(with_active_flag(input), true), ctx)?;
+            let t = trips::update(ctx, &s.user, trip, change).await?;
+            respond::see_other(&format!("/dashboard/trips/{}", t.id))
+        },
+        async |state| page(ctx, s, id, state).await,
+    )
+    .await
 }
 
 pub async fn delete(ctx: &Ctx, s: &PageSession, id: &str) -> ApiResult<Response> {
@@ -201,9 +194,8 @@ pub async fn product_page(
     trip_id: &str,
     product: Option<ProductRow>,
     form: FormState,
-    status: u16,
 ) -> ApiResult<Response> {
-    let trip = dashboard::trip_only(ctx, &s.user, trip_id).await?;
+    let trip = trips::owned(ctx, &s.user, trip_id).await?;
     let p = product.as_ref();
     let action = match p {
         Some(p) => format!("/dashboard/products/{}", p.id),
@@ -214,7 +206,7 @@ pub async fn product_page(
         p.map(|p| p.stock.to_string()),
         p.map_or_else(|| "10".to_string(), |p| p.max_per_buyer.to_string()),
     );
-    let chosen = form.values.get("status").cloned().or_else(|| p.map(|p| p.status.as_str().to_string()));
+    let chosen = Some(form.value("status", p.map(|p| p.status.as_str()))).filter(|v| !v.is_empty());
     let f = &form;
     let title = if p.is_some() { "Ubah produk" } else { "Tambah produk" };
     let body = html! {
@@ -224,17 +216,17 @@ pub async fn product_page(
             input type="hidden" name="csrf" value=(s.csrf);
             (notice(f))
             @if let Some(img) = p.and_then(|p| p.image.as_deref()) { img.hero alt="Foto produk sekarang" src=(SafeUrl(img)); }
-            (field(f, "image", if p.is_some() { "Ganti foto" } else { "Foto produk" }, "file", None, false, &[("accept", "image/jpeg,image/png,image/webp"), ("data-resize", "1600")]))
+            (Field::image("image", if p.is_some() { "Ganti foto" } else { "Foto produk" }, Some("1600")).of(f, None))
             p.mute { "Foto dikecilkan otomatis (maks. 1600 px) sebelum diunggah." }
-            (field(f, "title", "Nama produk", "text", p.map(|p| p.title.as_str()), true, &[("maxlength", "120")]))
-            (field(f, "price", "Harga (Rp)", "number", price.as_deref(), true, &[("inputmode", "numeric"), ("min", "0")]))
-            (field(f, "stock", "Stok", "number", stock.as_deref(), true, &[("inputmode", "numeric"), ("min", "0")]))
-            (field(f, "maxPerBuyer", "Maks. per pembeli", "number", Some(max.as_str()), true, &[("inputmode", "numeric"), ("min", "1"), ("max", "100")]))
-            (field(f, "description", "Deskripsi", "textarea", p.and_then(|p| p.description.as_deref()), false, &[("rows", "3"), ("maxlength", "2000")]))
+            (Field::text("title", "Nama produk").limit(fields::TITLE).required().of(f, p.map(|p| p.title.as_str())))
+            (Field::number("price", "Harga (Rp)").range("0", None).required().of(f, price.as_deref()))
+            (Field::number("stock", "Stok").range("0", None).required().of(f, stock.as_deref()))
+            (Field::number("maxPerBuyer", "Maks. per pembeli").range("1", Some("100")).required().of(f, Some(max.as_str())))
+            (Field::textarea("description", "Deskripsi", "3").limit(fields::DESCRIPTION).of(f, p.and_then(|p| p.description.as_deref())))
             label for="status" { "Status" }
             select #status name="status" {
                 @for st in ProductStatus::ALL {
-                    option value=(st.as_str()) selected[chosen.as_deref() == Some(st.as_str())] { (status_label(st)) }
+                    option value=(st.as_str()) selected[chosen == Some(st.as_str())] { (status_label(st)) }
                 }
             }
             @if let Some(e) = f.error("status") { p.err { (e) } }
@@ -244,91 +236,55 @@ pub async fn product_page(
             p.mute { "Link produk: " a href={ "/o/" (Query(&p.slug)) } { (ctx.config.public_base_url) "/o/" (p.slug) } }
         }
     };
-    shell(ctx, Some(s), title, status, body)
+    shell(ctx, Some(s), title, form.status(), body)
 }
 
 /// The product form's fields and photo; the `csrf` field is checked here.
-async fn product_form(
-    req: &mut Request,
-    s: &PageSession,
-) -> ApiResult<(Input, Option<crate::platform::r2::Upload>, FormState)> {
+async fn product_form(req: &mut Request, s: &PageSession) -> ApiResult<(Posted, Option<Upload>)> {
     session::same_site(req)?;
     let allowed: Vec<&str> = FIELDS.iter().copied().chain(["image", "csrf"]).collect();
     let form = upload::form(req, PRODUCT_MAX, &allowed).await?;
     session::check_token(s, &upload::text_field(&form, "csrf"))?;
-    let fields = upload::text_fields(&form, FIELDS, NUMERIC);
-    let values =
-        fields.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), String::from))).collect();
-    let state = FormState { values, ..Default::default() };
+    let mut posted = Posted::new(Input::from_map(upload::text_fields(&form, FIELDS, NUMERIC)), &[]);
     // A file input left empty arrives as an empty file: no new photo.
     let image = match upload::image_field(&form, "image", PRODUCT_MAX).await {
         Ok(image) => image,
         Err(e) if e.fields.contains_key("image") && upload::file_is_empty(&form, "image") => None,
         Err(e) => return Err(e),
     };
-    let mut input = Input::from_map(fields);
-    if input.map().get("description").and_then(Value::as_str).is_some_and(|d| d.trim().is_empty()) {
-        input.retain(|k| k != "description");
-    }
-    Ok((input, image, state))
-}
-
-fn refused_product(state: FormState, e: &ApiError) -> FormState {
-    FormState::refused(state.values, e)
+    drop_empty(&mut posted.input, "description");
+    Ok((posted, image))
 }
 
 pub async fn product_create(ctx: &Ctx, req: &mut Request, s: &PageSession, trip_id: &str) -> ApiResult<Response> {
-    let trip = dashboard::trip_only(ctx, &s.user, trip_id).await?;
-    let (input, image, state) = match product_form(req, s).await {
-        Ok(read) => read,
-        Err(e) if e.status() < 500 && e.code != crate::error::ErrorCode::Forbidden => {
-            let status = e.status();
-            return product_page(ctx, s, trip_id, None, FormState::refused(Default::default(), &e), status).await;
-        }
-        Err(e) => return Err(e),
-    };
-    let result = match NewProductForm::parse(input) {
-        Ok(f) => products::create(ctx, &s.user, &trip, f, image).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => respond::see_other(&format!("/dashboard/trips/{}", trip.id)),
-        Err(e) if e.status() < 500 => {
-            let status = e.status();
-            product_page(ctx, s, trip_id, None, refused_product(state, &e), status).await
-        }
-        Err(e) => Err(e),
-    }
+    let trip = trips::owned(ctx, &s.user, trip_id).await?;
+    answer_read(
+        product_form(req, s).await,
+        async |input, image| {
+            products::create(ctx, &s.user, &trip, NewProductForm::parse(input)?, image).await?;
+            respond::see_other(&format!("/dashboard/trips/{}", trip.id))
+        },
+        async |state| product_page(ctx, s, trip_id, None, state).await,
+    )
+    .await
 }
 
 pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &str) -> ApiResult<Response> {
-    let product = dashboard::product(ctx, &s.user, id).await?;
+    let product = products::owned(ctx, &s.user, id).await?;
     let trip_id = product.trip_id.clone();
-    let (input, image, state) = match product_form(req, s).await {
-        Ok(read) => read,
-        Err(e) if e.status() < 500 && e.code != crate::error::ErrorCode::Forbidden => {
-            let status = e.status();
-            let state = FormState::refused(Default::default(), &e);
-            return product_page(ctx, s, &trip_id, Some(product), state, status).await;
-        }
-        Err(e) => return Err(e),
-    };
-    // The form always sends the status select: an unchanged one is left out,
-    // so new stock for a sold-out product puts it back on sale (the service's rule).
-    let mut input = input;
-    if input.map().get("status").and_then(Value::as_str) == Some(product.status.as_str()) {
-        input.retain(|k| k != "status");
-    }
-    let result = match products::parse_change(input) {
-        Ok(change) => products::update(ctx, &s.user, product.clone(), change, image).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => respond::see_other(&format!("/dashboard/trips/{trip_id}")),
-        Err(e) if e.status() < 500 => {
-            let status = e.status();
-            product_page(ctx, s, &trip_id, Some(product), refused_product(state, &e), status).await
-        }
-        Err(e) => Err(e),
-    }
+    answer_read(
+        product_form(req, s).await,
+        async |mut input, image| {
+            // The form always sends the status select: an unchanged one is left out,
+            // so new stock for a sold-out product puts it back on sale (the service's rule).
+            if input.map().get("status").and_then(Value::as_str) == Some(product.status.as_str()) {
+                input.retain(|k| k != "status");
+            }
+            let change = products::parse_change(input)?;
+            products::update(ctx, &s.user, product.clone(), change, image).await?;
+            respond::see_other(&format!("/dashboard/trips/{trip_id}"))
+        },
+        async |state| product_page(ctx, s, &trip_id, Some(product.clone()), state).await,
+    )
+    .await
 }

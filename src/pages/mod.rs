@@ -16,6 +16,7 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::web::query::{param, params};
 use crate::web::respond;
+use crate::web::form::FormState;
 use crate::web::page::not_found;
 
 /// Every page path (`crate::router` sends the dashboard's elsewhere);
@@ -25,14 +26,12 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
     match (method, s) {
         (Method::Get, []) => public::home(ctx),
         (Method::Get, ["profile"]) => public::profile(ctx, param(&q, "user")).await,
-        (Method::Get, ["join"]) => public::join(ctx, &q, None).await,
+        (Method::Get, ["join"]) => public::join(ctx, &q, FormState::default(), None).await,
         (Method::Post, ["join"]) => public::join_submit(ctx, req, &q).await,
-        (Method::Get, ["order"]) => ordering::product(ctx, &q, None).await,
+        (Method::Get, ["order"]) => ordering::product(ctx, &q, FormState::default()).await,
         (Method::Post, ["order"]) => ordering::product_submit(ctx, req, &q).await,
         (Method::Get, ["order", id]) => {
-            let notice =
-                (param(&q, "uploaded") == "1").then_some((200, "Bukti bayar terkirim. Jastiper akan mengeceknya."));
-            ordering::status(ctx, req, id, notice).await
+            ordering::status(ctx, id, param(&q, "token"), FormState::default(), param(&q, "uploaded") == "1").await
         }
         (Method::Post, ["order", id, "proof"]) => ordering::proof_submit(ctx, req, id).await,
         (Method::Get, ["unsubscribe"]) => unsubscribe::confirm(ctx, &q),

@@ -1,20 +1,20 @@
 //! Ordering a product (`/order?product=`) and the order's own page
 //! (`/order/<id>?token=`): status timeline, payment, proof upload.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use maud::{html, Markup};
 use serde_json::Value;
 use worker::{Request, Response};
 
 use crate::web::html::{encode_component, Query, SafeUrl};
-use super::layout::Field;
-use crate::web::page::{page, payment_details, Meta};
-use crate::web::page::{html_response, not_found};
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::order::OrderStatus;
 use crate::error::{ApiResult, ErrorCode};
+use crate::web::form::{notice, Field, FormState, Posted};
+use crate::web::page::{html_response, not_found, page, payment_details, Meta};
 use crate::platform::limits::Limit;
 use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm, PROOF_LIMIT};
 use crate::service::public;
@@ -23,77 +23,20 @@ use crate::web::auth::{limit_address, limit_phone};
 use crate::web::query::{param, params};
 use crate::web::{body, respond, upload};
 
-/// What the penitip typed and what was wrong with it, to show the form again.
-#[derive(Default)]
-pub struct Attempt {
-    pub values: BTreeMap<String, String>,
-    pub errors: Vec<&'static str>,
-    pub status: u16,
-}
-
-fn field_problem(field: &str) -> &'static str {
-    match field {
-        "name" => "Isi nama kamu.",
-        "phone" => "Nomor WhatsApp tidak valid (contoh: 08123456789, atau +65 9123 4567 untuk nomor luar negeri).",
-        "quantity" => "Jumlah minimal 1.",
-        "notes" => "Catatan maksimal 500 karakter.",
-        _ => "Ada isian yang belum benar.",
-    }
-}
-
 fn product_not_found(ctx: &Ctx) -> ApiResult<Response> {
     not_found(ctx, "Produk tidak ditemukan", "Produk ini tidak ada atau sudah tidak dijual.")
 }
 
 /// `/order?product=<slug>`: the product and the order form.
-pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, attempt: Option<Attempt>) -> ApiResult<Response> {
+pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, form: FormState) -> ApiResult<Response> {
     let slug = param(q, "product").trim().to_ascii_lowercase();
     let Some((p, trip, owner)) = public::product_page(ctx, &slug).await? else {
         return product_not_found(ctx);
     };
-    let a = attempt.unwrap_or_default();
-    let value = |k: &str| a.values.get(k).map_or("", String::as_str);
     let available = p.status.orderable(p.stock);
     let closed = trip.closed(ctx.now);
     let stock = p.stock.to_string();
-    let fields = [
-        Field {
-            name: "name",
-            label: "Nama",
-            kind: "text",
-            value: value("name"),
-            required: true,
-            attrs: &[("autocomplete", "name"), ("maxlength", "100")],
-            error: None,
-        },
-        Field {
-            name: "phone",
-            label: "Nomor WhatsApp",
-            kind: "tel",
-            value: value("phone"),
-            required: true,
-            attrs: &[("inputmode", "tel"), ("autocomplete", "tel"), ("placeholder", "08123456789")],
-            error: None,
-        },
-        Field {
-            name: "quantity",
-            label: "Jumlah",
-            kind: "number",
-            value: a.values.get("quantity").map_or("1", String::as_str),
-            required: true,
-            attrs: &[("inputmode", "numeric"), ("min", "1"), ("max", &stock)],
-            error: None,
-        },
-        Field {
-            name: "notes",
-            label: "Catatan (opsional)",
-            kind: "textarea",
-            value: value("notes"),
-            required: false,
-            attrs: &[("rows", "2"), ("maxlength", "500"), ("placeholder", "warna, ukuran, varian…")],
-            error: None,
-        },
-    ];
+    let f = &form;
     let body = html! {
         p.mute.mt1 { a href={ "/t/" (Query(&trip.slug)) } { "← " (trip.title) } }
         @match &p.image {
@@ -117,12 +60,11 @@ pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, attempt: Option<Att
             p.err #closed { "Trip ini sudah tutup: batas waktunya sudah lewat, pesanan baru tidak diterima." }
         } @else if available {
             form.card method="post" action={ "/order?product=" (Query(&p.slug)) } {
-                @for e in &a.errors {
-                    p.err { (e) }
-                }
-                @for f in &fields {
-                    (f.render())
-                }
+                (notice(f))
+                (Field::text("name", "Nama").autocomplete("name").limit(fields::NAME).required().of(f, None))
+                (Field::tel("phone", "Nomor WhatsApp").autocomplete("tel").required().of(f, None))
+                (Field::number("quantity", "Jumlah").range("1", Some(&stock)).required().of(f, Some("1")))
+                (Field::textarea("notes", "Catatan (opsional)", "2").limit(fields::NOTES).placeholder("warna, ukuran, varian…").of(f, None))
                 button.btn type="submit" { "Pesan sekarang" }
             }
         }
@@ -130,9 +72,8 @@ pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, attempt: Option<Att
     let url = format!("{}/o/{}", ctx.config.public_base_url, p.slug);
     let description = format!("{} · {} · {}", p.title, rupiah(p.price), trip.title);
     let meta = Meta { title: &p.title, description: &description, image: p.image.as_deref(), url: &url };
-    let status = if a.status == 0 { 200 } else { a.status };
-    let cache = if status == 200 && a.values.is_empty() { "public, max-age=60" } else { "no-store" };
-    html_response(status, page(&meta, body), cache)
+    let cache = if form.is_refused() { "no-store" } else { "public, max-age=60" };
+    html_response(form.status(), page(&meta, body), cache)
 }
 
 /// The order form posted: placed by the same use case as `POST /api/orders`, then the order's page.
@@ -140,53 +81,21 @@ pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, St
     let slug = param(q, "product").trim().to_ascii_lowercase();
     limit_address(ctx, req, Limit::Public, "order").await?;
     let mut input = body::form(req, &["quantity"]).await?;
-    let typed = ["name", "phone", "quantity", "notes"];
-    let values: BTreeMap<String, String> = input
-        .map()
-        .iter()
-        .filter(|(k, _)| typed.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), String::from)))
-        .collect();
-    input.retain(|k| typed.contains(&k));
-    input.insert("productSlug", Value::from(slug));
-    let placed = match OrderForm::parse(input, false) {
-        Ok(form) => {
-            let phone_ok = match &form.buyer {
-                BuyerForm::Person { phone, .. } => limit_phone(ctx, "order", phone).await,
-                BuyerForm::Participant(_) => Ok(()),
-            };
-            match phone_ok {
-                Ok(()) => orders::place(ctx, None, form).await,
-                Err(e) => Err(e),
-            }
-        }
-        Err(e) => Err(e),
-    };
-    let refused = |errors: Vec<&'static str>, status| Attempt { values: values.clone(), errors, status };
-    match placed {
-        Ok(p) => respond::see_other(&format!("/order/{}?token={}", p.order.id, encode_component(&p.access_token))),
-        Err(e) if e.code == ErrorCode::ValidationFailed => {
-            let errors = e.fields.keys().map(|f| field_problem(f)).collect();
-            product(ctx, q, Some(refused(errors, 400))).await
-        }
-        Err(e) if e.code == ErrorCode::OutOfStock => {
-            product(ctx, q, Some(refused(vec!["Maaf, stok tidak cukup untuk jumlah ini."], 409))).await
-        }
-        Err(e) if e.code == ErrorCode::LimitPerBuyer => {
-            product(ctx, q, Some(refused(vec!["Maaf, jumlah ini melebihi batas per pembeli untuk produk ini."], 409)))
-                .await
-        }
-        Err(e) if e.code == ErrorCode::TooManyPendingOrders => {
-            let message = "Kamu masih punya beberapa pesanan yang belum dibayar di trip ini. Bayar dulu ya.";
-            product(ctx, q, Some(refused(vec![message], 409))).await
-        }
-        Err(e) if e.code == ErrorCode::TripClosed => product(ctx, q, Some(refused(vec![], 409))).await,
-        Err(e) if e.code == ErrorCode::ProductUnavailable => {
-            product(ctx, q, Some(refused(vec!["Maaf, produk ini sudah tidak tersedia."], 409))).await
-        }
-        Err(e) if e.code == ErrorCode::NotFound => product_not_found(ctx),
-        Err(e) => Err(e),
-    }
+    input.retain(|k| ["name", "phone", "quantity", "notes"].contains(&k));
+    Posted::new(input, &[])
+        .answer(
+            async |mut input| {
+                input.insert("productSlug", Value::from(slug));
+                let form = OrderForm::parse(input, false)?;
+                if let BuyerForm::Person { phone, .. } = &form.buyer {
+                    limit_phone(ctx, "order", phone).await?;
+                }
+                let p = orders::place(ctx, None, form).await?;
+                respond::see_other(&format!("/order/{}?token={}", p.order.id, encode_component(&p.access_token)))
+            },
+            async |state| product(ctx, q, state).await,
+        )
+        .await
 }
 
 fn order_not_found(ctx: &Ctx) -> ApiResult<Response> {
@@ -198,24 +107,22 @@ fn order_not_found(ctx: &Ctx) -> ApiResult<Response> {
 }
 
 /// The order a page link may show (by its token only); `None` for a wrong or missing token.
-async fn visible_order(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Option<OrderRow>> {
-    let token = params(req).get("token").cloned().unwrap_or_default();
+async fn visible_order(ctx: &Ctx, id: &str, token: &str) -> ApiResult<Option<OrderRow>> {
     if token.is_empty() {
         return Ok(None);
     }
-    match orders::visible(ctx, id, &OrderAccess::Token(token)).await {
+    match orders::visible(ctx, id, &OrderAccess::Token(token.to_string())).await {
         Ok(o) => Ok(Some(o)),
         Err(e) if e.code == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e),
     }
 }
 
-/// `/order/<id>?token=`: the penitip's order.
-pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &str)>) -> ApiResult<Response> {
-    let Some(order) = visible_order(ctx, req, id).await? else {
+/// `/order/<id>?token=`: the penitip's order; `uploaded` after a proof was stored.
+pub async fn status(ctx: &Ctx, id: &str, token: &str, form: FormState, uploaded: bool) -> ApiResult<Response> {
+    let Some(order) = visible_order(ctx, id, token).await? else {
         return order_not_found(ctx);
     };
-    let token = params(req).get("token").cloned().unwrap_or_default();
     let around = orders::context(ctx, &order, true).await?;
     let title = around.product.as_ref().map_or("Pesanan", |p| p.title.as_str());
     let jastiper_phone = around.owner.as_ref().and_then(|o| o.phone.as_deref());
@@ -223,9 +130,7 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &st
         h1.mt15 { "Pesanan " (title) }
         p.mute { "No. " (&order.id[..8]) " · " (order.quantity) " × " (rupiah(order.unit_price)) }
         p.price.big { "Total " (rupiah(order.total_price)) }
-        @if let Some((code, message)) = notice {
-            @if code < 300 { p.ok #notice { (message) } } @else { p.err #notice { (message) } }
-        }
+        @if uploaded { p.ok #notice { "Bukti bayar terkirim. Jastiper akan mengeceknya." } }
         (timeline(&order))
         @if let (true, Some(code)) = (order.status.takes_proof(), around.buyer.as_ref().and_then(|b| b.confirm_code.as_deref())) {
             div.card #confirm-card {
@@ -244,22 +149,15 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &st
             }
             p { "Bayar " b { (rupiah(order.total_price)) } " ke salah satu cara di bawah, lalu unggah bukti bayarnya." }
             (payment_details(around.owner.as_ref().map(|u| &u.payment)))
-            p { a href={ "/invoice/" (Query(&order.id)) "?token=" (Query(&token)) } { "Lihat invoice" } }
+            p { a href={ "/invoice/" (Query(&order.id)) "?token=" (Query(token)) } { "Lihat invoice" } }
             @if let Some(phone) = jastiper_phone {
                 a.btn.alt href={ "https://wa.me/" (Query(phone)) } { "Tanya jastiper lewat WhatsApp" }
             }
         }
         @if order.status.takes_proof() {
-            form.card method="post" enctype="multipart/form-data" action={ "/order/" (Query(&order.id)) "/proof?token=" (Query(&token)) } {
-                (Field {
-                    name: "image",
-                    label: if order.proof_key.is_some() { "Ganti bukti bayar" } else { "Unggah bukti bayar" },
-                    kind: "file",
-                    value: "",
-                    required: true,
-                    attrs: &[("accept", "image/jpeg,image/png,image/webp")],
-                    error: None,
-                }.render())
+            form.card method="post" enctype="multipart/form-data" action={ "/order/" (Query(&order.id)) "/proof?token=" (Query(token)) } {
+                (notice(&form))
+                (Field::image("image", if order.proof_key.is_some() { "Ganti bukti bayar" } else { "Unggah bukti bayar" }, None).required().of(&form, None))
                 p.mute { "JPEG, PNG atau WebP, maks. 5 MB." }
                 button.btn type="submit" { "Kirim bukti bayar" }
             }
@@ -269,8 +167,7 @@ pub async fn status(ctx: &Ctx, req: &Request, id: &str, notice: Option<(u16, &st
     let url = format!("{}/order/{}", ctx.config.public_base_url, order.id);
     let meta =
         Meta { title: &format!("Pesanan {title}"), description: "Status pesanan jastip", image: None, url: &url };
-    let status = notice.map_or(200, |(code, _)| if code < 300 { 200 } else { code });
-    html_response(status, page(&meta, body), "private, no-store")
+    html_response(form.status(), page(&meta, body), "private, no-store")
 }
 
 fn timeline(o: &OrderRow) -> Markup {
@@ -299,31 +196,20 @@ fn timeline(o: &OrderRow) -> Markup {
 
 /// The proof form posted: stored like `POST /api/orders/:id/proof`, then back to the page.
 pub async fn proof_submit(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
-    let Some(order) = visible_order(ctx, req, id).await? else {
+    let token = params(req).get("token").cloned().unwrap_or_default();
+    let Some(order) = visible_order(ctx, id, &token).await? else {
         return order_not_found(ctx);
     };
-    let token = params(req).get("token").cloned().unwrap_or_default();
     limit_address(ctx, req, Limit::Public, "proof").await?;
-    let stored = match orders::check_takes_proof(&order) {
-        Ok(()) => match upload::required_image(req, PROOF_LIMIT).await {
-            Ok(image) => orders::attach_proof(ctx, order, image).await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
-    match stored {
-        Ok(o) => respond::see_other(&format!("/order/{}?token={}&uploaded=1", o.id, encode_component(&token))),
-        Err(e) => {
-            let message = match e.code {
-                ErrorCode::PayloadTooLarge => "File terlalu besar (maks. 5 MB).",
-                ErrorCode::UnsupportedMediaType => "File harus berupa gambar JPEG, PNG atau WebP.",
-                ErrorCode::InvalidTransition => "Pesanan ini tidak menerima bukti bayar lagi.",
-                ErrorCode::ValidationFailed | ErrorCode::InvalidMultipart | ErrorCode::UnreadableBody => {
-                    "Pilih file gambar bukti bayar."
-                }
-                _ => return Err(e),
-            };
-            status(ctx, req, id, Some((e.status(), message))).await
-        }
-    }
+    Posted::empty()
+        .answer(
+            async |_| {
+                orders::check_takes_proof(&order)?;
+                let image = upload::required_image(req, PROOF_LIMIT).await?;
+                let o = orders::attach_proof(ctx, order, image).await?;
+                respond::see_other(&format!("/order/{}?token={}&uploaded=1", o.id, encode_component(&token)))
+            },
+            async |state| status(ctx, id, &token, state, false).await,
+        )
+        .await
 }

@@ -6,12 +6,11 @@ use maud::{html, Markup};
 use worker::{Request, Response};
 
 use crate::web::html::{Query, SafeUrl};
-use super::layout::{product_card, Field};
-use crate::web::page::{page, script, Meta};
-use crate::web::page::{html_response, not_found};
+use super::layout::product_card;
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::time::countdown;
-use crate::error::{ApiResult, ErrorCode};
+use crate::error::ApiResult;
 use crate::platform::limits::Limit;
 use crate::service::participants::{self, JoinForm};
 use crate::service::public;
@@ -19,6 +18,8 @@ use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
 use crate::web::auth::{limit_address, limit_phone};
 use crate::web::body;
+use crate::web::form::{notice, Field, FormState, Posted};
+use crate::web::page::{html_response, not_found, page, script, Meta};
 use crate::web::query::param;
 
 const CACHE: &str = "public, max-age=60";
@@ -99,15 +100,11 @@ pub async fn profile(ctx: &Ctx, slug: &str) -> ApiResult<Response> {
     html_response(200, page(&meta, body), CACHE)
 }
 
-pub enum JoinOutcome {
-    /// The name as typed (never the stored one) and the confirmation code.
-    Joined {
-        name: String,
-        code: String,
-    },
-    Invalid(String),
-    /// The deadline passed between the page and the form.
-    Closed,
+/// A web join that went through: the name as typed (never the stored
+/// one) and the confirmation code.
+pub struct Joined {
+    pub name: String,
+    pub code: String,
 }
 
 /// "Konfirmasi via WhatsApp": opens WhatsApp with `KONFIRMASI <code>` typed in.
@@ -119,7 +116,7 @@ pub fn confirm_button(ctx: &Ctx, code: &str) -> Markup {
 }
 
 /// `/join?trip=<slug>`: the trip, its products, "Ikut via WhatsApp" and a web form.
-pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOutcome>) -> ApiResult<Response> {
+pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, form: FormState, joined: Option<Joined>) -> ApiResult<Response> {
     let slug = param(q, "trip").trim().to_ascii_lowercase();
     let Some((trip, owner, items)) = public::trip_page(ctx, &slug).await? else {
         return not_found(ctx, "Trip tidak ditemukan", "Trip ini tidak ada atau sudah ditutup.");
@@ -127,24 +124,6 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
     let closed = trip.closed(ctx.now);
     let wa_base = format!("https://wa.me/{}?text=", ctx.config.wa.business_number);
     let join_text = format!("JOIN {} | Nama: ", trip.slug);
-    let name = Field {
-        name: "name",
-        label: "Nama kamu",
-        kind: "text",
-        value: "",
-        required: false,
-        attrs: &[("form", "webjoin"), ("autocomplete", "name"), ("maxlength", "100"), ("placeholder", "mis. Siti")],
-        error: None,
-    };
-    let phone = Field {
-        name: "phone",
-        label: "Nomor WhatsApp",
-        kind: "tel",
-        value: "",
-        required: true,
-        attrs: &[("inputmode", "tel"), ("autocomplete", "tel"), ("placeholder", "08123456789")],
-        error: None,
-    };
     let body = html! {
         div.cover {}
         h1 { (trip.title) }
@@ -155,26 +134,25 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
         @if let Some(d) = &trip.description {
             p.pre { (d) }
         }
-        @match &outcome {
-            Some(JoinOutcome::Joined { name, code }) => div.card #joined {
+        @if let Some(Joined { name, code }) = &joined {
+            div.card #joined {
                 p.ok { "Terima kasih " (name) "! Satu langkah lagi: konfirmasi lewat WhatsApp dari nomor yang kamu isi." }
                 (confirm_button(ctx, code))
                 p.mute { "Setelah pesan itu terkirim, kabar produk baru dan pesananmu dikirim ke WhatsApp-mu." }
-            },
-            Some(JoinOutcome::Invalid(errors)) => p.err #join-error { (errors) },
-            Some(JoinOutcome::Closed) | None => {},
+            }
         }
         @if closed {
             p.err #closed { "Trip ini sudah tutup: batas waktunya sudah lewat. Pendaftaran dan pemesanan ditutup." }
         } @else {
         div.card {
-            (name.render())
+            (notice(&form))
+            (Field::text("name", "Nama kamu").in_form("webjoin").autocomplete("name").limit(fields::NAME).placeholder("mis. Siti").of(&form, None))
             a.btn #wa data-base=(SafeUrl(&wa_base)) data-slug=(trip.slug) href={ (SafeUrl(&wa_base)) (Query(&join_text)) } {
                 "Ikut via WhatsApp"
             }
             p.mute { "Atau daftar di sini dengan nomor WhatsApp-mu:" }
             form #webjoin method="post" action={ "/join?trip=" (Query(&trip.slug)) } {
-                (phone.render())
+                (Field::tel("phone", "Nomor WhatsApp").autocomplete("tel").required().of(&form, None))
                 button.btn.alt type="submit" { "Daftar lewat web" }
             }
         }
@@ -192,50 +170,29 @@ pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, outcome: Option<JoinOu
             (script())
         }
     };
-    let status = match outcome {
-        Some(JoinOutcome::Invalid(_)) => 400,
-        Some(JoinOutcome::Closed) => 409,
-        _ => 200,
-    };
     let url = format!("{}/t/{}", ctx.config.public_base_url, trip.slug);
     let description =
         trip.description.clone().unwrap_or_else(|| format!("Ikut trip {} dan titip barang lewat WhatsApp", trip.slug));
     let image = items.iter().find_map(|p| p.image.as_deref());
     let meta = Meta { title: &trip.title, description: &description, image, url: &url };
-    html_response(status, page(&meta, body), if outcome.is_some() { "no-store" } else { CACHE })
+    let cache = if form.is_refused() || joined.is_some() { "no-store" } else { CACHE };
+    html_response(form.status(), page(&meta, body), cache)
 }
 
 /// The web join form: the same form and use case as `POST /api/trips/:tripId/join`.
 pub async fn join_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
     let slug = param(q, "trip").trim().to_ascii_lowercase();
     limit_address(ctx, req, Limit::Public, "join").await?;
-    let input = body::form(req, &[]).await?;
-    let typed_name = input.map().get("name").and_then(|v| v.as_str()).unwrap_or_default().trim().to_string();
-    let joined = match JoinForm::parse(input) {
-        Ok(form) => match limit_phone(ctx, "join", &form.phone).await {
-            Ok(()) => participants::join(ctx, None, &slug, form).await,
-            Err(e) => Err(e),
+    let form = Posted::new(body::form(req, &[]).await?, &[]);
+    let typed_name = form.typed.get("name").map_or("", |n| n.trim()).to_string();
+    form.answer(
+        async |input| {
+            let form = JoinForm::parse(input)?;
+            limit_phone(ctx, "join", &form.phone).await?;
+            let j = participants::join(ctx, None, &slug, form).await?;
+            join(ctx, q, FormState::default(), Some(Joined { name: typed_name, code: j.code })).await
         },
-        Err(e) => Err(e),
-    };
-    match joined {
-        Ok(j) => join(ctx, q, Some(JoinOutcome::Joined { name: typed_name, code: j.code })).await,
-        Err(e) if e.code == ErrorCode::ValidationFailed => {
-            let mut problems = Vec::new();
-            if e.fields.contains_key("name") {
-                problems.push("Isi nama kamu.");
-            }
-            if e.fields.contains_key("phone") {
-                problems.push(
-                    "Nomor WhatsApp tidak valid (contoh: 08123456789, atau +65 9123 4567 untuk nomor luar negeri).",
-                );
-            }
-            join(ctx, q, Some(JoinOutcome::Invalid(problems.join(" ")))).await
-        }
-        Err(e) if e.code == ErrorCode::TripClosed => join(ctx, q, Some(JoinOutcome::Closed)).await,
-        Err(e) if e.code == ErrorCode::NotFound => {
-            not_found(ctx, "Trip tidak ditemukan", "Trip ini tidak ada atau sudah ditutup.")
-        }
-        Err(e) => Err(e),
-    }
+        async |state| join(ctx, q, state, None).await,
+    )
+    .await
 }

@@ -1,5 +1,6 @@
 //! What each dashboard page shows, read in one D1 batch (one round trip),
-//! every statement scoped to the signed-in jastiper (`store::dashboard`).
+//! every statement scoped to the signed-in jastiper (`store::dashboard`, and
+//! each resource's own owned read: `trips::owned_query` …).
 //! A trip, product or order of anybody else is `NotFound`.
 
 use chrono::{Duration, SecondsFormat};
@@ -10,14 +11,13 @@ use crate::domain::cost::{estimate, Category, Estimate};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::{ApiError, ApiResult};
-use crate::store::dashboard::{self as q, Analytics, Audience, OrderView, OutboxCount, StatusTotal, TripSummary};
+use crate::store::dashboard::{self as q, Analytics, Audience, OrderView, StatusTotal, TripSummary};
 use crate::store::orders::OrderDetailRow;
 use crate::store::outbox::OutboxRow;
 use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
-use crate::store::rows;
-use crate::store::trips::TripRow;
-use crate::store::users::UserRow;
+use crate::store::trips::{self, TripRow};
+use crate::store::users::{self, UserRow};
 
 fn iso_days_ago(ctx: &Ctx, days: i64) -> String {
     (ctx.now - Duration::days(days)).to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -36,19 +36,10 @@ pub struct Home {
 pub async fn home(ctx: &Ctx, me: &AuthUser) -> ApiResult<Home> {
     let (week, fortnight) = (iso_days_ago(ctx, 7), iso_days_ago(ctx, 14));
     let db = &ctx.db;
-    let r = db
-        .batch(vec![q::user(db, &me.id)?, q::trip_summaries(db, &me.id)?, q::analytics(db, &me.id, &week, &fortnight)?])
+    let (user, trips, analytics) = db
+        .read((users::by_id_query(db, &me.id)?, q::trip_summaries(db, &me.id)?, q::analytics(db, &me.id, &week, &fortnight)?))
         .await?;
-    Ok(Home {
-        user: first(rows(&r[0])?, "Account")?,
-        trips: rows(&r[1])?,
-        analytics: rows(&r[2])?.into_iter().next().unwrap_or_default(),
-    })
-}
-
-pub async fn user(ctx: &Ctx, me: &AuthUser) -> ApiResult<UserRow> {
-    let r = ctx.db.batch(vec![q::user(&ctx.db, &me.id)?]).await?;
-    first(rows(&r[0])?, "Account")
+    Ok(Home { user: first(user, "Account")?, trips, analytics: analytics.into_iter().next().unwrap_or_default() })
 }
 
 pub struct TripPage {
@@ -59,21 +50,10 @@ pub struct TripPage {
 
 pub async fn trip(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<TripPage> {
     let db = &ctx.db;
-    let r = db
-        .batch(vec![q::trip(db, id, &me.id)?, q::products_of_trip(db, id, &me.id)?, q::order_totals(db, id, &me.id)?])
+    let (trip, products, totals) = db
+        .read((trips::owned_query(db, id, &me.id)?, q::products_of_trip(db, id, &me.id)?, q::order_totals(db, id, &me.id)?))
         .await?;
-    Ok(TripPage { trip: first(rows(&r[0])?, "Trip")?, products: rows(&r[1])?, totals: rows(&r[2])? })
-}
-
-/// Only the trip (forms that add to it).
-pub async fn trip_only(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<TripRow> {
-    let r = ctx.db.batch(vec![q::trip(&ctx.db, id, &me.id)?]).await?;
-    first(rows(&r[0])?, "Trip")
-}
-
-pub async fn product(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<ProductRow> {
-    let r = ctx.db.batch(vec![q::product(&ctx.db, id, &me.id)?]).await?;
-    first(rows(&r[0])?, "Product")
+    Ok(TripPage { trip: first(trip, "Trip")?, products, totals })
 }
 
 pub struct OrdersPage {
@@ -92,22 +72,19 @@ pub fn all_totals(found: &[StatusTotal]) -> Vec<(OrderStatus, i64, i64)> {
 
 pub async fn orders(ctx: &Ctx, me: &AuthUser, trip_id: &str, status: Option<OrderStatus>) -> ApiResult<OrdersPage> {
     let db = &ctx.db;
-    let r = db
-        .batch(vec![
-            q::trip(db, trip_id, &me.id)?,
+    let (trip, orders, totals) = db
+        .read((
+            trips::owned_query(db, trip_id, &me.id)?,
             q::orders_of_trip(db, trip_id, &me.id, status)?,
             q::order_totals(db, trip_id, &me.id)?,
-        ])
+        ))
         .await?;
-    let totals: Vec<StatusTotal> = rows(&r[2])?;
-    Ok(OrdersPage { trip: first(rows(&r[0])?, "Trip")?, orders: rows(&r[1])?, totals: all_totals(&totals) })
+    Ok(OrdersPage { trip: first(trip, "Trip")?, orders, totals: all_totals(&totals) })
 }
 
-/// One order with its trip and the owner's account (payment details for the invoice).
-pub async fn order(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(OrderView, UserRow)> {
-    let db = &ctx.db;
-    let r = db.batch(vec![q::order(db, id, &me.id)?, q::user(db, &me.id)?]).await?;
-    Ok((first(rows(&r[0])?, "Order")?, first(rows(&r[1])?, "Account")?))
+/// One order with its product, buyer and trip.
+pub async fn order(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<OrderView> {
+    first(ctx.db.first(q::order(&ctx.db, id, &me.id)?).await?.into_iter().collect(), "Order")
 }
 
 pub struct PeoplePage {
@@ -118,14 +95,14 @@ pub struct PeoplePage {
 
 pub async fn people(ctx: &Ctx, me: &AuthUser, trip_id: &str) -> ApiResult<PeoplePage> {
     let db = &ctx.db;
-    let r = db
-        .batch(vec![
-            q::trip(db, trip_id, &me.id)?,
+    let (trip, people, orders) = db
+        .read((
+            trips::owned_query(db, trip_id, &me.id)?,
             q::participants_of_trip(db, trip_id, &me.id)?,
             q::orders_of_trip(db, trip_id, &me.id, None)?,
-        ])
+        ))
         .await?;
-    Ok(PeoplePage { trip: first(rows(&r[0])?, "Trip")?, people: rows(&r[1])?, orders: rows(&r[2])? })
+    Ok(PeoplePage { trip: first(trip, "Trip")?, people, orders })
 }
 
 pub struct MessagesPage {
@@ -139,19 +116,18 @@ pub struct MessagesPage {
 pub async fn messages(ctx: &Ctx, me: &AuthUser, trip_id: &str) -> ApiResult<MessagesPage> {
     let db = &ctx.db;
     let since = iso_days_ago(ctx, 1);
-    let r = db
-        .batch(vec![
-            q::trip(db, trip_id, &me.id)?,
+    let (trip, audience, found, latest) = db
+        .read((
+            trips::owned_query(db, trip_id, &me.id)?,
             q::audience(db, trip_id, &me.id, &since)?,
             q::outbox_counts(db, trip_id, &me.id)?,
             q::outbox_latest(db, trip_id, &me.id)?,
-        ])
+        ))
         .await?;
-    let trip = first(rows(&r[0])?, "Trip")?;
-    let audience: Audience = first(rows(&r[1])?, "Trip")?;
-    let found: Vec<OutboxCount> = rows(&r[2])?;
+    let trip = first(trip, "Trip")?;
+    let audience: Audience = first(audience, "Trip")?;
     let counts =
         OutboxStatus::ALL.into_iter().map(|s| (s, found.iter().find(|c| c.status == s).map_or(0, |c| c.n))).collect();
     let estimate = estimate(audience.total, audience.recent.unwrap_or(0), Category::Utility, ctx.config.wa.rates);
-    Ok(MessagesPage { trip, estimate, counts, latest: rows(&r[3])? })
+    Ok(MessagesPage { trip, estimate, counts, latest })
 }

@@ -3,23 +3,11 @@
 //! another jastiper's id finds nothing.
 
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
-use super::{orders, outbox, participants, products, trips, users, Arg, Db};
+use super::{orders, outbox, participants, products, trips, Arg, Db, Select};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::ApiResult;
-
-pub fn user(db: &Db, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(&format!("SELECT {} FROM users WHERE id = ?1", users::USER_COLUMNS), &[owner.into()])
-}
-
-pub fn trip(db: &Db, id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
-        &format!("SELECT {} FROM trips WHERE id = ?1 AND jastiper_id = ?2", trips::COLUMNS),
-        &[id.into(), owner.into()],
-    )
-}
 
 /// A trip in the dashboard's list, with its numbers.
 #[derive(Debug, Deserialize)]
@@ -31,8 +19,9 @@ pub struct TripSummary {
     pub revenue: i64,
 }
 
-pub fn trip_summaries(db: &Db, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
+pub fn trip_summaries(db: &Db, owner: &str) -> ApiResult<Select<TripSummary>> {
+    Select::new(
+        db,
         &format!(
             "SELECT {},
                (SELECT COUNT(*) FROM participants p WHERE p.trip_id = trips.id) AS participants,
@@ -59,8 +48,9 @@ pub struct Analytics {
 
 /// `week` and `fortnight` are the ISO times 7 and 14 days ago. Revenue is
 /// confirmed and shipped orders, by the day they were placed.
-pub fn analytics(db: &Db, owner: &str, week: &str, fortnight: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
+pub fn analytics(db: &Db, owner: &str, week: &str, fortnight: &str) -> ApiResult<Select<Analytics>> {
+    Select::new(
+        db,
         "SELECT
            COALESCE(SUM(CASE WHEN o.created_at >= ?2 AND o.status IN ('confirmed', 'shipped') THEN o.total_price END), 0) AS revenue_now,
            COALESCE(SUM(CASE WHEN o.created_at < ?2 AND o.status IN ('confirmed', 'shipped') THEN o.total_price END), 0) AS revenue_before,
@@ -76,24 +66,15 @@ pub fn analytics(db: &Db, owner: &str, week: &str, fortnight: &str) -> ApiResult
     )
 }
 
-pub fn products_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
+pub fn products_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<products::ProductRow>> {
+    Select::new(
+        db,
         &format!(
             "SELECT {} FROM products p JOIN trips t ON t.id = p.trip_id
              WHERE p.trip_id = ?1 AND t.jastiper_id = ?2 ORDER BY p.created_at, p.id",
             products::COLUMNS
         ),
         &[trip_id.into(), owner.into()],
-    )
-}
-
-pub fn product(db: &Db, id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
-        &format!(
-            "SELECT {} FROM products p JOIN trips t ON t.id = p.trip_id WHERE p.id = ?1 AND t.jastiper_id = ?2",
-            products::COLUMNS
-        ),
-        &[id.into(), owner.into()],
     )
 }
 
@@ -106,7 +87,7 @@ pub fn orders_of_trip(
     trip_id: &str,
     owner: &str,
     status: Option<OrderStatus>,
-) -> ApiResult<D1PreparedStatement> {
+) -> ApiResult<Select<orders::OrderDetailRow>> {
     let mut args: Vec<Arg<'_>> = vec![trip_id.into(), owner.into()];
     let filter = match status {
         Some(s) => {
@@ -115,7 +96,8 @@ pub fn orders_of_trip(
         }
         None => "",
     };
-    db.stmt(
+    Select::new(
+        db,
         &format!(
             "SELECT {}, {DETAIL} FROM orders o JOIN trips t ON t.id = o.trip_id
                JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id
@@ -135,8 +117,9 @@ pub struct OrderView {
     pub trip_title: String,
 }
 
-pub fn order(db: &Db, id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
+pub fn order(db: &Db, id: &str, owner: &str) -> ApiResult<Select<OrderView>> {
+    Select::new(
+        db,
         &format!(
             "SELECT {}, {DETAIL}, t.slug AS trip_slug, t.title AS trip_title FROM orders o
                JOIN trips t ON t.id = o.trip_id JOIN products pr ON pr.id = o.product_id
@@ -155,17 +138,19 @@ pub struct StatusTotal {
     pub total: i64,
 }
 
-pub fn order_totals(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
+pub fn order_totals(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<StatusTotal>> {
+    Select::new(
+        db,
         "SELECT o.status, COUNT(*) AS n, COALESCE(SUM(o.total_price), 0) AS total FROM orders o
            JOIN trips t ON t.id = o.trip_id WHERE o.trip_id = ?1 AND t.jastiper_id = ?2 GROUP BY o.status",
         &[trip_id.into(), owner.into()],
     )
 }
 
-pub fn participants_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+pub fn participants_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<participants::ParticipantRow>> {
     let columns = participants::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-    db.stmt(
+    Select::new(
+        db,
         &format!(
             "SELECT {columns} FROM participants p JOIN trips t ON t.id = p.trip_id
              WHERE p.trip_id = ?1 AND t.jastiper_id = ?2 ORDER BY p.joined_at, p.id LIMIT 1000"
@@ -181,8 +166,9 @@ pub struct Audience {
     pub recent: Option<i64>,
 }
 
-pub fn audience(db: &Db, trip_id: &str, owner: &str, since: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
+pub fn audience(db: &Db, trip_id: &str, owner: &str, since: &str) -> ApiResult<Select<Audience>> {
+    Select::new(
+        db,
         "SELECT COUNT(*) AS total, SUM(CASE WHEN p.last_inbound_at >= ?3 THEN 1 ELSE 0 END) AS recent
          FROM participants p JOIN trips t ON t.id = p.trip_id
          WHERE p.trip_id = ?1 AND t.jastiper_id = ?2 AND p.unsubscribed_at IS NULL AND p.confirmed_at IS NOT NULL",
@@ -196,8 +182,9 @@ pub struct OutboxCount {
     pub n: i64,
 }
 
-pub fn outbox_counts(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(
+pub fn outbox_counts(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<OutboxCount>> {
+    Select::new(
+        db,
         "SELECT m.status, COUNT(*) AS n FROM outbox m JOIN trips t ON t.id = m.trip_id
          WHERE m.trip_id = ?1 AND t.jastiper_id = ?2 GROUP BY m.status",
         &[trip_id.into(), owner.into()],
@@ -205,9 +192,10 @@ pub fn outbox_counts(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1Prepare
 }
 
 /// The newest 100 messages of a trip.
-pub fn outbox_latest(db: &Db, trip_id: &str, owner: &str) -> ApiResult<D1PreparedStatement> {
+pub fn outbox_latest(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<outbox::OutboxRow>> {
     let columns = outbox::COLUMNS.split(", ").map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
-    db.stmt(
+    Select::new(
+        db,
         &format!(
             "SELECT {columns} FROM outbox m JOIN trips t ON t.id = m.trip_id
              WHERE m.trip_id = ?1 AND t.jastiper_id = ?2 ORDER BY m.created_at DESC, m.id DESC LIMIT 100"

@@ -20,6 +20,7 @@ pub mod users;
 pub mod webhook_messages;
 
 use std::cell::Cell;
+use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -174,7 +175,8 @@ impl Db {
         Ok(result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
     }
 
-    /// Runs statements in one transaction: all of them or none.
+    /// Runs statements in one transaction: all of them or none. For writes
+    /// whose answers nobody reads; `read` decodes a batch's answers.
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
         let results = self.inner.batch(statements).await.map_err(db_error)?;
         for r in &results {
@@ -182,7 +184,89 @@ impl Db {
         }
         Ok(results)
     }
+
+    /// Runs a tuple of typed statements (`Select`, `Write`) in one round
+    /// trip and one transaction, and answers each one's decoded result in
+    /// the same places: `let (trip, products) = db.read((a, b)).await?`.
+    pub async fn read<B: Batch>(&self, batch: B) -> ApiResult<B::Out> {
+        let results = self.batch(batch.statements()).await?;
+        B::decode(&results)
+    }
+
+    /// The first row of one `Select`, run alone.
+    pub async fn first<T: DeserializeOwned>(&self, q: Select<T>) -> ApiResult<Option<T>> {
+        Ok(self.read((q,)).await?.0.into_iter().next())
+    }
 }
+
+/// A prepared statement whose rows decode as `T`. The same value runs
+/// alone (`Db::first`) or in a batch (`Db::read`), so a read is written once.
+pub struct Select<T> {
+    stmt: D1PreparedStatement,
+    rows: PhantomData<fn() -> T>,
+}
+
+impl<T> Select<T> {
+    pub fn new(db: &Db, sql: &str, args: &[Arg<'_>]) -> ApiResult<Select<T>> {
+        Ok(Select { stmt: db.stmt(sql, args)?, rows: PhantomData })
+    }
+}
+
+/// A write in a batch, answering how many rows it changed.
+pub struct Write(pub D1PreparedStatement);
+
+/// One statement of a batch and how its result decodes.
+pub trait Statement {
+    type Out;
+    fn statement(self) -> D1PreparedStatement;
+    fn decode(result: &D1Result) -> ApiResult<Self::Out>;
+}
+
+impl<T: DeserializeOwned> Statement for Select<T> {
+    type Out = Vec<T>;
+    fn statement(self) -> D1PreparedStatement {
+        self.stmt
+    }
+    fn decode(result: &D1Result) -> ApiResult<Vec<T>> {
+        rows(result)
+    }
+}
+
+impl Statement for Write {
+    type Out = usize;
+    fn statement(self) -> D1PreparedStatement {
+        self.0
+    }
+    fn decode(result: &D1Result) -> ApiResult<usize> {
+        Ok(changes(result))
+    }
+}
+
+/// A tuple of statements run as one batch (`Db::read`).
+pub trait Batch {
+    type Out;
+    fn statements(self) -> Vec<D1PreparedStatement>;
+    fn decode(results: &[D1Result]) -> ApiResult<Self::Out>;
+}
+
+macro_rules! batch_of {
+    ($($s:ident $i:tt),+) => {
+        impl<$($s: Statement),+> Batch for ($($s,)+) {
+            type Out = ($($s::Out,)+);
+            fn statements(self) -> Vec<D1PreparedStatement> {
+                vec![$(self.$i.statement()),+]
+            }
+            fn decode(results: &[D1Result]) -> ApiResult<Self::Out> {
+                let missing = || ApiError::internal("a batch answered fewer results than it had statements");
+                Ok(($($s::decode(results.get($i).ok_or_else(missing)?)?,)+))
+            }
+        }
+    };
+}
+batch_of!(A 0);
+batch_of!(A 0, B 1);
+batch_of!(A 0, B 1, C 2);
+batch_of!(A 0, B 1, C 2, D 3);
 
 /// Reads at most one row, and fails ("no such table") before the migrations.
 pub async fn schema_ready(db: &Db) -> ApiResult<()> {
@@ -191,13 +275,13 @@ pub async fn schema_ready(db: &Db) -> ApiResult<()> {
     db.one::<Row>("SELECT 1 AS ok FROM users LIMIT 1", &[]).await.map(|_| ())
 }
 
-/// The rows of one statement of a batch.
-pub fn rows<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
+/// The rows of one statement's result.
+fn rows<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
     result.results::<T>().map_err(|e| ApiError::internal(format!("row decode: {e}")))
 }
 
-/// Changes reported by one statement of a batch.
-pub fn changes(result: &D1Result) -> usize {
+/// Changes reported by one statement's result.
+fn changes(result: &D1Result) -> usize {
     result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }
 

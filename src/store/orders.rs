@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{changes, Arg, Db};
+use super::{Arg, Db, Write};
 use crate::domain::order::{OrderRefusal, OrderStatus, MAX_PENDING_PER_BUYER};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
@@ -136,15 +136,20 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
     }
 }
 
-/// An order of a trip that `owner` owns.
-pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<OrderRow>> {
-    db.one(
+/// An order of a trip that `owner` owns: the one owned-order read, alone
+/// (`owned`) or in a batch.
+pub fn owned_query(db: &Db, id: &str, owner: &str) -> ApiResult<super::Select<OrderRow>> {
+    super::Select::new(
+        db,
         &format!(
             "SELECT {COLUMNS} FROM orders o JOIN trips t ON t.id = o.trip_id WHERE o.id = ?1 AND t.jastiper_id = ?2"
         ),
         &[id.into(), owner.into()],
     )
-    .await
+}
+
+pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<OrderRow>> {
+    db.first(owned_query(db, id, owner)?).await
 }
 
 /// An order whose access token hashes to `token_hash`.
@@ -217,20 +222,22 @@ pub async fn transition(
     reason: Option<&str>,
     now: &str,
 ) -> ApiResult<bool> {
-    let mut statements = vec![db.stmt(
+    let moved = Write(db.stmt(
         "UPDATE orders SET status = ?3, reject_reason = ?4, updated_at = ?5 WHERE id = ?1 AND status = ?2",
         &[o.id.as_str().into(), from.into(), to.into(), reason.into(), now.into()],
-    )?];
-    if to == OrderStatus::Rejected {
-        statements.push(db.stmt(
+    )?);
+    let moved = if to == OrderStatus::Rejected {
+        let release = Write(db.stmt(
             "UPDATE products SET stock = stock + ?2,
                  status = CASE WHEN status = 'sold_out' THEN 'active' ELSE status END, updated_at = ?3
              WHERE id = ?1 AND changes() = 1",
             &[o.product_id.as_str().into(), o.quantity.into(), now.into()],
         )?);
-    }
-    let results = db.batch(statements).await?;
-    Ok(results.first().map(changes).unwrap_or(0) == 1)
+        db.read((moved, release)).await?.0
+    } else {
+        db.read((moved,)).await?.0
+    };
+    Ok(moved == 1)
 }
 
 /// What a buyer already holds of a product (open orders) and how many of

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{Arg, Changes, Db};
+use super::{Arg, Changes, Db, Select};
 use crate::domain::page::Cursor;
 use crate::domain::product::ProductStatus;
 use crate::domain::slug::Slug;
@@ -72,15 +72,20 @@ pub async fn slug_taken(db: &Db, slug: &str) -> ApiResult<bool> {
     Ok(db.one::<Hit>("SELECT 1 AS hit FROM products WHERE slug = ?1", &[slug.into()]).await?.is_some())
 }
 
-/// The product if `owner` owns its trip.
-pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<ProductRow>> {
-    db.one(
+/// The product if `owner` owns its trip: the one owned-product read, alone
+/// (`owned`) or in a batch.
+pub fn owned_query(db: &Db, id: &str, owner: &str) -> ApiResult<Select<ProductRow>> {
+    Select::new(
+        db,
         &format!(
             "SELECT {COLUMNS} FROM products p JOIN trips t ON t.id = p.trip_id WHERE p.id = ?1 AND t.jastiper_id = ?2"
         ),
         &[id.into(), owner.into()],
     )
-    .await
+}
+
+pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<ProductRow>> {
+    db.first(owned_query(db, id, owner)?).await
 }
 
 /// A product by id or slug, with its trip's activity, for public ordering.

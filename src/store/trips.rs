@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{Changes, Db};
+use super::{Changes, Db, Select};
 use crate::domain::page::Cursor;
 use crate::domain::slug::Slug;
 use crate::error::ApiResult;
@@ -60,9 +60,14 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
     Ok(())
 }
 
-/// The trip if `owner` owns it; somebody else's trip is as absent as a missing one.
+/// The trip if `owner` owns it; somebody else's trip is as absent as a
+/// missing one. The one owned-trip read, alone (`owned`) or in a batch.
+pub fn owned_query(db: &Db, id: &str, owner: &str) -> ApiResult<Select<TripRow>> {
+    Select::new(db, &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"), &[id.into(), owner.into()])
+}
+
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<TripRow>> {
-    db.one(&format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"), &[id.into(), owner.into()]).await
+    db.first(owned_query(db, id, owner)?).await
 }
 
 /// A trip by id or by slug, for public routes (`/t/jpn25` names it by slug).

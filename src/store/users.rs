@@ -85,8 +85,13 @@ pub async fn by_email(db: &Db, email: &str) -> ApiResult<Option<UserRow>> {
     db.one(&format!("SELECT {COLUMNS} FROM users WHERE email = ?1"), &[email.into()]).await
 }
 
+/// The account: the one read of it, alone (`by_id`) or in a batch.
+pub fn by_id_query(db: &Db, id: &str) -> ApiResult<super::Select<UserRow>> {
+    super::Select::new(db, &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), &[id.into()])
+}
+
 pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<UserRow>> {
-    db.one(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), &[id.into()]).await
+    db.first(by_id_query(db, id)?).await
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> ApiResult<Option<UserRow>> {

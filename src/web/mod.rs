@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod form;
 pub mod html;
 pub mod page;
 pub mod query;
