@@ -105,9 +105,51 @@ pub struct ApiError {
     pub internal: Option<String>,
     /// The methods a path takes, sent as `Allow` with a 405.
     pub allow: Option<&'static str>,
+    /// The database constraint a write broke, when that is what failed.
+    pub constraint: Option<Constraint>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The kinds of constraint SQLite enforces on a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+    Unique,
+    NotNull,
+    Check,
+}
+
+/// A constraint a write broke: its kind, table and column. Code that
+/// expects one (a taken email, the order insert's "no stock" NULL) matches
+/// on this, never on the database's wording.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    pub kind: ConstraintKind,
+    pub table: String,
+    pub column: String,
+}
+
+impl Constraint {
+    /// SQLite's report ("UNIQUE constraint failed: users.email", inside
+    /// D1's "D1_ERROR: …: SQLITE_CONSTRAINT") read into its parts: the one
+    /// place its format is known. The first column names a composite one.
+    pub fn parse(message: &str) -> Option<Constraint> {
+        let (kind, rest) = [
+            (ConstraintKind::Unique, "UNIQUE constraint failed: "),
+            (ConstraintKind::NotNull, "NOT NULL constraint failed: "),
+            (ConstraintKind::Check, "CHECK constraint failed: "),
+        ]
+        .into_iter()
+        .find_map(|(kind, marker)| message.split_once(marker).map(|(_, rest)| (kind, rest)))?;
+        let name = rest.split([',', ' ', ':']).next()?;
+        let (table, column) = name.split_once('.').unwrap_or(("", name));
+        Some(Constraint { kind, table: table.to_string(), column: column.to_string() })
+    }
+
+    pub fn is(&self, kind: ConstraintKind, table: &str, column: &str) -> bool {
+        self.kind == kind && self.table == table && self.column == column
+    }
+}
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
@@ -118,6 +160,7 @@ impl ApiError {
             retry_after: None,
             internal: None,
             allow: None,
+            constraint: None,
         }
     }
 
@@ -177,17 +220,28 @@ impl ApiError {
         e
     }
 
-    /// Maps a database error message: a unique-constraint failure is the
-    /// caller's conflict (409, naming the field); anything else is ours (500).
+    /// A database failure: a broken unique constraint is the caller's
+    /// conflict (409, naming the field); anything else is ours (500), with
+    /// the constraint it broke kept for the code that expects it.
     pub fn from_db_message(message: &str) -> Self {
-        if let Some(rest) = message.split("UNIQUE constraint failed: ").nth(1) {
-            let column = rest.split([',', ' ', ':']).next().and_then(|tc| tc.split('.').nth(1)).unwrap_or("value");
-            let field = snake_to_camel(column);
-            let mut e = Self::new(ErrorCode::AlreadyExists, format!("{field} is already taken"));
-            e.fields.insert(field, "already taken".into());
-            return e;
-        }
-        Self::internal(message.to_string())
+        let constraint = Constraint::parse(message);
+        let mut e = match &constraint {
+            Some(c) if c.kind == ConstraintKind::Unique => {
+                let field = snake_to_camel(&c.column);
+                let mut e = Self::new(ErrorCode::AlreadyExists, format!("{field} is already taken"));
+                e.fields.insert(field, "already taken".into());
+                e.internal = Some(message.to_string());
+                e
+            }
+            _ => Self::internal(message.to_string()),
+        };
+        e.constraint = constraint;
+        e
+    }
+
+    /// Whether this failure is the write breaking that constraint.
+    pub fn broke(&self, kind: ConstraintKind, table: &str, column: &str) -> bool {
+        self.constraint.as_ref().is_some_and(|c| c.is(kind, table, column))
     }
 
     pub fn to_json(&self) -> serde_json::Value {
@@ -291,6 +345,19 @@ mod tests {
         assert_eq!(e.fields.get("email").map(String::as_str), Some("already taken"));
         let e = ApiError::from_db_message("UNIQUE constraint failed: users.profile_name");
         assert!(e.fields.contains_key("profileName"));
+        assert!(e.broke(ConstraintKind::Unique, "users", "profile_name"));
+    }
+
+    #[test]
+    fn a_broken_constraint_is_known_by_kind_table_and_column() {
+        let e = ApiError::from_db_message("D1_ERROR: NOT NULL constraint failed: orders.quantity: SQLITE_CONSTRAINT");
+        assert_eq!(e.status(), 500, "not the caller's conflict unless the code that expects it says so");
+        assert!(e.broke(ConstraintKind::NotNull, "orders", "quantity"));
+        assert!(!e.broke(ConstraintKind::NotNull, "orders", "unit_price"));
+        assert!(!e.broke(ConstraintKind::Unique, "orders", "quantity"));
+        let composite = Constraint::parse("UNIQUE constraint failed: participants.trip_id, participants.phone").unwrap();
+        assert_eq!((composite.table.as_str(), composite.column.as_str()), ("participants", "trip_id"));
+        assert_eq!(ApiError::from_db_message("no such table: users").constraint, None);
     }
 
     #[test]

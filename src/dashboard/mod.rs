@@ -107,13 +107,13 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
             trips::delete(ctx, me, id).await
         }
         (Get, ["trips", id, "products", "new"]) => {
-            trips::product_page(ctx, me, id, None, FormState::default()).await
+            let trip = crate::service::trips::owned(ctx, &me.user, id).await?;
+            trips::product_page(ctx, me, &trip, None, FormState::default())
         }
         (Post, ["trips", id, "products", "new"]) => trips::product_create(ctx, req, me, id).await,
         (Get, ["products", id]) => {
-            let product = crate::service::products::owned(ctx, &me.user, id).await?;
-            let trip = product.trip_id.clone();
-            trips::product_page(ctx, me, &trip, Some(product), FormState::default()).await
+            let (product, trip) = crate::service::products::owned_with_trip(ctx, &me.user, id).await?;
+            trips::product_page(ctx, me, &trip, Some(&product), FormState::default())
         }
         (Post, ["products", id]) => trips::product_update(ctx, req, me, id).await,
         (Get, ["trips", id, "orders"]) => orders::list(ctx, me, id, status()).await,

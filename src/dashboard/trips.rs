@@ -188,15 +188,13 @@ pub async fn delete(ctx: &Ctx, s: &PageSession, id: &str) -> ApiResult<Response>
 }
 
 /// The add form (`product` = None) or the edit form of a product.
-pub async fn product_page(
+pub fn product_page(
     ctx: &Ctx,
     s: &PageSession,
-    trip_id: &str,
-    product: Option<ProductRow>,
+    trip: &TripRow,
+    p: Option<&ProductRow>,
     form: FormState,
 ) -> ApiResult<Response> {
-    let trip = trips::owned(ctx, &s.user, trip_id).await?;
-    let p = product.as_ref();
     let action = match p {
         Some(p) => format!("/dashboard/products/{}", p.id),
         None => format!("/dashboard/trips/{}/products/new", trip.id),
@@ -264,14 +262,13 @@ pub async fn product_create(ctx: &Ctx, req: &mut Request, s: &PageSession, trip_
             products::create(ctx, &s.user, &trip, NewProductForm::parse(input)?, image).await?;
             respond::see_other(&format!("/dashboard/trips/{}", trip.id))
         },
-        async |state| product_page(ctx, s, trip_id, None, state).await,
+        async |state| product_page(ctx, s, &trip, None, state),
     )
     .await
 }
 
 pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &str) -> ApiResult<Response> {
-    let product = products::owned(ctx, &s.user, id).await?;
-    let trip_id = product.trip_id.clone();
+    let (product, trip) = products::owned_with_trip(ctx, &s.user, id).await?;
     answer_read(
         product_form(req, s).await,
         async |mut input, image| {
@@ -281,10 +278,10 @@ pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &
                 input.retain(|k| k != "status");
             }
             let change = products::parse_change(input)?;
-            products::update(ctx, &s.user, product.clone(), change, image).await?;
-            respond::see_other(&format!("/dashboard/trips/{trip_id}"))
+            products::update(ctx, &s.user, (product.clone(), &trip), change, image).await?;
+            respond::see_other(&format!("/dashboard/trips/{}", trip.id))
         },
-        async |state| product_page(ctx, s, &trip_id, Some(product.clone()), state).await,
+        async |state| product_page(ctx, s, &trip, Some(&product), state),
     )
     .await
 }

@@ -52,10 +52,10 @@ pub async fn list_public(ctx: &Ctx, req: &Request, trip_key: &str) -> ApiResult<
 /// (or multipart, to replace the image).
 pub async fn update(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    let product = products::owned(ctx, &me, id).await?;
+    let (product, trip) = products::owned_with_trip(ctx, &me, id).await?;
     let (input, image) = read_body(req).await?;
     let change = products::parse_change(input)?;
-    let product = products::update(ctx, &me, product, change, image).await?;
+    let product = products::update(ctx, &me, (product, &trip), change, image).await?;
     respond::json(200, &json!({ "product": Product::from(&product) }))
 }
 

@@ -11,9 +11,9 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::{Input, Patch};
 use crate::platform::r2::{self, Upload};
 use crate::store::products::{self, NewProduct, ProductChange, ProductRow};
-use crate::store::trips::TripRow;
+use crate::store::trips::{self, TripRow};
 
-use super::{notify, trips, AuthUser};
+use super::{notify, AuthUser};
 
 const MAX_PRICE: i64 = 1_000_000_000;
 const MAX_STOCK: i64 = 100_000;
@@ -117,6 +117,17 @@ pub async fn owned(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<ProductRow> 
     products::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Product"))
 }
 
+/// The product and its trip if `me` owns them (one round trip); 404 otherwise.
+pub async fn owned_with_trip(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(ProductRow, TripRow)> {
+    let db = &ctx.db;
+    let (product, trip) =
+        db.read((products::owned_query(db, id, &me.id)?, trips::owned_query_of_product(db, id, &me.id)?)).await?;
+    match (product.into_iter().next(), trip.into_iter().next()) {
+        (Some(p), Some(t)) => Ok((p, t)),
+        _ => Err(ApiError::not_found("Product")),
+    }
+}
+
 /// A generated 5-character slug nobody has (e.g. `pd12a`).
 async fn free_slug(ctx: &Ctx) -> ApiResult<Slug> {
     for _ in 0..5 {
@@ -172,15 +183,15 @@ pub async fn create(
     Ok(product)
 }
 
-/// Changes an owned product (see `owned`); a new image replaces (and removes) the old one.
+/// Changes an owned product of `trip` (see `owned_with_trip`); a new image
+/// replaces (and removes) the old one.
 pub async fn update(
     ctx: &Ctx,
     me: &AuthUser,
-    product: ProductRow,
+    (product, trip): (ProductRow, &TripRow),
     mut change: ProductChange,
     image: Option<Upload>,
 ) -> ApiResult<ProductRow> {
-    let trip = trips::owned(ctx, me, &product.trip_id).await?;
     // New stock for a sold-out product puts it back on sale (unless a status is given).
     if product.status == ProductStatus::SoldOut && change.status.is_none() && change.stock.is_some_and(|s| s > 0) {
         change.status = Some(ProductStatus::Active);

@@ -322,3 +322,71 @@ impl<'a> Changes<'a> {
         format!("UPDATE {table} SET {} WHERE {where_clause}", self.sets.join(", "))
     }
 }
+
+/// Each row struct and the column list its statements select are kept in
+/// step by this test: a field the list forgets would decode as `None`
+/// forever (or fail every read), a column no field takes is read for nothing.
+#[cfg(test)]
+mod columns_match_rows {
+    use std::collections::BTreeSet;
+
+    /// The fields of `pub struct <name>` in `source`; a `#[serde(flatten)]`
+    /// field stands for the fields of its own struct (in the same file).
+    fn fields(source: &str, name: &str) -> BTreeSet<String> {
+        let start = source.find(&format!("pub struct {name} {{")).unwrap_or_else(|| panic!("no struct {name}"));
+        let body = &source[start..];
+        let body = &body[body.find('{').unwrap() + 1..body.find("\n}").unwrap()];
+        let mut out = BTreeSet::new();
+        let mut flatten = false;
+        for line in body.lines().map(str::trim) {
+            if line.starts_with("#[serde(flatten)]") {
+                flatten = true;
+            } else if let Some(field) = line.strip_prefix("pub ").and_then(|l| l.split_once(':')) {
+                let ty = field.1.trim().trim_end_matches(',');
+                if std::mem::take(&mut flatten) {
+                    out.extend(fields(source, ty));
+                } else {
+                    out.insert(field.0.trim().to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The column names of `const <name>: &str = "…";` (table prefixes dropped).
+    fn columns(source: &str, name: &str) -> BTreeSet<String> {
+        let start = source.find(&format!("const {name}: &str =")).unwrap_or_else(|| panic!("no const {name}"));
+        let decl = &source[start..start + source[start..].find("\";").unwrap()];
+        let text: String = decl.split('"').skip(1).step_by(2).collect::<Vec<_>>().join("");
+        let text = text.replace('\\', " ");
+        text.split(',')
+            .map(|c| c.split_whitespace().collect::<Vec<_>>().join(""))
+            .map(|c| c.rsplit('.').next().unwrap_or_default().to_string())
+            .filter(|c| !c.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn every_row_struct_reads_exactly_its_column_list() {
+        for (file, row, list) in [
+            (include_str!("trips.rs"), "TripRow", "COLUMNS"),
+            (include_str!("products.rs"), "ProductRow", "COLUMNS"),
+            (include_str!("orders.rs"), "OrderRow", "COLUMNS"),
+            (include_str!("participants.rs"), "ParticipantRow", "COLUMNS"),
+            (include_str!("outbox.rs"), "OutboxRow", "COLUMNS"),
+            (include_str!("users.rs"), "UserRow", "COLUMNS"),
+        ] {
+            let (fields, columns) = (fields(file, row), columns(file, list));
+            let missing: Vec<_> = fields.difference(&columns).collect();
+            let unread: Vec<_> = columns.difference(&fields).collect();
+            assert!(missing.is_empty() && unread.is_empty(), "{row}: not selected {missing:?}; selected, not read {unread:?}");
+        }
+    }
+
+    #[test]
+    fn the_check_sees_a_disagreement() {
+        let source = "pub struct R {\n    pub id: String,\n    pub gone: Option<String>,\n}\nconst C: &str = \"x.id, x.extra\";";
+        assert_eq!(fields(source, "R"), ["gone", "id"].map(String::from).into());
+        assert_eq!(columns(source, "C"), ["extra", "id"].map(String::from).into());
+    }
+}

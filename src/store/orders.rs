@@ -6,7 +6,7 @@ use super::{Arg, Db, Write};
 use crate::domain::order::{OrderRefusal, OrderStatus, MAX_PENDING_PER_BUYER};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, ConstraintKind};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct OrderRow {
@@ -129,7 +129,8 @@ pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()
     )?);
     match db.batch(statements).await {
         Ok(_) => Ok(()),
-        Err(e) if e.internal.as_deref().is_some_and(|d| d.contains("NOT NULL constraint failed: orders.quantity")) => {
+        // The insert writes a NULL quantity when the stock update changed nothing.
+        Err(e) if e.broke(ConstraintKind::NotNull, "orders", "quantity") => {
             Err(OrderRefusal::OutOfStock { left: 0 }.into())
         }
         Err(e) => Err(e),

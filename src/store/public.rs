@@ -3,19 +3,17 @@
 //! (a subquery on a unique index), so nothing waits for an earlier answer.
 
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
 use super::products::{self, ProductRow};
-use super::rows;
 use super::trips::{self, TripRow};
 use super::users::{UserRow, USER_COLUMNS};
-use super::Db;
+use super::{Db, Select};
 use crate::error::ApiResult;
 
 const OWNER_OF_SLUG: &str = "(SELECT id FROM users WHERE slug = ?1)";
 
-fn stmt(db: &Db, sql: &str, slug: &str) -> ApiResult<D1PreparedStatement> {
-    db.stmt(sql, &[slug.into()])
+fn by_slug<T>(db: &Db, sql: &str, slug: &str) -> ApiResult<Select<T>> {
+    Select::new(db, sql, &[slug.into()])
 }
 
 #[derive(Deserialize)]
@@ -31,32 +29,30 @@ pub async fn profile(
     slug: &str,
     with_stats: bool,
 ) -> ApiResult<Option<(UserRow, Vec<TripRow>, Vec<ProductRow>, (i64, i64))>> {
-    let mut statements = vec![
-        stmt(db, &format!("SELECT {USER_COLUMNS} FROM users WHERE slug = ?1"), slug)?,
-        stmt(
-            db,
-            &format!(
-                "SELECT {} FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1
-                 ORDER BY created_at DESC, id DESC",
-                trips::COLUMNS
-            ),
-            slug,
-        )?,
-        stmt(
-            db,
-            &format!(
-                // IN (…) reads each open trip once, not once per product as a join does.
-                "SELECT {} FROM products p
-                 WHERE p.trip_id IN (SELECT id FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1)
-                   AND p.status != 'discontinued'
-                 ORDER BY p.created_at DESC, p.id DESC",
-                products::COLUMNS
-            ),
-            slug,
-        )?,
-    ];
-    if with_stats {
-        statements.push(stmt(
+    let user = by_slug::<UserRow>(db, &format!("SELECT {USER_COLUMNS} FROM users WHERE slug = ?1"), slug)?;
+    let trips = by_slug::<TripRow>(
+        db,
+        &format!(
+            "SELECT {} FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1
+             ORDER BY created_at DESC, id DESC",
+            trips::COLUMNS
+        ),
+        slug,
+    )?;
+    let products = by_slug::<ProductRow>(
+        db,
+        &format!(
+            // IN (…) reads each open trip once, not once per product as a join does.
+            "SELECT {} FROM products p
+             WHERE p.trip_id IN (SELECT id FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1)
+               AND p.status != 'discontinued'
+             ORDER BY p.created_at DESC, p.id DESC",
+            products::COLUMNS
+        ),
+        slug,
+    )?;
+    let (user, trips, products, stats) = if with_stats {
+        let stats = by_slug::<Stats>(
             db,
             &format!(
                 "SELECT (SELECT COUNT(*) FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1) AS trips,
@@ -64,33 +60,31 @@ pub async fn profile(
                           WHERE t.jastiper_id = {OWNER_OF_SLUG} AND o.status = 'shipped') AS fulfilled"
             ),
             slug,
-        )?);
-    }
-    let r = db.batch(statements).await?;
-    let Some(user) = rows::<UserRow>(&r[0])?.into_iter().next() else {
-        return Ok(None);
+        )?;
+        let (user, trips, products, stats) = db.read((user, trips, products, stats)).await?;
+        (user, trips, products, stats.into_iter().next().map_or((0, 0), |s| (s.trips, s.fulfilled)))
+    } else {
+        let (user, trips, products) = db.read((user, trips, products)).await?;
+        (user, trips, products, (0, 0))
     };
-    let stats = match r.get(3) {
-        Some(s) => rows::<Stats>(s)?.into_iter().next().map_or((0, 0), |s| (s.trips, s.fulfilled)),
-        None => (0, 0),
-    };
-    Ok(Some((user, rows(&r[1])?, rows(&r[2])?, stats)))
+    Ok(user.into_iter().next().map(|user| (user, trips, products, stats)))
 }
 
 /// An open trip by its slug, its jastiper and its first `limit` products.
 pub async fn trip(db: &Db, slug: &str, limit: i64) -> ApiResult<Option<(TripRow, Option<UserRow>, Vec<ProductRow>)>> {
     const TRIP: &str = "(SELECT id FROM trips WHERE slug = ?1 AND is_active = 1)";
-    let r = db
-        .batch(vec![
-            stmt(db, &format!("SELECT {} FROM trips WHERE slug = ?1 AND is_active = 1", trips::COLUMNS), slug)?,
-            stmt(
+    let (trip, owner, items) = db
+        .read((
+            by_slug::<TripRow>(db, &format!("SELECT {} FROM trips WHERE slug = ?1 AND is_active = 1", trips::COLUMNS), slug)?,
+            by_slug::<UserRow>(
                 db,
                 &format!(
                     "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT jastiper_id FROM trips WHERE slug = ?1 AND is_active = 1)"
                 ),
                 slug,
             )?,
-            db.stmt(
+            Select::<ProductRow>::new(
+                db,
                 &format!(
                     "SELECT {} FROM products p WHERE p.trip_id = {TRIP} AND p.status != 'discontinued'
                      ORDER BY p.created_at DESC, p.id DESC LIMIT ?2",
@@ -98,40 +92,35 @@ pub async fn trip(db: &Db, slug: &str, limit: i64) -> ApiResult<Option<(TripRow,
                 ),
                 &[slug.into(), limit.into()],
             )?,
-        ])
+        ))
         .await?;
-    let Some(trip) = rows::<TripRow>(&r[0])?.into_iter().next() else {
-        return Ok(None);
-    };
-    Ok(Some((trip, rows::<UserRow>(&r[1])?.into_iter().next(), rows(&r[2])?)))
+    Ok(trip.into_iter().next().map(|trip| (trip, owner.into_iter().next(), items)))
 }
 
 /// A product on sale by its slug, its open trip and the trip's jastiper.
 pub async fn product(db: &Db, slug: &str) -> ApiResult<Option<(ProductRow, TripRow, Option<UserRow>)>> {
     const TRIP_OF: &str = "(SELECT trip_id FROM products WHERE slug = ?1 AND status != 'discontinued')";
-    let r = db
-        .batch(vec![
-            stmt(
+    let (product, trip, owner) = db
+        .read((
+            by_slug::<ProductRow>(
                 db,
                 &format!("SELECT {} FROM products p WHERE p.slug = ?1 AND p.status != 'discontinued'", products::COLUMNS),
                 slug,
             )?,
-            stmt(db, &format!("SELECT {} FROM trips WHERE id = {TRIP_OF} AND is_active = 1", trips::COLUMNS), slug)?,
-            stmt(
+            by_slug::<TripRow>(db, &format!("SELECT {} FROM trips WHERE id = {TRIP_OF} AND is_active = 1", trips::COLUMNS), slug)?,
+            by_slug::<UserRow>(
                 db,
                 &format!(
                     "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT jastiper_id FROM trips WHERE id = {TRIP_OF} AND is_active = 1)"
                 ),
                 slug,
             )?,
-        ])
+        ))
         .await?;
-    let (Some(product), Some(trip)) =
-        (rows::<ProductRow>(&r[0])?.into_iter().next(), rows::<TripRow>(&r[1])?.into_iter().next())
-    else {
-        return Ok(None);
-    };
-    Ok(Some((product, trip, rows::<UserRow>(&r[2])?.into_iter().next())))
+    match (product.into_iter().next(), trip.into_iter().next()) {
+        (Some(product), Some(trip)) => Ok(Some((product, trip, owner.into_iter().next()))),
+        _ => Ok(None),
+    }
 }
 
 /// An open trip (by id or slug) and one page of its products, newest first.
@@ -142,13 +131,15 @@ pub async fn trip_products(
     limit: i64,
 ) -> ApiResult<Option<(TripRow, Vec<ProductRow>)>> {
     let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
-    let r = db
-        .batch(vec![
-            db.stmt(
+    let (trip, items) = db
+        .read((
+            Select::<TripRow>::new(
+                db,
                 &format!("SELECT {} FROM trips WHERE (id = ?1 OR slug = lower(?1)) AND is_active = 1", trips::COLUMNS),
                 &[key.into()],
             )?,
-            db.stmt(
+            Select::<ProductRow>::new(
+                db,
                 &format!(
                     "SELECT {} FROM products p
                      WHERE p.trip_id = (SELECT id FROM trips WHERE (id = ?1 OR slug = lower(?1)) AND is_active = 1)
@@ -158,12 +149,9 @@ pub async fn trip_products(
                 ),
                 &[key.into(), after_at.into(), after_id.into(), limit.into()],
             )?,
-        ])
+        ))
         .await?;
-    let Some(trip) = rows::<TripRow>(&r[0])?.into_iter().next() else {
-        return Ok(None);
-    };
-    Ok(Some((trip, rows(&r[1])?)))
+    Ok(trip.into_iter().next().map(|trip| (trip, items)))
 }
 
 /// What names a trip's public pages: its slug, its jastiper's slug and its products' slugs.

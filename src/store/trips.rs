@@ -66,6 +66,17 @@ pub fn owned_query(db: &Db, id: &str, owner: &str) -> ApiResult<Select<TripRow>>
     Select::new(db, &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"), &[id.into(), owner.into()])
 }
 
+/// The trip of a product, if `owner` owns it (read in one batch with the product).
+pub fn owned_query_of_product(db: &Db, product_id: &str, owner: &str) -> ApiResult<Select<TripRow>> {
+    Select::new(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM trips WHERE id = (SELECT trip_id FROM products WHERE id = ?1) AND jastiper_id = ?2"
+        ),
+        &[product_id.into(), owner.into()],
+    )
+}
+
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<TripRow>> {
     db.first(owned_query(db, id, owner)?).await
 }

@@ -190,8 +190,9 @@ pub async fn connect_by_code(
     now_secs: i64,
 ) -> ApiResult<Option<Connected>> {
     let handle = crate::domain::ids::connect_code_handle(code);
-    let statements = vec![
-        db.stmt(
+    let (connected, _failed) = db.read((
+        super::Select::<UserRow>::new(
+            db,
             &format!(
                 "UPDATE users SET
                    previous_phone = CASE WHEN phone_connected_at IS NOT NULL AND phone IS NOT ?2 THEN phone ELSE NULL END,
@@ -205,16 +206,15 @@ pub async fn connect_by_code(
         )?,
         // Runs after the first: a used code is NULL by then, so only a
         // wrong code with a live code's handle is counted.
-        db.stmt(
+        super::Write(db.stmt(
             "UPDATE users SET connect_code_failures = connect_code_failures + 1,
                connect_code = CASE WHEN connect_code_failures + 1 >= ?3 THEN NULL ELSE connect_code END
              WHERE connect_code > ?1 AND connect_code < ?1 || '~' AND connect_code != ?2 AND changes() = 0",
             &[handle.into(), code.into(), CONNECT_CODE_TRIES.into()],
-        )?,
-    ];
-    let results = db.batch(statements).await?;
-    let user: Option<UserRow> = super::rows::<UserRow>(&results[0])?.into_iter().next();
-    Ok(user.map(|u| Connected {
+        )?),
+    ))
+    .await?;
+    Ok(connected.into_iter().next().map(|u| Connected {
         replaced: u.previous_phone.clone().filter(|_| u.phone_changed_at.as_deref() == Some(now)),
         user: u,
     }))
