@@ -20,7 +20,7 @@ pub struct Config {
     /// Unpaid pending orders expire after this many hours (`ORDER_EXPIRY_HOURS`, default 48).
     pub order_expiry_hours: i64,
     /// Where errors are reported (`SENTRY_DSN`); none: only the log.
-    pub sentry: Option<crate::platform::sentry::Dsn>,
+    pub sentry: Option<Dsn>,
     /// `ENVIRONMENT`: `production` unless set (`.dev.vars` sets `development`).
     pub environment: String,
     /// The git commit the bundle was built from (scripts/build.sh).
@@ -113,7 +113,7 @@ impl Config {
             test_routes: non_empty("ENABLE_TEST_ROUTES").as_deref() == Some("1"),
             benchmark: non_empty("BENCHMARK").as_deref() == Some("1"),
             order_expiry_hours: number("ORDER_EXPIRY_HOURS", 48.0).clamp(1.0, 24.0 * 30.0) as i64,
-            sentry: non_empty("SENTRY_DSN").and_then(|d| crate::platform::sentry::Dsn::parse(&d)),
+            sentry: non_empty("SENTRY_DSN").and_then(|d| Dsn::parse(&d)),
             environment: non_empty("ENVIRONMENT").unwrap_or_else(|| "production".into()),
             release: RELEASE,
             wa: WhatsApp {
@@ -179,6 +179,29 @@ impl Config {
             Some(_) => Err(ApiError::internal(format!("JWT_SECRET is shorter than {MIN_SECRET_LEN} bytes"))),
             None => Err(ApiError::internal("JWT_SECRET is not configured")),
         }
+    }
+}
+
+/// Where Sentry events go (`SENTRY_DSN`, sent by `platform::sentry`): from a DSN `https://<key>@<host>/<project>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dsn {
+    pub endpoint: String,
+    pub key: String,
+    pub raw: String,
+}
+
+impl Dsn {
+    pub fn parse(raw: &str) -> Option<Dsn> {
+        let (scheme, rest) = raw.trim().split_once("://")?;
+        let (key, rest) = rest.split_once('@')?;
+        let key = key.split(':').next()?;
+        let (host, project) = rest.rsplit_once('/')?;
+        let ok = matches!(scheme, "https" | "http") && !key.is_empty() && !host.is_empty() && !project.is_empty();
+        ok.then(|| Dsn {
+            endpoint: format!("{scheme}://{host}/api/{project}/envelope/"),
+            key: key.into(),
+            raw: raw.into(),
+        })
     }
 }
 

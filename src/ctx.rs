@@ -5,11 +5,11 @@
 use std::cell::RefCell;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use worker::{Bucket, Env, Queue as Producer};
+use worker::Env;
 
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
-use crate::platform::queues::Queue;
+use crate::platform::r2::Media;
 use crate::platform::sentry::{self, Report};
 use crate::store::Db;
 
@@ -70,11 +70,8 @@ impl Ctx {
         self.now.timestamp()
     }
 
-    pub fn bucket(&self) -> ApiResult<Bucket> {
-        self.env.bucket("BUCKET").map_err(|e| ApiError::internal(format!("R2 binding: {e}")))
-    }
-
-    pub fn producer(&self, queue: Queue) -> ApiResult<Producer> {
-        self.env.queue(queue.binding()).map_err(|e| ApiError::internal(format!("queue binding {}: {e}", queue.name())))
+    /// Images and proofs in R2, and their public addresses.
+    pub fn media(&self) -> Media<'_> {
+        Media { env: &self.env, base: &self.config.public_base_url }
     }
 }

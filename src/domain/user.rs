@@ -38,6 +38,14 @@ pub fn parse_full_name(raw: &str) -> Result<String, String> {
     super::fields::NAME.clean(raw)
 }
 
+/// The signed-in jastiper, as their access token (or page session) names them.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: String,
+    pub slug: String,
+    pub email: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

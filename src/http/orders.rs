@@ -10,9 +10,9 @@ use crate::ctx::Ctx;
 use crate::domain::order::Action;
 use crate::error::{ApiError, ApiResult};
 use crate::platform::limits::Limit;
-use crate::service::orders::{self, BuyerForm, OrderForm, TransitionForm, PROOF_LIMIT};
+use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm, TransitionForm, PROOF_LIMIT};
 use crate::service::participants;
-use crate::web::auth::{limit_address, limit_phone, optional_user, order_access, require_user};
+use crate::web::auth::{limit_address, limit_phone, optional_user, require_user};
 use crate::web::query::{params, Paging};
 use crate::web::{body, respond, upload};
 
@@ -83,4 +83,17 @@ pub async fn proof(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     let order = orders::visible(ctx, id, &order_access(ctx, req)?).await?;
     let key = order.proof_key.ok_or_else(|| ApiError::not_found("Proof"))?;
     super::media::object(ctx, &key, "private, no-store").await
+}
+
+/// The order token of `?token=` or `X-Order-Token`, else the signed-in owner.
+fn order_access(ctx: &Ctx, req: &Request) -> ApiResult<OrderAccess> {
+    let token = params(req)
+        .get("token")
+        .cloned()
+        .or_else(|| req.headers().get("x-order-token").ok().flatten())
+        .filter(|t| !t.is_empty());
+    match token {
+        Some(t) => Ok(OrderAccess::Token(t)),
+        None => require_user(ctx, req).map(OrderAccess::Owner),
+    }
 }

@@ -2,7 +2,6 @@
 //! wrangler.toml; Miniflare emulates it locally). A refused call is a 429
 //! with `Retry-After`.
 
-use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Copy)]
@@ -29,8 +28,8 @@ impl Limit {
 const PERIOD_SECS: u64 = 60;
 
 /// Counts one call for `key` against `limit`; 429 when over.
-pub async fn check(ctx: &Ctx, limit: Limit, key: &str) -> ApiResult<()> {
-    let limiter = ctx.env.rate_limiter(limit.binding())?;
+pub async fn check(env: &worker::Env, limit: Limit, key: &str) -> ApiResult<()> {
+    let limiter = env.rate_limiter(limit.binding())?;
     if limiter.limit(key.to_string()).await?.success {
         Ok(())
     } else {

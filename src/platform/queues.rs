@@ -3,11 +3,10 @@
 //! webhook event.
 
 use serde::{Deserialize, Serialize};
-use worker::BatchMessageBuilder;
+use worker::{BatchMessageBuilder, Env};
 
-use crate::ctx::Ctx;
 use crate::domain::whatsapp::{Inbound, StatusUpdate};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// The four outbound queues plus the inbound one and the dead letters;
 /// `name` is what the outbox row's `queue` column holds, `binding` the
@@ -96,9 +95,13 @@ pub enum InboundJob {
     },
 }
 
+fn producer(env: &Env, queue: Queue) -> ApiResult<worker::Queue> {
+    env.queue(queue.binding()).map_err(|e| ApiError::internal(format!("queue binding {}: {e}", queue.name())))
+}
+
 /// Queue messages for outbox rows already written, 100 per send (the Queues limit).
-pub async fn enqueue_outbox(ctx: &Ctx, queue: Queue, ids: &[String]) -> ApiResult<()> {
-    let producer = ctx.producer(queue)?;
+pub async fn enqueue_outbox(env: &Env, queue: Queue, ids: &[String]) -> ApiResult<()> {
+    let producer = producer(env, queue)?;
     for chunk in ids.chunks(100) {
         let jobs: Vec<OutboxJob> = chunk.iter().map(|id| OutboxJob { outbox_id: id.clone() }).collect();
         producer.send_batch(BatchMessageBuilder::new().messages(jobs).build()).await?;
@@ -107,15 +110,15 @@ pub async fn enqueue_outbox(ctx: &Ctx, queue: Queue, ids: &[String]) -> ApiResul
 }
 
 /// One job for the inbound consumer, delivered `delay_secs` from now.
-pub async fn enqueue_inbound_after(ctx: &Ctx, job: InboundJob, delay_secs: u32) -> ApiResult<()> {
-    let producer = ctx.producer(Queue::Inbound)?;
+pub async fn enqueue_inbound_after(env: &Env, job: InboundJob, delay_secs: u32) -> ApiResult<()> {
+    let producer = producer(env, Queue::Inbound)?;
     producer.send(worker::MessageBuilder::new(job).delay_seconds(delay_secs).build()).await?;
     Ok(())
 }
 
 /// Hands webhook events to the inbound consumer.
-pub async fn enqueue_inbound(ctx: &Ctx, jobs: Vec<InboundJob>) -> ApiResult<()> {
-    let producer = ctx.producer(Queue::Inbound)?;
+pub async fn enqueue_inbound(env: &Env, jobs: Vec<InboundJob>) -> ApiResult<()> {
+    let producer = producer(env, Queue::Inbound)?;
     let mut jobs = jobs;
     while !jobs.is_empty() {
         let rest = jobs.split_off(jobs.len().min(100));

@@ -2,9 +2,8 @@
 //! public images are addressed as `{PUBLIC_BASE_URL}/media/<key>`, proofs
 //! (under `orders/`) are never public.
 
-use worker::{HttpMetadata, Object};
+use worker::{Bucket, Env, HttpMetadata, Object};
 
-use crate::ctx::Ctx;
 use crate::domain::ids::random_bytes;
 use crate::domain::image::{self, ImageKind};
 use crate::error::{ApiError, ApiResult};
@@ -33,61 +32,75 @@ pub fn new_key(dir: &str, kind: ImageKind) -> String {
     )
 }
 
-/// Stores `upload` under a new key in `dir`; answers the key.
-pub async fn put(ctx: &Ctx, dir: &str, upload: Upload) -> ApiResult<String> {
-    let key = new_key(dir, upload.kind);
-    ctx.bucket()?
-        .put(&key, upload.bytes)
-        .http_metadata(HttpMetadata { content_type: Some(upload.kind.content_type().into()), ..Default::default() })
-        .execute()
-        .await
-        .map_err(|e| ApiError::internal(format!("R2 put {key}: {e}")))?;
-    Ok(key)
+/// The bucket and the address public images are served under; made by
+/// `Ctx::media`.
+pub struct Media<'a> {
+    pub env: &'a Env,
+    /// `PUBLIC_BASE_URL`.
+    pub base: &'a str,
 }
 
-/// Removes objects no longer referenced; a failure is logged, not raised,
-/// because the database change it follows has already happened.
-pub async fn delete_quietly(ctx: &Ctx, keys: &[String]) {
-    if keys.is_empty() {
-        return;
+impl Media<'_> {
+    fn bucket(&self) -> ApiResult<Bucket> {
+        self.env.bucket("BUCKET").map_err(|e| ApiError::internal(format!("R2 binding: {e}")))
     }
-    let result = match ctx.bucket() {
-        Ok(b) => b.delete_multiple(keys.iter().map(String::as_str).collect()).await.map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
-    // A public image's cached copy goes with it (this data centre's; see edge_cache).
-    let urls: Vec<String> = keys.iter().map(|k| public_url(ctx, k)).collect();
-    super::edge_cache::purge(&urls).await;
-    if let Err(e) = result {
-        worker::console_error!(
-            "{}",
-            serde_json::json!({"level": "error", "msg": "r2 delete failed", "keys": keys, "error": e})
-        );
+
+    /// Stores `upload` under a new key in `dir`; answers the key.
+    pub async fn put(&self, dir: &str, upload: Upload) -> ApiResult<String> {
+        let key = new_key(dir, upload.kind);
+        self.bucket()?
+            .put(&key, upload.bytes)
+            .http_metadata(HttpMetadata { content_type: Some(upload.kind.content_type().into()), ..Default::default() })
+            .execute()
+            .await
+            .map_err(|e| ApiError::internal(format!("R2 put {key}: {e}")))?;
+        Ok(key)
     }
-}
 
-/// An object and its content type; `None` for a key that is not ours or not there.
-pub async fn get(ctx: &Ctx, key: &str) -> ApiResult<Option<(Object, &'static str)>> {
-    if !image::is_safe_key(key) {
-        return Ok(None);
+    /// Removes objects no longer referenced; a failure is logged, not raised,
+    /// because the database change it follows has already happened.
+    pub async fn delete_quietly(&self, keys: &[String]) {
+        if keys.is_empty() {
+            return;
+        }
+        let result = match self.bucket() {
+            Ok(b) => b.delete_multiple(keys.iter().map(String::as_str).collect()).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        // A public image's cached copy goes with it (this data centre's; see edge_cache).
+        let urls: Vec<String> = keys.iter().map(|k| self.public_url(k)).collect();
+        super::edge_cache::purge(&urls).await;
+        if let Err(e) = result {
+            worker::console_error!(
+                "{}",
+                serde_json::json!({"level": "error", "msg": "r2 delete failed", "keys": keys, "error": e})
+            );
+        }
     }
-    let object = ctx.bucket()?.get(key).execute().await.map_err(|e| ApiError::internal(format!("R2 get: {e}")))?;
-    let content_type = key
-        .rsplit('.')
-        .next()
-        .and_then(ImageKind::from_extension)
-        .map_or("application/octet-stream", ImageKind::content_type);
-    Ok(object.map(|o| (o, content_type)))
-}
 
-pub fn public_url(ctx: &Ctx, key: &str) -> String {
-    format!("{}/media/{key}", ctx.config.public_base_url)
-}
+    /// An object and its content type; `None` for a key that is not ours or not there.
+    pub async fn get(&self, key: &str) -> ApiResult<Option<(Object, &'static str)>> {
+        if !image::is_safe_key(key) {
+            return Ok(None);
+        }
+        let object = self.bucket()?.get(key).execute().await.map_err(|e| ApiError::internal(format!("R2 get: {e}")))?;
+        let content_type = key
+            .rsplit('.')
+            .next()
+            .and_then(ImageKind::from_extension)
+            .map_or("application/octet-stream", ImageKind::content_type);
+        Ok(object.map(|o| (o, content_type)))
+    }
 
-/// The key behind one of our public URLs (to delete a replaced image).
-pub fn key_of_url(ctx: &Ctx, url: &str) -> Option<String> {
-    url.strip_prefix(&format!("{}/media/", ctx.config.public_base_url))
-        .or_else(|| url.strip_prefix("/media/"))
-        .filter(|k| image::is_safe_key(k))
-        .map(String::from)
+    pub fn public_url(&self, key: &str) -> String {
+        format!("{}/media/{key}", self.base)
+    }
+
+    /// The key behind one of our public URLs (to delete a replaced image).
+    pub fn key_of_url(&self, url: &str) -> Option<String> {
+        url.strip_prefix(&format!("{}/media/", self.base))
+            .or_else(|| url.strip_prefix("/media/"))
+            .filter(|k| image::is_safe_key(k))
+            .map(String::from)
+    }
 }

@@ -7,6 +7,7 @@
 use serde_json::{json, Value};
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
+pub use crate::config::Dsn;
 use crate::domain::ids::new_id;
 use crate::domain::scrub::scrub;
 
@@ -19,29 +20,6 @@ pub struct Report {
     /// `GET /api/orders/…` or `queue:jastipin-broadcast`.
     pub route: String,
     pub request_id: String,
-}
-
-/// Where and how to send: from a DSN `https://<key>@<host>/<project>`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dsn {
-    pub endpoint: String,
-    pub key: String,
-    pub raw: String,
-}
-
-impl Dsn {
-    pub fn parse(raw: &str) -> Option<Dsn> {
-        let (scheme, rest) = raw.trim().split_once("://")?;
-        let (key, rest) = rest.split_once('@')?;
-        let key = key.split(':').next()?;
-        let (host, project) = rest.rsplit_once('/')?;
-        let ok = matches!(scheme, "https" | "http") && !key.is_empty() && !host.is_empty() && !project.is_empty();
-        ok.then(|| Dsn {
-            endpoint: format!("{scheme}://{host}/api/{project}/envelope/"),
-            key: key.into(),
-            raw: raw.into(),
-        })
-    }
 }
 
 /// The envelope of one event: a header line, an item header, the event.

@@ -336,7 +336,7 @@ pub async fn request_reset(ctx: &Ctx, mut input: Input) -> ApiResult<()> {
     if email.len() > 254 {
         return Ok(()); // no account has such an email
     }
-    enqueue_inbound(ctx, vec![InboundJob::PasswordReset { email }]).await
+    enqueue_inbound(&ctx.env, vec![InboundJob::PasswordReset { email }]).await
 }
 
 /// Sends a one-time code to the account's *connected* WhatsApp number (the

@@ -149,7 +149,7 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
             log("error", "whatsapp send gave up", json!({"outboxId": row.id, "error": error}));
             ctx.report("whatsapp_failed", &format!("queue:{}", row.queue), format!("{} {}: {error}", row.kind, row.id));
             outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &finished).await?;
-            enqueue_outbox(ctx, Queue::DeadLetter, std::slice::from_ref(&row.id)).await?;
+            enqueue_outbox(&ctx.env, Queue::DeadLetter, std::slice::from_ref(&row.id)).await?;
             Ok(Step::Done)
         }
         SendOutcome::Transient(error) => {
@@ -218,7 +218,7 @@ pub async fn requeue_stale(ctx: &Ctx) -> ApiResult<usize> {
         for chunk in ids.chunks(500) {
             outbox::touch_all(&ctx.db, chunk, &iso(now)).await?;
         }
-        enqueue_outbox(ctx, queue, &ids).await?;
+        enqueue_outbox(&ctx.env, queue, &ids).await?;
     }
     Ok(stale.len())
 }

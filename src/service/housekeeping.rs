@@ -81,7 +81,7 @@ pub async fn archive_old_proofs(ctx: &Ctx) -> ApiResult<usize> {
     let before = (ctx.now - Duration::days(PROOFS_KEPT_DAYS)).to_rfc3339_opts(SecondsFormat::Millis, true);
     let due = orders::proofs_to_archive(&ctx.db, &before, 200).await?;
     let keys: Vec<String> = due.iter().map(|(_, k)| k.clone()).collect();
-    crate::platform::r2::delete_quietly(ctx, &keys).await;
+    ctx.media().delete_quietly(&keys).await;
     for (id, _) in &due {
         orders::archive_proof(&ctx.db, id, &ctx.now_iso()).await?;
     }

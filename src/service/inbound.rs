@@ -32,7 +32,7 @@ pub async fn accept(ctx: &Ctx, events: Events) -> ApiResult<(usize, usize)> {
     let mut jobs: Vec<InboundJob> = events.messages.into_iter().map(InboundJob::Message).collect();
     jobs.extend(events.statuses.into_iter().map(InboundJob::Status));
     if !jobs.is_empty() {
-        enqueue_inbound(ctx, jobs).await?;
+        enqueue_inbound(&ctx.env, jobs).await?;
     }
     Ok((messages, statuses))
 }

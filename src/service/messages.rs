@@ -121,6 +121,6 @@ pub async fn resend(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<OutboxRow> 
         ));
     }
     let queue = Queue::from_name(&row.queue).ok_or_else(|| ApiError::internal("outbox row of an unknown queue"))?;
-    enqueue_outbox(ctx, queue, std::slice::from_ref(&row.id)).await?;
+    enqueue_outbox(&ctx.env, queue, std::slice::from_ref(&row.id)).await?;
     outbox::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Message"))
 }

@@ -25,13 +25,7 @@ pub mod trips;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
-/// The signed-in jastiper, as their access token names them.
-#[derive(Debug, Clone)]
-pub struct AuthUser {
-    pub id: String,
-    pub slug: String,
-    pub email: String,
-}
+pub use crate::domain::user::AuthUser;
 
 /// Healthy when D1 answers a query against the schema (503 before the migrations).
 pub async fn health(ctx: &Ctx) -> ApiResult<()> {

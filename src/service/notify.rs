@@ -188,7 +188,7 @@ async fn schedule_order_digest(ctx: &Ctx, trip_id: &str) -> ApiResult<()> {
         .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
         .map_or(0, |t| (t + chrono::Duration::minutes(5) - ctx.now).num_seconds());
     let delay = gather.max(spacing).clamp(0, 900) as u32;
-    enqueue_inbound_after(ctx, InboundJob::OrderDigest { trip_id: trip_id.to_string() }, delay).await?;
+    enqueue_inbound_after(&ctx.env, InboundJob::OrderDigest { trip_id: trip_id.to_string() }, delay).await?;
     event(ctx, "order_digest_scheduled", json!({"tripId": trip_id, "inSeconds": delay}));
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::domain::fields;
 use crate::domain::token::{check_order_link_token, hash_secret};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
-use crate::platform::r2::{self, Upload};
+use crate::platform::r2::Upload;
 use crate::store::orders::{self, Buyer, NewOrder, OrderDetailRow, OrderRow};
 use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
@@ -278,10 +278,10 @@ pub fn check_takes_proof(order: &OrderRow) -> ApiResult<()> {
 /// Stores a payment proof for `order` (replacing an earlier one) and tells the jastiper.
 pub async fn attach_proof(ctx: &Ctx, order: OrderRow, upload: Upload) -> ApiResult<OrderRow> {
     check_takes_proof(&order)?;
-    let key = r2::put(ctx, &format!("orders/{}", order.id), upload).await?;
+    let key = ctx.media().put(&format!("orders/{}", order.id), upload).await?;
     orders::set_proof(&ctx.db, &order.id, &key, &ctx.now_iso()).await?;
     if let Some(old) = &order.proof_key {
-        r2::delete_quietly(ctx, std::slice::from_ref(old)).await;
+        ctx.media().delete_quietly(std::slice::from_ref(old)).await;
     }
     let order = orders::by_id(&ctx.db, &order.id).await?.ok_or_else(|| ApiError::not_found("Order"))?;
     notify::proof_uploaded(ctx, &order).await?;

@@ -62,7 +62,7 @@ pub async fn send_one_as(ctx: &Ctx, id: &str, to: &To<'_>, draft: &Draft<'_>) ->
     let inserted = outbox::insert(&ctx.db, id, to, &content(ctx, draft, &params), &ctx.now_iso()).await?;
     match inserted {
         Some(id) => {
-            enqueue_outbox(ctx, draft.queue, &[id]).await?;
+            enqueue_outbox(&ctx.env, draft.queue, &[id]).await?;
             Ok(true)
         }
         None => Ok(false),
@@ -73,6 +73,6 @@ pub async fn send_one_as(ctx: &Ctx, id: &str, to: &To<'_>, draft: &Draft<'_>) ->
 pub async fn fan_out(ctx: &Ctx, trip_id: &str, key_prefix: &str, draft: &Draft<'_>) -> ApiResult<usize> {
     let params = serde_json::to_string(&draft.message.params)?;
     let ids = outbox::fan_out(&ctx.db, trip_id, key_prefix, &content(ctx, draft, &params), &ctx.now_iso()).await?;
-    enqueue_outbox(ctx, draft.queue, &ids).await?;
+    enqueue_outbox(&ctx.env, draft.queue, &ids).await?;
     Ok(ids.len())
 }

@@ -9,7 +9,7 @@ use crate::domain::slug::Slug;
 use crate::domain::fields;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::{Input, Patch};
-use crate::platform::r2::{self, Upload};
+use crate::platform::r2::Upload;
 use crate::store::products::{self, NewProduct, ProductChange, ProductRow};
 use crate::store::trips::{self, TripRow};
 
@@ -152,10 +152,10 @@ pub async fn create(
         None => free_slug(ctx).await?,
     };
     let key = match image {
-        Some(upload) => Some(r2::put(ctx, &format!("products/{}", trip.slug), upload).await?),
+        Some(upload) => Some(ctx.media().put(&format!("products/{}", trip.slug), upload).await?),
         None => None,
     };
-    let url = key.as_ref().map(|k| r2::public_url(ctx, k));
+    let url = key.as_ref().map(|k| ctx.media().public_url(k));
     let id = new_id();
     let new = NewProduct {
         id: &id,
@@ -173,7 +173,7 @@ pub async fn create(
     if let Err(e) = products::insert(&ctx.db, &new).await {
         // Nothing may be left behind by a refused request: not even the image.
         if let Some(key) = key {
-            r2::delete_quietly(ctx, &[key]).await;
+            ctx.media().delete_quietly(&[key]).await;
         }
         return Err(e);
     }
@@ -198,13 +198,13 @@ pub async fn update(
     }
     let mut old_key = None;
     if let Some(upload) = image {
-        let key = r2::put(ctx, &format!("products/{}", trip.slug), upload).await?;
-        old_key = product.image.as_deref().and_then(|u| r2::key_of_url(ctx, u));
-        change.image = Some(Some(r2::public_url(ctx, &key)));
+        let key = ctx.media().put(&format!("products/{}", trip.slug), upload).await?;
+        old_key = product.image.as_deref().and_then(|u| ctx.media().key_of_url(u));
+        change.image = Some(Some(ctx.media().public_url(&key)));
     }
     products::update(&ctx.db, &product.id, &change, &ctx.now_iso()).await?;
     if let Some(key) = old_key {
-        r2::delete_quietly(ctx, &[key]).await;
+        ctx.media().delete_quietly(&[key]).await;
     }
     super::public_cache::trip_changed(ctx, &product.trip_id, Some(product.slug.as_str())).await;
     owned(ctx, me, &product.id).await
@@ -226,8 +226,8 @@ pub async fn delete(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<()> {
         return Err(refuse());
     }
     super::public_cache::trip_changed(ctx, &product.trip_id, Some(product.slug.as_str())).await;
-    if let Some(key) = product.image.as_deref().and_then(|u| r2::key_of_url(ctx, u)) {
-        r2::delete_quietly(ctx, &[key]).await;
+    if let Some(key) = product.image.as_deref().and_then(|u| ctx.media().key_of_url(u)) {
+        ctx.media().delete_quietly(&[key]).await;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::domain::fields;
 use crate::domain::{image, payment};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
-use crate::platform::r2::{self, Upload};
+use crate::platform::r2::Upload;
 use crate::store::trips::{self, TripRow};
 use crate::store::users::{self, ProfileChange, UserRow};
 
@@ -126,7 +126,7 @@ pub async fn update(ctx: &Ctx, me: &AuthUser, mut change: ProfileChange) -> ApiR
         }
     }
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
-    r2::delete_quietly(ctx, &gone).await;
+    ctx.media().delete_quietly(&gone).await;
     super::public_cache::profile_changed(ctx, &me.slug).await;
     current(ctx, me).await
 }
@@ -157,8 +157,8 @@ pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Up
         ProfileImage::Cover => "covers",
         ProfileImage::Qris => "qris",
     };
-    let key = r2::put(ctx, &format!("{dir}/{}", me.id), upload).await?;
-    let url = Some(Some(r2::public_url(ctx, &key)));
+    let key = ctx.media().put(&format!("{dir}/{}", me.id), upload).await?;
+    let url = Some(Some(ctx.media().public_url(&key)));
     let new_key = Some(Some(key));
     // The previous object is found by its key column, never by a URL: only
     // what this account uploaded can be deleted.
@@ -174,7 +174,7 @@ pub async fn set_image(ctx: &Ctx, me: &AuthUser, which: ProfileImage, upload: Up
         }
     };
     users::update_profile(&ctx.db, &me.id, &change, &ctx.now_iso()).await?;
-    r2::delete_quietly(ctx, &old.into_iter().collect::<Vec<_>>()).await;
+    ctx.media().delete_quietly(&old.into_iter().collect::<Vec<_>>()).await;
     super::public_cache::profile_changed(ctx, &me.slug).await;
     current(ctx, me).await
 }

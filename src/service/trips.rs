@@ -7,7 +7,6 @@ use crate::domain::slug::Slug;
 use crate::domain::{fields, time};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
-use crate::platform::r2;
 use crate::store::orders;
 use crate::store::participants::{self, ParticipantRow};
 use crate::store::products::{self, ProductRow};
@@ -128,7 +127,7 @@ pub async fn delete(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<()> {
         .await?
         .into_iter()
         .flatten()
-        .filter_map(|url| r2::key_of_url(ctx, &url))
+        .filter_map(|url| ctx.media().key_of_url(&url))
         .collect();
     keys.extend(orders::proofs_of_trip(&ctx.db, &trip.id).await?);
     let pages = super::public_cache::trip_keys(ctx, &trip.id).await;
@@ -138,6 +137,6 @@ pub async fn delete(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<()> {
     if let Some(pages) = pages {
         super::public_cache::purge_trip(ctx, &trip.id, &pages, None).await;
     }
-    r2::delete_quietly(ctx, &keys).await;
+    ctx.media().delete_quietly(&keys).await;
     Ok(())
 }

@@ -1,15 +1,13 @@
-//! Who is calling: a valid `Authorization: Bearer <JWT>` (or 401), and how a
-//! request may see an order (its token, or as the trip's owner).
+//! Who is calling: a valid `Authorization: Bearer <JWT>` (or 401), the
+//! caller's address, and the abuse limits counted per address or phone.
 
 use worker::Request;
 
-use super::query::params;
 use crate::ctx::Ctx;
 use crate::domain::token::{verify_access, AccessClaims};
 use crate::error::{ApiError, ApiResult};
 use crate::platform::limits::{self, Limit};
-use crate::service::orders::OrderAccess;
-use crate::service::AuthUser;
+use crate::domain::user::AuthUser;
 
 pub fn require_user(ctx: &Ctx, req: &Request) -> ApiResult<AuthUser> {
     let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();
@@ -39,19 +37,6 @@ pub fn client_address(req: &Request) -> String {
     req.headers().get("cf-connecting-ip").ok().flatten().filter(|a| !a.is_empty()).unwrap_or_else(|| "local".into())
 }
 
-/// The order token of `?token=` or `X-Order-Token`, else the signed-in owner.
-pub fn order_access(ctx: &Ctx, req: &Request) -> ApiResult<OrderAccess> {
-    let token = params(req)
-        .get("token")
-        .cloned()
-        .or_else(|| req.headers().get("x-order-token").ok().flatten())
-        .filter(|t| !t.is_empty());
-    match token {
-        Some(t) => Ok(OrderAccess::Token(t)),
-        None => require_user(ctx, req).map(OrderAccess::Owner),
-    }
-}
-
 /// One call of this client address against `limit`, keyed by what it does.
 /// Cloudflare sets `CF-Connecting-IP` to the visitor's public address on
 /// every request it forwards; only local development (wrangler dev and the
@@ -63,7 +48,7 @@ pub async fn limit_address(ctx: &Ctx, req: &Request, limit: Limit, action: &str)
     if is_local(&address) {
         return Ok(());
     }
-    limits::check(ctx, limit, &format!("{action}:{address}")).await
+    limits::check(&ctx.env, limit, &format!("{action}:{address}")).await
 }
 
 /// The caller's public address, `None` in local development (as `limit_address`).
@@ -77,5 +62,5 @@ fn is_local(address: &str) -> bool {
 
 /// One join or order naming `phone`, whoever sends it.
 pub async fn limit_phone(ctx: &Ctx, action: &str, phone: &str) -> ApiResult<()> {
-    limits::check(ctx, Limit::Phone, &format!("{action}:{phone}")).await
+    limits::check(&ctx.env, Limit::Phone, &format!("{action}:{phone}")).await
 }

@@ -95,7 +95,7 @@ pub fn header(mut resp: Response, name: &str, value: &str) -> ApiResult<Response
 /// Streams an object with its type; `cache` is the Cache-Control to send.
 pub async fn stored_object(ctx: &crate::ctx::Ctx, key: &str, cache: &str) -> ApiResult<Response> {
     let not_found = || crate::error::ApiError::not_found("File");
-    let (object, content_type) = crate::platform::r2::get(ctx, key).await?.ok_or_else(not_found)?;
+    let (object, content_type) = ctx.media().get(key).await?.ok_or_else(not_found)?;
     let body = object.body().ok_or_else(not_found)?.response_body()?;
     let mut resp = Response::from_body(body)?;
     let headers = resp.headers_mut();
