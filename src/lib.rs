@@ -1,23 +1,32 @@
 //! Jastipin: one Worker serving the REST API, the WhatsApp webhook, the
-//! queue consumers, the cron, shortlinks and the penitip's pages.
+//! queue consumers, the cron, shortlinks, the penitip's pages and the
+//! jastiper's dashboard.
 //!
 //! # Layers (docs/ARCHITECTURE.md walks through them)
 //!
-//! - Edges turn an invocation into a call of the service and its answer back:
-//!   `http` (the API; its router also dispatches to `pages`), `pages` (HTML)
-//!   and `whatsapp` (Meta's webhook and the queue consumers). This file is the
-//!   outermost edge: it builds the `Ctx` for fetch, queue and cron.
+//! - `router` is the outermost HTTP edge: request id, edge cache, one
+//!   spelling per URL, and the choice of edge by path: `http` (the API and
+//!   media, JSON errors), `pages` (the penitip's HTML) or `dashboard` (the
+//!   jastiper's HTML). This file builds the `Ctx` for queue and cron and
+//!   hands fetch to `router`.
+//! - The edges parse, call one use case of `service`, and answer: `http`,
+//!   `pages`, `dashboard`, and `whatsapp` (Meta's webhook, routed by `http`,
+//!   and the queue consumers).
 //! - `service` is what the product does (place an order, join a trip, attach
 //!   a proof, move an order along, tell people on WhatsApp …).
-//! - `store` is all SQL (D1); `platform` the other bindings (Queues, R2) and
-//!   Meta's Graph API; `domain` the pure rules.
-//! - `web` is plumbing the two HTTP edges share (bodies, uploads, auth,
-//!   responses); `error`, `input`, `config` and `ctx` are used everywhere.
+//! - `store` is all SQL (D1), `platform` the other bindings (Queues, R2,
+//!   rate limits, the edge cache) and Meta's Graph API, `domain` the pure rules.
+//! - `web` is what the HTTP edges share and no use case: bodies, uploads,
+//!   who is calling, responses, and the HTML kit of both page edges
+//!   (`web::page` shell, CSP and error page; `web::form` forms; `web::html`).
+//!   `error`, `input`, `config` and `ctx` are used everywhere.
 //!
-//! The rule: edges call `service`; `service` calls `store`, `platform` and
-//! `domain`; no edge imports another edge (the router dispatching to
-//! `pages::route` and `pages::error_page` is the one exception); `domain`
-//! imports no `worker` and knows no HTTP status.
+//! The rules, each checked by a grep in docs/ARCHITECTURE.md: edges call
+//! `service`; `service` calls `store`, `platform` and `domain`; no edge
+//! imports another (the API's router hands `/api/webhooks/whatsapp` to
+//! `whatsapp::webhook`, the one dispatch); `web` imports no `service`;
+//! `ctx` uses `platform`, `platform` never `ctx`; `domain` imports no
+//! `worker` and knows no HTTP status.
 
 pub mod config;
 pub mod ctx;
