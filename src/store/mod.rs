@@ -152,7 +152,11 @@ impl Db {
     }
 
     async fn all(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<D1Result> {
-        let result = self.stmt(sql, args)?.all().await.map_err(db_error)?;
+        self.run(self.stmt(sql, args)?).await
+    }
+
+    async fn run(&self, statement: D1PreparedStatement) -> ApiResult<D1Result> {
+        let result = statement.all().await.map_err(db_error)?;
         if let Some(e) = result.error() {
             return Err(ApiError::from_db_message(&e));
         }
@@ -195,7 +199,8 @@ impl Db {
 
     /// The first row of one `Select`, run alone.
     pub async fn first<T: DeserializeOwned>(&self, q: Select<T>) -> ApiResult<Option<T>> {
-        Ok(self.read((q,)).await?.0.into_iter().next())
+        let result = self.run(q.stmt).await?;
+        Ok(rows::<T>(&result)?.into_iter().next())
     }
 }
 

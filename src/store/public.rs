@@ -51,22 +51,20 @@ pub async fn profile(
         ),
         slug,
     )?;
-    let (user, trips, products, stats) = if with_stats {
-        let stats = by_slug::<Stats>(
-            db,
-            &format!(
-                "SELECT (SELECT COUNT(*) FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1) AS trips,
-                        (SELECT COUNT(*) FROM orders o JOIN trips t ON t.id = o.trip_id
-                          WHERE t.jastiper_id = {OWNER_OF_SLUG} AND o.status = 'shipped') AS fulfilled"
-            ),
-            slug,
-        )?;
-        let (user, trips, products, stats) = db.read((user, trips, products, stats)).await?;
-        (user, trips, products, stats.into_iter().next().map_or((0, 0), |s| (s.trips, s.fulfilled)))
+    // Without stats the same batch asks for zeros (reading no row), so one
+    // decoding serves both.
+    let stats_sql = if with_stats {
+        format!(
+            "SELECT (SELECT COUNT(*) FROM trips WHERE jastiper_id = {OWNER_OF_SLUG} AND is_active = 1) AS trips,
+                    (SELECT COUNT(*) FROM orders o JOIN trips t ON t.id = o.trip_id
+                      WHERE t.jastiper_id = {OWNER_OF_SLUG} AND o.status = 'shipped') AS fulfilled"
+        )
     } else {
-        let (user, trips, products) = db.read((user, trips, products)).await?;
-        (user, trips, products, (0, 0))
+        "SELECT 0 AS trips, 0 AS fulfilled WHERE ?1 IS NOT NULL".to_string()
     };
+    let stats = by_slug::<Stats>(db, &stats_sql, slug)?;
+    let (user, trips, products, stats) = db.read((user, trips, products, stats)).await?;
+    let stats = stats.into_iter().next().map_or((0, 0), |s| (s.trips, s.fulfilled));
     Ok(user.into_iter().next().map(|user| (user, trips, products, stats)))
 }
 
