@@ -105,8 +105,6 @@ pub struct ApiError {
     pub internal: Option<String>,
     /// The methods a path takes, sent as `Allow` with a 405.
     pub allow: Option<&'static str>,
-    /// The database constraint a write broke, when that is what failed.
-    pub constraint: Option<Constraint>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -160,7 +158,6 @@ impl ApiError {
             retry_after: None,
             internal: None,
             allow: None,
-            constraint: None,
         }
     }
 
@@ -221,11 +218,11 @@ impl ApiError {
     }
 
     /// A database failure: a broken unique constraint is the caller's
-    /// conflict (409, naming the field); anything else is ours (500), with
-    /// the constraint it broke kept for the code that expects it.
+    /// conflict (409, naming the field); anything else is ours (500). The
+    /// database's report stays in `internal` (logged), where `constraint`
+    /// reads it for the code that expects one.
     pub fn from_db_message(message: &str) -> Self {
-        let constraint = Constraint::parse(message);
-        let mut e = match &constraint {
+        match Constraint::parse(message) {
             Some(c) if c.kind == ConstraintKind::Unique => {
                 let field = snake_to_camel(&c.column);
                 let mut e = Self::new(ErrorCode::AlreadyExists, format!("{field} is already taken"));
@@ -234,14 +231,17 @@ impl ApiError {
                 e
             }
             _ => Self::internal(message.to_string()),
-        };
-        e.constraint = constraint;
-        e
+        }
+    }
+
+    /// The database constraint this failure broke, if that is what it was.
+    pub fn constraint(&self) -> Option<Constraint> {
+        self.internal.as_deref().and_then(Constraint::parse)
     }
 
     /// Whether this failure is the write breaking that constraint.
     pub fn broke(&self, kind: ConstraintKind, table: &str, column: &str) -> bool {
-        self.constraint.as_ref().is_some_and(|c| c.is(kind, table, column))
+        self.constraint().is_some_and(|c| c.is(kind, table, column))
     }
 
     pub fn to_json(&self) -> serde_json::Value {
@@ -355,9 +355,11 @@ mod tests {
         assert!(e.broke(ConstraintKind::NotNull, "orders", "quantity"));
         assert!(!e.broke(ConstraintKind::NotNull, "orders", "unit_price"));
         assert!(!e.broke(ConstraintKind::Unique, "orders", "quantity"));
-        let composite = Constraint::parse("UNIQUE constraint failed: participants.trip_id, participants.phone").unwrap();
+        let composite =
+            Constraint::parse("UNIQUE constraint failed: participants.trip_id, participants.phone").unwrap();
         assert_eq!((composite.table.as_str(), composite.column.as_str()), ("participants", "trip_id"));
-        assert_eq!(ApiError::from_db_message("no such table: users").constraint, None);
+        assert_eq!(ApiError::from_db_message("no such table: users").constraint(), None);
+        assert_eq!(ApiError::internal("UNIQUE constraint failed: users.email").code, ErrorCode::InternalError);
     }
 
     #[test]

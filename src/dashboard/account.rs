@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use maud::html;
 use worker::{Request, Response};
 
-use super::session::{self, clear_cookie, set_cookie};
 use super::read_form;
+use super::session::{self, clear_cookie, set_cookie};
 use super::view::{csrf, shell};
 use crate::ctx::Ctx;
 use crate::domain::{fields, password};

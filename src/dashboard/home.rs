@@ -8,11 +8,11 @@ use super::view::{change, csrf, shell, wib_time};
 use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::error::ApiResult;
-use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::profile::NUMBER_UNDO_DAYS;
 use crate::service::{dashboard, participants};
 use crate::store::users::UserRow;
+use crate::web::html::{Query, SafeUrl};
 use crate::web::respond;
 
 fn count(n: i64) -> String {

@@ -12,9 +12,9 @@ use super::view::wib_time;
 use crate::ctx::Ctx;
 use crate::domain::money::rupiah;
 use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::service::orders::{self, OrderAccess};
 use crate::web::page::html_response;
 use crate::web::page::{page, payment_details, script, Meta};
-use crate::service::orders::{self, OrderAccess};
 use crate::web::query::param;
 
 pub async fn page_for(ctx: &Ctx, req: &Request, id: &str, q: &HashMap<String, String>) -> ApiResult<Response> {

@@ -11,12 +11,12 @@ use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::order::{Action, OrderStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::orders::{self, TransitionForm};
 use crate::store::orders::OrderDetailRow;
 use crate::web::form::{notice, Field, FormState, Posted};
+use crate::web::html::{Query, SafeUrl};
 use crate::web::respond;
 
 pub fn status_label(s: OrderStatus) -> &'static str {

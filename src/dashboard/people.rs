@@ -12,12 +12,12 @@ use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::ApiResult;
-use crate::web::html::{Query, SafeUrl};
 use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::messages::{self, BroadcastForm};
 use crate::service::trips;
 use crate::web::form::{notice, Field, FormState, Posted};
+use crate::web::html::{Query, SafeUrl};
 use crate::web::respond;
 
 pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResult<Response> {

@@ -16,21 +16,13 @@ use crate::web::form::{answer_read, notice, problem, Field, FormState, Posted};
 use crate::web::html::SafeUrl;
 use crate::web::{respond, upload};
 
-pub async fn page(
-    ctx: &Ctx,
-    s: &PageSession,
-    form: FormState,
-    saved: Option<&str>,
-) -> ApiResult<Response> {
+pub async fn page(ctx: &Ctx, s: &PageSession, form: FormState, saved: Option<&str>) -> ApiResult<Response> {
     let u = profile::current(ctx, &s.user).await?;
     let p = &u.payment;
     let wallets = [&p.pay_gopay, &p.pay_ovo, &p.pay_dana, &p.pay_shopeepay];
     let status = form.status();
-    let (profile_form, password_state) = if form.sent("currentPassword") {
-        (FormState::default(), form)
-    } else {
-        (form, FormState::default())
-    };
+    let (profile_form, password_state) =
+        if form.sent("currentPassword") { (FormState::default(), form) } else { (form, FormState::default()) };
     let f = &profile_form;
     let body = html! {
         h1.mt15 { "Profil & pembayaran" }

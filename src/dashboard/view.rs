@@ -6,9 +6,9 @@ use worker::Response;
 
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
+use crate::service::accounts::PageSession;
 use crate::web::page::html_response;
 use crate::web::page::{page, script, Meta};
-use crate::service::accounts::PageSession;
 
 /// The hidden token every dashboard form carries.
 pub fn csrf(s: &PageSession) -> Markup {

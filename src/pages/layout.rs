@@ -2,9 +2,9 @@
 
 use maud::{html, Markup};
 
-use crate::web::html::{Query, SafeUrl};
 use crate::domain::money::rupiah;
 use crate::store::products::ProductRow;
+use crate::web::html::{Query, SafeUrl};
 
 /// A product card linking to its order page.
 pub fn product_card(p: &ProductRow) -> Markup {

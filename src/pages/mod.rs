@@ -14,10 +14,10 @@ use worker::{Method, Request, Response};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::web::query::{param, params};
-use crate::web::respond;
 use crate::web::form::FormState;
 use crate::web::page::not_found;
+use crate::web::query::{param, params};
+use crate::web::respond;
 
 /// Every page path (`crate::router` sends the dashboard's elsewhere);
 /// anything else that looks like a shortlink redirects.

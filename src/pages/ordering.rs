@@ -7,19 +7,19 @@ use maud::{html, Markup};
 use serde_json::Value;
 use worker::{Request, Response};
 
-use crate::web::html::{encode_component, Query, SafeUrl};
 use crate::ctx::Ctx;
 use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::order::OrderStatus;
 use crate::error::{ApiResult, ErrorCode};
-use crate::web::form::{notice, Field, FormState, Posted};
-use crate::web::page::{html_response, not_found, page, payment_details, Meta};
 use crate::platform::limits::Limit;
 use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm, PROOF_LIMIT};
 use crate::service::public;
 use crate::store::orders::OrderRow;
 use crate::web::auth::{limit_address, limit_phone};
+use crate::web::form::{notice, Field, FormState, Posted};
+use crate::web::html::{encode_component, Query, SafeUrl};
+use crate::web::page::{html_response, not_found, page, payment_details, Meta};
 use crate::web::query::{param, params};
 use crate::web::{body, respond, upload};
 

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use maud::{html, Markup};
 use worker::{Request, Response};
 
-use crate::web::html::{Query, SafeUrl};
 use super::layout::product_card;
 use crate::ctx::Ctx;
 use crate::domain::fields;
@@ -19,6 +18,7 @@ use crate::store::users::UserRow;
 use crate::web::auth::{limit_address, limit_phone};
 use crate::web::body;
 use crate::web::form::{notice, Field, FormState, Posted};
+use crate::web::html::{Query, SafeUrl};
 use crate::web::page::{html_response, not_found, page, script, Meta};
 use crate::web::query::param;
 
@@ -116,7 +116,12 @@ pub fn confirm_button(ctx: &Ctx, code: &str) -> Markup {
 }
 
 /// `/join?trip=<slug>`: the trip, its products, "Ikut via WhatsApp" and a web form.
-pub async fn join(ctx: &Ctx, q: &HashMap<String, String>, form: FormState, joined: Option<Joined>) -> ApiResult<Response> {
+pub async fn join(
+    ctx: &Ctx,
+    q: &HashMap<String, String>,
+    form: FormState,
+    joined: Option<Joined>,
+) -> ApiResult<Response> {
     let slug = param(q, "trip").trim().to_ascii_lowercase();
     let Some((trip, owner, items)) = public::trip_page(ctx, &slug).await? else {
         return not_found(ctx, "Trip tidak ditemukan", "Trip ini tidak ada atau sudah ditutup.");

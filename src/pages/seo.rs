@@ -2,10 +2,10 @@
 
 use worker::Response;
 
-use crate::web::html::escape;
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
 use crate::service::public;
+use crate::web::html::escape;
 use crate::web::respond;
 
 pub fn robots(ctx: &Ctx) -> ApiResult<Response> {

@@ -2,8 +2,8 @@
 //! `/join?trip=jpn25`, `/o/pd12a` → `/order?product=pd12a`, `/u/jpn25` →
 //! `/unsubscribe?trip=jpn25`. Reserved paths are never profiles.
 
-use crate::web::html::encode_component;
 use crate::domain::slug::is_reserved;
+use crate::web::html::encode_component;
 
 /// Where a path redirects to, or `None` when it is not a shortlink. `query`
 /// is the original query string, kept (unsubscribe links carry their token).

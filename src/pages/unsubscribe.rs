@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use maud::{html, Markup};
 use worker::Response;
 
-use crate::web::html::Query;
-use crate::web::page::html_response;
-use crate::web::page::{page, Meta};
 use crate::ctx::Ctx;
 use crate::error::ApiResult;
 use crate::service::participants;
+use crate::web::html::Query;
+use crate::web::page::html_response;
+use crate::web::page::{page, Meta};
 use crate::web::query::param;
 
 fn shell(ctx: &Ctx, status: u16, body: Markup) -> ApiResult<Response> {

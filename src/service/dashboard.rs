@@ -37,7 +37,11 @@ pub async fn home(ctx: &Ctx, me: &AuthUser) -> ApiResult<Home> {
     let (week, fortnight) = (iso_days_ago(ctx, 7), iso_days_ago(ctx, 14));
     let db = &ctx.db;
     let (user, trips, analytics) = db
-        .read((users::by_id_query(db, &me.id)?, q::trip_summaries(db, &me.id)?, q::analytics(db, &me.id, &week, &fortnight)?))
+        .read((
+            users::by_id_query(db, &me.id)?,
+            q::trip_summaries(db, &me.id)?,
+            q::analytics(db, &me.id, &week, &fortnight)?,
+        ))
         .await?;
     Ok(Home { user: first(user, "Account")?, trips, analytics: analytics.into_iter().next().unwrap_or_default() })
 }
@@ -51,7 +55,11 @@ pub struct TripPage {
 pub async fn trip(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<TripPage> {
     let db = &ctx.db;
     let (trip, products, totals) = db
-        .read((trips::owned_query(db, id, &me.id)?, q::products_of_trip(db, id, &me.id)?, q::order_totals(db, id, &me.id)?))
+        .read((
+            trips::owned_query(db, id, &me.id)?,
+            q::products_of_trip(db, id, &me.id)?,
+            q::order_totals(db, id, &me.id)?,
+        ))
         .await?;
     Ok(TripPage { trip: first(trip, "Trip")?, products, totals })
 }

@@ -5,11 +5,11 @@ use chrono::SecondsFormat;
 
 use crate::ctx::Ctx;
 use crate::domain::cost::{estimate, Category, Estimate};
+use crate::domain::fields;
 use crate::domain::ids::new_id;
 use crate::domain::messages;
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::page::Cursor;
-use crate::domain::fields;
 use crate::domain::whatsapp::WINDOW;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
@@ -52,8 +52,7 @@ impl BroadcastForm {
     /// `approved`: the templates a broadcast may name (config `broadcast_templates`).
     pub fn parse(mut input: Input, approved: &[String]) -> ApiResult<BroadcastForm> {
         input.only(&["message", "template"]);
-        let message =
-            input.optional_str("message").and_then(|m| input.check("message", fields::MESSAGE.clean(&m)));
+        let message = input.optional_str("message").and_then(|m| input.check("message", fields::MESSAGE.clean(&m)));
         let template =
             input.optional_str("template").and_then(|t| input.check("template", broadcast_template(&t, approved)));
         let form = match (message, template) {

@@ -2,12 +2,12 @@
 //! it along its states, and its payment proof.
 
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::ids::{confirm_code, new_id, new_secret};
 use crate::domain::image::PROOF_MAX;
 use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRefusal, OrderStatus, MAX_QUANTITY};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
-use crate::domain::fields;
 use crate::domain::token::{check_order_link_token, hash_secret};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};

@@ -2,10 +2,10 @@
 //! owner's list, and unsubscribing.
 
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::ids::{confirm_code, new_id};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
-use crate::domain::fields;
 use crate::domain::token::check_unsubscribe_token;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Input;

@@ -2,11 +2,11 @@
 //! tells every subscribed participant.
 
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::ids::{new_id, random_alnum};
 use crate::domain::order::{DEFAULT_MAX_PER_BUYER, MAX_QUANTITY};
 use crate::domain::product::ProductStatus;
 use crate::domain::slug::Slug;
-use crate::domain::fields;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::{Input, Patch};
 use crate::platform::r2::Upload;

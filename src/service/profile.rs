@@ -1,9 +1,9 @@
 //! A jastiper's own account: read, change, avatar and cover images.
 
 use crate::ctx::Ctx;
+use crate::domain::fields;
 use crate::domain::ids::connect_code;
 use crate::domain::phone::Phone;
-use crate::domain::fields;
 use crate::domain::{image, payment};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};

@@ -384,13 +384,17 @@ mod columns_match_rows {
             let (fields, columns) = (fields(file, row), columns(file, list));
             let missing: Vec<_> = fields.difference(&columns).collect();
             let unread: Vec<_> = columns.difference(&fields).collect();
-            assert!(missing.is_empty() && unread.is_empty(), "{row}: not selected {missing:?}; selected, not read {unread:?}");
+            assert!(
+                missing.is_empty() && unread.is_empty(),
+                "{row}: not selected {missing:?}; selected, not read {unread:?}"
+            );
         }
     }
 
     #[test]
     fn the_check_sees_a_disagreement() {
-        let source = "pub struct R {\n    pub id: String,\n    pub gone: Option<String>,\n}\nconst C: &str = \"x.id, x.extra\";";
+        let source =
+            "pub struct R {\n    pub id: String,\n    pub gone: Option<String>,\n}\nconst C: &str = \"x.id, x.extra\";";
         assert_eq!(fields(source, "R"), ["gone", "id"].map(String::from).into());
         assert_eq!(columns(source, "C"), ["extra", "id"].map(String::from).into());
     }

@@ -63,7 +63,11 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
 /// The trip if `owner` owns it; somebody else's trip is as absent as a
 /// missing one. The one owned-trip read, alone (`owned`) or in a batch.
 pub fn owned_query(db: &Db, id: &str, owner: &str) -> ApiResult<Select<TripRow>> {
-    Select::new(db, &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"), &[id.into(), owner.into()])
+    Select::new(
+        db,
+        &format!("SELECT {COLUMNS} FROM trips WHERE id = ?1 AND jastiper_id = ?2"),
+        &[id.into(), owner.into()],
+    )
 }
 
 /// The trip of a product, if `owner` owns it (read in one batch with the product).

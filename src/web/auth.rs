@@ -5,9 +5,9 @@ use worker::Request;
 
 use crate::ctx::Ctx;
 use crate::domain::token::{verify_access, AccessClaims};
+use crate::domain::user::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::platform::limits::{self, Limit};
-use crate::domain::user::AuthUser;
 
 pub fn require_user(ctx: &Ctx, req: &Request) -> ApiResult<AuthUser> {
     let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();

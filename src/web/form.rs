@@ -89,7 +89,11 @@ impl FormState {
                 errors.clear();
                 let taken: Vec<String> = e.fields.keys().cloned().collect();
                 for field in if taken.is_empty() { vec!["slug".to_string()] } else { taken } {
-                    let words = if field == "email" { "Email ini sudah terdaftar. Masuk saja." } else { "Link ini sudah dipakai. Pilih yang lain." };
+                    let words = if field == "email" {
+                        "Email ini sudah terdaftar. Masuk saja."
+                    } else {
+                        "Link ini sudah dipakai. Pilih yang lain."
+                    };
                     errors.insert(field, words.into());
                 }
             }
@@ -98,7 +102,9 @@ impl FormState {
             }
             ErrorCode::Forbidden => return None,
             ErrorCode::Unauthorized => general = Some("Email atau kata sandi salah."),
-            ErrorCode::TooManyRequests => general = Some("Terlalu banyak percobaan. Tunggu beberapa menit lalu coba lagi."),
+            ErrorCode::TooManyRequests => {
+                general = Some("Terlalu banyak percobaan. Tunggu beberapa menit lalu coba lagi.")
+            }
             ErrorCode::PayloadTooLarge => {
                 errors.insert("image".into(), "File terlalu besar (maks. 5 MB).".into());
             }
@@ -158,7 +164,9 @@ pub fn problem(field: &str) -> String {
         "bankHolder" => {
             format!("Nama pemilik rekening {}–{} karakter.", fields::BANK_HOLDER.min, fields::BANK_HOLDER.max)
         }
-        "image" | "avatar-image" | "cover-image" | "qris-image" => "Gambar harus JPEG, PNG atau WebP, maks. 5 MB dan 4096 px per sisi.".into(),
+        "image" | "avatar-image" | "cover-image" | "qris-image" => {
+            "Gambar harus JPEG, PNG atau WebP, maks. 5 MB dan 4096 px per sisi.".into()
+        }
         "message" => format!("Tulis pesan (maks. {} karakter).", fields::MESSAGE.max),
         "reason" => max("Alasan", fields::REASON),
         _ => "Isian ini belum benar.".into(),
@@ -180,7 +188,11 @@ impl Posted {
             .map()
             .iter()
             .map(|(k, v)| {
-                let text = if secret.contains(&k.as_str()) { String::new() } else { v.as_str().map_or_else(|| v.to_string(), String::from) };
+                let text = if secret.contains(&k.as_str()) {
+                    String::new()
+                } else {
+                    v.as_str().map_or_else(|| v.to_string(), String::from)
+                };
                 (k.clone(), text)
             })
             .collect();
