@@ -16,6 +16,7 @@ pub mod page;
 pub mod password;
 pub mod payment;
 pub mod phone;
+pub mod pricing;
 pub mod product;
 pub mod scrub;
 pub mod slug;

@@ -1,15 +1,195 @@
-//! Rupiah as people read it: `Rp 1.250.000`.
+//! Money as people write and read it, in integers only: rupiah as
+//! `Rp 1.250.000`, foreign amounts in their minor units (`¥1.200`,
+//! `US$12,50`), and the ways a price is typed (`125.000`, `Rp125.000,00`,
+//! `12,50`). Decimal text is read digit by digit, never through a float.
 
 pub fn rupiah(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
+    format!("{}Rp {}", if amount < 0 { "-" } else { "" }, grouped(amount.unsigned_abs()))
+}
+
+/// `1250000` → `1.250.000` (Indonesian thousands dots).
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
     }
-    format!("{}Rp {out}", if amount < 0 { "-" } else { "" })
+    out
+}
+
+/// A decimal written with at most `places` decimals, as an integer scaled
+/// by 10^places: `"105,5"` with 4 places is `1_055_000`. Accepts the
+/// Indonesian way (dots group thousands, a comma starts the decimals) and
+/// the English one (commas group, a dot starts the decimals): the last
+/// separator starts the decimals unless exactly three digits follow it,
+/// which are thousands (`1.200`, `125,000`); with more than two decimal
+/// places (a rate) a comma always starts the decimals (`105,125`), as an
+/// Indonesian writes a kurs. `None` for anything else.
+pub fn parse_scaled(raw: &str, places: u32) -> Option<i64> {
+    let s: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\'' | '_')).collect();
+    if s.is_empty() || s.len() > 30 || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return None;
+    }
+    let (int_part, frac) = match s.rfind(['.', ',']) {
+        None => (s.as_str(), ""),
+        Some(at) => {
+            let (head, tail) = (&s[..at], &s[at + 1..]);
+            let decimal = tail.len() != 3 || (s.as_bytes()[at] == b',' && places > 2);
+            if decimal {
+                (head, tail)
+            } else {
+                (s.as_str(), "")
+            }
+        }
+    };
+    if frac.len() > places as usize || (frac.is_empty() && int_part.ends_with(['.', ','])) {
+        return None;
+    }
+    let whole = thousands(int_part)?;
+    let mut scaled = whole.checked_mul(10_i64.checked_pow(places)?)?;
+    if !frac.is_empty() {
+        if !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let f: i64 = frac.parse().ok()?;
+        scaled = scaled.checked_add(f.checked_mul(10_i64.pow(places - frac.len() as u32))?)?;
+    }
+    Some(scaled)
+}
+
+/// Digits, optionally grouped by one kind of separator in threes: `1200`,
+/// `1.200`, `1,200,000`. `None` for `1.20`, `12.00.0`, `1.200,000`.
+fn thousands(s: &str) -> Option<i64> {
+    if s.is_empty() {
+        return None;
+    }
+    let seps: Vec<char> = s.chars().filter(|c| !c.is_ascii_digit()).collect();
+    if let Some(&sep) = seps.first() {
+        if seps.iter().any(|&c| c != sep) {
+            return None;
+        }
+        let groups: Vec<&str> = s.split(sep).collect();
+        if groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() > 15 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A rupiah amount as people type it: `125000`, `125.000`, `Rp 125.000`,
+/// `Rp125.000,00`, `IDR 125,000`. Rupiah have no sen: decimals must be zero.
+pub fn parse_rupiah(raw: &str) -> Result<i64, String> {
+    let t = raw.trim();
+    let lower = t.to_ascii_lowercase();
+    let t = ["rp.", "rp", "idr"].iter().find_map(|p| lower.strip_prefix(p)).unwrap_or(&lower);
+    let t = t.trim().trim_end_matches(",-").trim_end_matches(".-");
+    let invalid = || "must be an amount in rupiah, e.g. 125000, 125.000 or Rp 125.000".to_string();
+    let cents = parse_scaled(t, 2).ok_or_else(invalid)?;
+    if cents % 100 != 0 {
+        return Err("must be whole rupiah (no sen)".into());
+    }
+    Ok(cents / 100)
+}
+
+/// An amount of `currency` as people type it (`12.50`, `12,50`, `1.200`, `¥1.200`,
+/// `US$ 12,50`), in its minor units.
+pub fn parse_amount(raw: &str, currency: Currency) -> Result<i64, String> {
+    let mut t = raw.trim();
+    for prefix in [currency.symbol(), currency.code()] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest;
+        }
+    }
+    parse_scaled(t, currency.minor_digits()).ok_or_else(|| {
+        format!("must be an amount in {} with at most {} decimals, e.g. {}", currency.code(), currency.minor_digits(), currency.example())
+    })
+}
+
+/// The currencies a trip may buy in: ISO 4217 code, symbol, minor digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Currency(usize);
+
+const CURRENCIES: [(&str, &str, u32); 13] = [
+    ("IDR", "Rp", 0),
+    ("JPY", "¥", 0),
+    ("KRW", "₩", 0),
+    ("CNY", "CN¥", 2),
+    ("HKD", "HK$", 2),
+    ("TWD", "NT$", 2),
+    ("SGD", "S$", 2),
+    ("MYR", "RM", 2),
+    ("THB", "฿", 2),
+    ("USD", "US$", 2),
+    ("AUD", "A$", 2),
+    ("EUR", "€", 2),
+    ("GBP", "£", 2),
+];
+
+impl Currency {
+    pub const IDR: Currency = Currency(0);
+
+    /// Every code, for the OpenAPI document and the dashboard's select.
+    pub fn all() -> impl Iterator<Item = Currency> {
+        (0..CURRENCIES.len()).map(Currency)
+    }
+
+    pub fn parse(code: &str) -> Option<Currency> {
+        CURRENCIES.iter().position(|(c, _, _)| c.eq_ignore_ascii_case(code.trim())).map(Currency)
+    }
+
+    pub fn code(self) -> &'static str {
+        CURRENCIES[self.0].0
+    }
+
+    pub fn symbol(self) -> &'static str {
+        CURRENCIES[self.0].1
+    }
+
+    pub fn minor_digits(self) -> u32 {
+        CURRENCIES[self.0].2
+    }
+
+    pub fn is_idr(self) -> bool {
+        self.0 == 0
+    }
+
+    fn example(self) -> &'static str {
+        if self.minor_digits() == 0 {
+            "1200 or 1.200"
+        } else {
+            "12.50 or 12,50"
+        }
+    }
+
+    /// `¥1.200`, `US$12,50`, `€0,99`: as an Indonesian reads an amount.
+    pub fn show(self, minor: i64) -> String {
+        let scale = 10_i64.pow(self.minor_digits());
+        let (whole, frac) = (minor.unsigned_abs() / scale as u64, minor.unsigned_abs() % scale as u64);
+        let sign = if minor < 0 { "-" } else { "" };
+        match self.minor_digits() {
+            0 => format!("{sign}{}{}", self.symbol(), grouped(whole)),
+            d => format!("{sign}{}{},{:0width$}", self.symbol(), grouped(whole), frac, width = d as usize),
+        }
+    }
+}
+
+/// A decimal kept as an integer scaled by 10^places (a rate `105,5` with 4
+/// places is 1_055_000), shown the Indonesian way: `105,5`.
+pub fn show_scaled(v: i64, places: u32) -> String {
+    let scale = 10_i64.pow(places);
+    let (whole, frac) = (v / scale, v % scale);
+    if frac == 0 {
+        return grouped(whole as u64);
+    }
+    let frac = format!("{:0width$}", frac, width = places as usize);
+    format!("{},{}", grouped(whole as u64), frac.trim_end_matches('0'))
 }
 
 #[cfg(test)]
@@ -24,5 +204,60 @@ mod tests {
         assert_eq!(rupiah(125_000), "Rp 125.000");
         assert_eq!(rupiah(1_250_000), "Rp 1.250.000");
         assert_eq!(rupiah(-5_000), "-Rp 5.000");
+    }
+
+    #[test]
+    fn rupiah_is_read_the_ways_people_write_it() {
+        for raw in ["125000", "125.000", "Rp 125.000", "Rp125.000,00", "rp 125.000", "IDR 125,000", "Rp. 125.000,-", " 125 000 "] {
+            assert_eq!(parse_rupiah(raw), Ok(125_000), "{raw}");
+        }
+        assert_eq!(parse_rupiah("1.250.000"), Ok(1_250_000));
+        assert_eq!(parse_rupiah("0"), Ok(0));
+        assert_eq!(parse_rupiah("125.00"), Ok(125), "the English decimals of a small amount");
+        for bad in ["", "Rp", "12.5.0", "abc", "1.2345", "-5000", "125.000,50", "1e5", "１２３", "1.20.000"] {
+            assert!(parse_rupiah(bad).is_err(), "{bad}");
+        }
+        assert!(parse_rupiah("125.000,50").unwrap_err().contains("sen"));
+    }
+
+    #[test]
+    fn foreign_amounts_are_read_in_minor_units() {
+        let (jpy, usd) = (Currency::parse("JPY").unwrap(), Currency::parse("usd").unwrap());
+        assert_eq!(parse_amount("1200", jpy), Ok(1200));
+        assert_eq!(parse_amount("1.200", jpy), Ok(1200));
+        assert_eq!(parse_amount("¥1.200", jpy), Ok(1200));
+        assert!(parse_amount("1200,5", jpy).is_err(), "yen have no decimals");
+        assert_eq!(parse_amount("12.50", usd), Ok(1250));
+        assert_eq!(parse_amount("12,50", usd), Ok(1250));
+        assert_eq!(parse_amount("12,5", usd), Ok(1250));
+        assert_eq!(parse_amount("US$ 1.200,50", usd), Ok(120_050));
+        assert_eq!(parse_amount("1,200.50", usd), Ok(120_050));
+        assert_eq!(parse_amount("1.200", usd), Ok(120_000), "a group of three after a dot is thousands");
+        assert_eq!(parse_amount("12.505", usd), Ok(1_250_500), "three digits after a separator are thousands");
+        assert!(parse_amount("12.5050", usd).is_err());
+    }
+
+    #[test]
+    fn scaled_decimals_keep_every_digit() {
+        assert_eq!(parse_scaled("105,5", 4), Some(1_055_000));
+        assert_eq!(parse_scaled("105.5", 4), Some(1_055_000));
+        assert_eq!(parse_scaled("10", 2), Some(1_000));
+        assert_eq!(parse_scaled("0,1234", 4), Some(1_234));
+        assert_eq!(parse_scaled("0,12345", 4), None);
+        assert_eq!(parse_scaled("105,125", 4), Some(1_051_250), "a kurs's comma starts its decimals");
+        assert_eq!(parse_scaled("16.250", 4), Some(162_500_000), "a kurs's dot groups thousands");
+        assert_eq!(show_scaled(1_055_000, 4), "105,5");
+        assert_eq!(show_scaled(1_000, 2), "10");
+        assert_eq!(show_scaled(10_500_000, 4), "1.050");
+    }
+
+    #[test]
+    fn amounts_are_shown_with_their_symbol() {
+        assert_eq!(Currency::parse("JPY").unwrap().show(1200), "¥1.200");
+        assert_eq!(Currency::parse("USD").unwrap().show(1250), "US$12,50");
+        assert_eq!(Currency::parse("EUR").unwrap().show(99), "€0,99");
+        assert_eq!(Currency::parse("KRW").unwrap().show(15_000), "₩15.000");
+        assert!(Currency::parse("XYZ").is_none());
+        assert_eq!(Currency::all().count(), 13);
     }
 }
