@@ -30,7 +30,7 @@ CREATE TABLE trips (
   is_active   INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
-, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT);
+, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT, currency TEXT NOT NULL DEFAULT 'IDR', exchange_rate INTEGER, exchange_rate_at TEXT, fee_percent INTEGER NOT NULL DEFAULT 0 CHECK (fee_percent BETWEEN 0 AND 10000), fee_per_item INTEGER NOT NULL DEFAULT 0 CHECK (fee_per_item >= 0), round_to INTEGER NOT NULL DEFAULT 1 CHECK (round_to IN (1, 100, 500, 1000)));
 CREATE INDEX trips_by_jastiper ON trips (jastiper_id, created_at);
 CREATE INDEX trips_by_deadline ON trips (deadline);
 
@@ -68,7 +68,7 @@ CREATE TABLE products (
   status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'sold_out', 'discontinued')),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
-, max_per_buyer INTEGER NOT NULL DEFAULT 10 CHECK (max_per_buyer >= 1));
+, max_per_buyer INTEGER NOT NULL DEFAULT 10 CHECK (max_per_buyer >= 1), price_original INTEGER CHECK (price_original >= 0));
 CREATE INDEX products_by_trip ON products (trip_id, created_at);
 
 CREATE TABLE orders (
@@ -86,7 +86,7 @@ CREATE TABLE orders (
   access_token_hash TEXT NOT NULL UNIQUE,
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL
-, proof_notified_at TEXT, proof_archived_at TEXT, buyer_name TEXT);
+, proof_notified_at TEXT, proof_archived_at TEXT, buyer_name TEXT, bill_id TEXT REFERENCES bills(id) ON DELETE CASCADE, checkout_id TEXT);
 CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
 CREATE INDEX orders_by_participant ON orders (participant_id);
 CREATE INDEX orders_by_product ON orders (product_id);
@@ -184,3 +184,35 @@ CREATE TABLE send_pacer (
   id         TEXT PRIMARY KEY,
   next_at_ms INTEGER NOT NULL
 );
+
+-- One open bill per penitip per trip: every order line joins it until it is
+-- shipped or cancelled. Its sums and status are kept by the same batch that
+-- changes its lines.
+CREATE TABLE bills (
+  id             TEXT PRIMARY KEY,
+  trip_id        TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+  participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  status         TEXT NOT NULL DEFAULT 'unpaid' CHECK (status IN ('unpaid', 'dp_paid', 'paid', 'shipped', 'cancelled')),
+  subtotal       INTEGER NOT NULL DEFAULT 0,
+  total          INTEGER NOT NULL DEFAULT 0,
+  paid           INTEGER NOT NULL DEFAULT 0,
+  proof_key      TEXT,
+  proof_at       TEXT,
+  cancel_reason  TEXT,
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+);
+CREATE UNIQUE INDEX bills_one_open ON bills (trip_id, participant_id) WHERE status IN ('unpaid', 'dp_paid', 'paid');
+CREATE INDEX bills_by_trip ON bills (trip_id, created_at);
+
+-- One submitted cart. A form's one-time key (hashed with the trip, the buyer
+-- and the cart) makes a resubmission find the checkout that exists.
+CREATE TABLE checkouts (
+  id              TEXT PRIMARY KEY,
+  trip_id         TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+  bill_id         TEXT REFERENCES bills(id) ON DELETE CASCADE,
+  idempotency_key TEXT,
+  created_at      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX checkouts_by_key ON checkouts (idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX orders_by_bill ON orders (bill_id);

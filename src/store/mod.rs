@@ -193,8 +193,9 @@ impl Db {
     /// trip and one transaction, and answers each one's decoded result in
     /// the same places: `let (trip, products) = db.read((a, b)).await?`.
     pub async fn read<B: Batch>(&self, batch: B) -> ApiResult<B::Out> {
-        let results = self.batch(batch.statements()).await?;
-        B::decode(&results)
+        let (statements, ends) = batch.statements();
+        let results = self.batch(statements).await?;
+        B::decode(&results, &ends)
     }
 
     /// The first row of one `Select`, run alone.
@@ -220,50 +221,85 @@ impl<T> Select<T> {
 /// A write in a batch, answering how many rows it changed.
 pub struct Write(pub D1PreparedStatement);
 
-/// One statement of a batch and how its result decodes.
+/// Writes repeated for each item of something (a cart's lines), answering
+/// each one's changed rows.
+pub struct Writes(pub Vec<D1PreparedStatement>);
+
+/// One element of a batch: how many statements it is and how its results decode.
 pub trait Statement {
     type Out;
-    fn statement(self) -> D1PreparedStatement;
-    fn decode(result: &D1Result) -> ApiResult<Self::Out>;
+    fn len(&self) -> usize {
+        1
+    }
+    fn push_to(self, out: &mut Vec<D1PreparedStatement>);
+    fn decode(results: &[D1Result]) -> ApiResult<Self::Out>;
+}
+
+fn only(results: &[D1Result]) -> ApiResult<&D1Result> {
+    results.first().ok_or_else(|| ApiError::internal("a batch answered fewer results than it had statements"))
 }
 
 impl<T: DeserializeOwned> Statement for Select<T> {
     type Out = Vec<T>;
-    fn statement(self) -> D1PreparedStatement {
-        self.stmt
+    fn push_to(self, out: &mut Vec<D1PreparedStatement>) {
+        out.push(self.stmt);
     }
-    fn decode(result: &D1Result) -> ApiResult<Vec<T>> {
-        rows(result)
+    fn decode(results: &[D1Result]) -> ApiResult<Vec<T>> {
+        rows(only(results)?)
     }
 }
 
 impl Statement for Write {
     type Out = usize;
-    fn statement(self) -> D1PreparedStatement {
-        self.0
+    fn push_to(self, out: &mut Vec<D1PreparedStatement>) {
+        out.push(self.0);
     }
-    fn decode(result: &D1Result) -> ApiResult<usize> {
-        Ok(changes(result))
+    fn decode(results: &[D1Result]) -> ApiResult<usize> {
+        Ok(changes(only(results)?))
+    }
+}
+
+impl Statement for Writes {
+    type Out = Vec<usize>;
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn push_to(self, out: &mut Vec<D1PreparedStatement>) {
+        out.extend(self.0);
+    }
+    fn decode(results: &[D1Result]) -> ApiResult<Vec<usize>> {
+        Ok(results.iter().map(changes).collect())
     }
 }
 
 /// A tuple of statements run as one batch (`Db::read`).
 pub trait Batch {
     type Out;
-    fn statements(self) -> Vec<D1PreparedStatement>;
-    fn decode(results: &[D1Result]) -> ApiResult<Self::Out>;
+    /// The statements, and where each element's results end.
+    fn statements(self) -> (Vec<D1PreparedStatement>, Vec<usize>);
+    fn decode(results: &[D1Result], ends: &[usize]) -> ApiResult<Self::Out>;
 }
 
 macro_rules! batch_of {
     ($($s:ident $i:tt),+) => {
         impl<$($s: Statement),+> Batch for ($($s,)+) {
             type Out = ($($s::Out,)+);
-            fn statements(self) -> Vec<D1PreparedStatement> {
-                vec![$(self.$i.statement()),+]
+            fn statements(self) -> (Vec<D1PreparedStatement>, Vec<usize>) {
+                let (mut out, mut ends) = (Vec::new(), Vec::new());
+                $(
+                    let n = self.$i.len();
+                    self.$i.push_to(&mut out);
+                    ends.push(ends.last().copied().unwrap_or(0) + n);
+                )+
+                (out, ends)
             }
-            fn decode(results: &[D1Result]) -> ApiResult<Self::Out> {
-                let missing = || ApiError::internal("a batch answered fewer results than it had statements");
-                Ok(($($s::decode(results.get($i).ok_or_else(missing)?)?,)+))
+            fn decode(results: &[D1Result], ends: &[usize]) -> ApiResult<Self::Out> {
+                let short = || ApiError::internal("a batch answered fewer results than it had statements");
+                let part = |i: usize| {
+                    let start = if i == 0 { 0 } else { ends[i - 1] };
+                    results.get(start..ends[i]).ok_or_else(short)
+                };
+                Ok(($($s::decode(part($i)?)?,)+))
             }
         }
     };
@@ -272,6 +308,10 @@ batch_of!(A 0);
 batch_of!(A 0, B 1);
 batch_of!(A 0, B 1, C 2);
 batch_of!(A 0, B 1, C 2, D 3);
+batch_of!(A 0, B 1, C 2, D 3, E 4);
+batch_of!(A 0, B 1, C 2, D 3, E 4, F 5);
+batch_of!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+batch_of!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
 /// Reads at most one row, and fails ("no such table") before the migrations.
 pub async fn schema_ready(db: &Db) -> ApiResult<()> {
