@@ -163,6 +163,78 @@ impl Input {
         }
     }
 
+    /// Rupiah as a JSON whole number or as people write it (`"125.000"`,
+    /// `"Rp 125.000"`, `"Rp125.000,00"`), within `0..=max`.
+    pub fn patch_rupiah(&mut self, key: &str, max: i64) -> Patch<i64> {
+        let parsed = match self.raw(key) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::Number(_)) => return self.patch_int(key, 0, max),
+            Some(Value::String(s)) => crate::domain::money::parse_rupiah(s),
+            Some(_) => Err("must be an amount in rupiah".to_string()),
+        };
+        match parsed {
+            Ok(v) if v <= max => Patch::Set(v),
+            Ok(_) => {
+                self.error(key, format!("must be at most {max}"));
+                Patch::Absent
+            }
+            Err(e) => {
+                self.error(key, e);
+                Patch::Absent
+            }
+        }
+    }
+
+    /// A decimal (a JSON number such as `105.5`, or text such as `"105,5"`)
+    /// with at most `places` decimals, as an integer scaled by 10^places,
+    /// within `min..=max` (scaled). A number is read from its shortest
+    /// decimal spelling, digit by digit, never computed with as a float.
+    pub fn patch_decimal(&mut self, key: &str, places: u32, min: i64, max: i64) -> Patch<i64> {
+        let text = match self.raw(key) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            Some(_) => String::new(),
+        };
+        match crate::domain::money::parse_scaled(&text, places) {
+            Some(v) if (min..=max).contains(&v) => Patch::Set(v),
+            Some(_) => {
+                let show = |v: i64| crate::domain::money::show_scaled(v, places).replace('.', "").replace(',', ".");
+                self.error(key, format!("must be between {} and {}", show(min), show(max)));
+                Patch::Absent
+            }
+            None => {
+                self.error(key, format!("must be a number with at most {places} decimals"));
+                Patch::Absent
+            }
+        }
+    }
+
+    /// An amount of `currency` (a JSON number such as `12.5`, or text such
+    /// as `"12,50"`), in its minor units, within `0..=max` (minor units).
+    pub fn patch_amount(&mut self, key: &str, currency: crate::domain::money::Currency, max: i64) -> Patch<i64> {
+        let parsed = match self.raw(key) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::Number(n)) => crate::domain::money::parse_amount(&n.to_string(), currency),
+            Some(Value::String(s)) => crate::domain::money::parse_amount(s, currency),
+            Some(_) => Err(format!("must be an amount in {}", currency.code())),
+        };
+        match parsed {
+            Ok(v) if v <= max => Patch::Set(v),
+            Ok(_) => {
+                self.error(key, "is too large");
+                Patch::Absent
+            }
+            Err(e) => {
+                self.error(key, e);
+                Patch::Absent
+            }
+        }
+    }
+
     /// A required string field run through `parse`.
     pub fn required_with<T>(&mut self, key: &str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
         let raw = self.required_str(key)?;
@@ -254,6 +326,23 @@ mod tests {
         assert_eq!(i.patch_int("q", 1, 100), Patch::Set(62));
         assert_eq!(i.patch_int("r", 1, 100), Patch::Absent);
         assert!(i.has_errors());
+    }
+
+    #[test]
+    fn money_and_decimals_are_read_as_people_write_them() {
+        let mut i = input(r#"{"a":"Rp 125.000","b":125000,"c":"12,5","r":105.5,"s":"105,5","t":105.12345,"u":"12,50","v":12.5}"#);
+        assert_eq!(i.patch_rupiah("a", 1_000_000), Patch::Set(125_000));
+        assert_eq!(i.patch_rupiah("b", 1_000_000), Patch::Set(125_000));
+        assert_eq!(i.patch_rupiah("c", 1_000_000), Patch::Absent, "no sen");
+        assert_eq!(i.patch_decimal("r", 4, 1, i64::MAX), Patch::Set(1_055_000));
+        assert_eq!(i.patch_decimal("s", 4, 1, i64::MAX), Patch::Set(1_055_000));
+        assert_eq!(i.patch_decimal("t", 4, 1, i64::MAX), Patch::Absent, "five decimals");
+        let usd = crate::domain::money::Currency::parse("USD").unwrap();
+        assert_eq!(i.patch_amount("u", usd, i64::MAX), Patch::Set(1250));
+        assert_eq!(i.patch_amount("v", usd, i64::MAX), Patch::Set(1250));
+        let e = i.finish().unwrap_err();
+        assert!(e.fields["c"].contains("sen"));
+        assert!(e.fields["t"].contains("at most 4 decimals"));
     }
 
     #[test]

@@ -156,6 +156,30 @@ pub fn order_receipt(o: &OrderInfo<'_>) -> Message {
     }
 }
 
+/// One checkout's receipt: every line and the bill's total, in one message
+/// (never one per line: every message costs).
+pub fn checkout_receipt(lines: &[(&str, i64, i64)], bill_total: i64, link: &str) -> Message {
+    let listed: Vec<String> = lines.iter().map(|(title, q, total)| format!("• {title} ×{q} ({})", rupiah(*total))).collect();
+    let short: Vec<String> = lines.iter().map(|(title, q, _)| format!("{title} ×{q}")).collect();
+    Message {
+        body: format!(
+            "🧾 Pesananmu tercatat:\n{}\nTotal tagihan: {}.\nMenunggu konfirmasi jastiper. Bayar & unggah bukti di: {link}",
+            listed.join("\n"),
+            rupiah(bill_total)
+        ),
+        params: vec![OrderStatus::Pending.as_str().into(), short.join(", "), rupiah(bill_total), link.into()],
+    }
+}
+
+/// A bill cancelled by the jastiper, with her reason.
+pub fn bill_cancelled(reason: Option<&str>, link: &str) -> Message {
+    let why = reason.map_or(String::new(), |r| format!(" Alasan: {r}."));
+    Message {
+        body: format!("❌ Tagihanmu dibatalkan jastiper.{why} Tidak ada yang perlu dibayar. Detail: {link}"),
+        params: vec![OrderStatus::Rejected.as_str().into(), "tagihan".into(), reason.unwrap_or("-").into(), link.into()],
+    }
+}
+
 /// The one-time code to reset a jastiper's password (authentication template).
 pub fn password_reset_code(code: &str) -> Message {
     Message {

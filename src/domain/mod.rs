@@ -1,6 +1,7 @@
 //! Pure rules: no `worker` import and no HTTP status anywhere below this
 //! module, so all of it runs and is tested natively with `cargo test`.
 
+pub mod bill;
 pub mod command;
 pub mod cost;
 pub mod encoding;

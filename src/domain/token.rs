@@ -176,8 +176,30 @@ pub fn check_order_link_token(secret: &[u8], order_id: &str, token: &str) -> boo
     crate::domain::encoding::constant_time_eq(order_link_token(secret, order_id).as_bytes(), token.as_bytes())
 }
 
+/// The token of a bill's link (`/b/<id>?token=b.…`): an HMAC of its id, so
+/// every answer and message can carry it and nothing is stored. 144 bits.
+pub fn bill_token(secret: &[u8], bill_id: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"bill:");
+    mac.update(bill_id.as_bytes());
+    format!("b.{}", crate::domain::encoding::b64url(&mac.finalize().into_bytes()[..18]))
+}
+
+pub fn check_bill_token(secret: &[u8], bill_id: &str, token: &str) -> bool {
+    crate::domain::encoding::constant_time_eq(bill_token(secret, bill_id).as_bytes(), token.as_bytes())
+}
+
 #[cfg(test)]
 mod order_link_tests {
+
+    #[test]
+    fn bill_tokens_bind_the_bill_and_differ_from_order_links() {
+        let t = bill_token(b"s", "b1");
+        assert!(t.starts_with("b.") && check_bill_token(b"s", "b1", &t));
+        assert!(!check_bill_token(b"s", "b2", &t) && !check_bill_token(b"other", "b1", &t));
+        assert!(!check_order_link_token(b"s", "b1", &t.replacen("b.", "l.", 1)), "an order link is another purpose");
+    }
     use super::*;
 
     #[test]

@@ -3,6 +3,7 @@
 //! answering a JSON view (`views`). `crate::router` sends it its requests.
 
 pub mod accounts;
+pub mod bills;
 pub mod health;
 pub mod media;
 pub mod messages;

@@ -5,7 +5,7 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use super::participants::Confirm;
-use super::views::{self, Order, OrderInList, OrderStatusView, PlacedOrder, ProductLink, TripLink};
+use super::views::{self, BillLink, Order, OrderInList, OrderStatusView, PlacedOrder, ProductLink, TripLink};
 use crate::ctx::Ctx;
 use crate::domain::order::Action;
 use crate::error::{ApiError, ApiResult};
@@ -25,13 +25,27 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         limit_phone(ctx, "order", phone).await?;
     }
     let placed = orders::place(ctx, caller.as_ref(), form).await?;
-    let status_url = format!("{}/order/{}?token={}", ctx.config.public_base_url, placed.order.id, placed.access_token);
-    let order = PlacedOrder { order: Order::from(&placed.order), access_token: &placed.access_token, status_url };
+    let base = &ctx.config.public_base_url;
+    let bill = BillLink::new(base, &placed.bill, &placed.bill_token);
+    let first = placed.orders.first().ok_or_else(|| ApiError::internal("a checkout without lines"))?;
+    let status_url = match &placed.access_token {
+        Some(token) => format!("{base}/order/{}?token={token}", first.id),
+        None => bill.url.clone(),
+    };
+    let order = PlacedOrder { order: Order::from(first), access_token: placed.access_token.as_deref(), status_url };
     let confirm = placed
         .confirm_code
         .as_deref()
         .map(|code| Confirm { code, whatsapp_url: participants::confirm_link(ctx, code) });
-    respond::json(201, &json!({ "order": order, "confirm": confirm }))
+    let body = json!({
+        "order": order,
+        "orders": views::all::<_, Order>(&placed.orders),
+        "bill": bill,
+        "confirm": confirm,
+        "repeated": placed.repeated,
+    });
+    // The same checkout again is answered with what it made, not made twice.
+    respond::json(if placed.repeated { 200 } else { 201 }, &body)
 }
 
 /// `GET /api/orders/:tripId`: the owner's orders of a trip with product and participant.

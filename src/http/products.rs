@@ -3,7 +3,7 @@
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::views::{self, Product};
+use super::views::Product;
 use crate::ctx::Ctx;
 use crate::domain::image::PRODUCT_MAX;
 use crate::error::{ApiError, ApiResult};
@@ -32,19 +32,20 @@ pub async fn create(ctx: &Ctx, req: &mut Request, trip_id: &str) -> ApiResult<Re
     let me = require_user(ctx, req)?;
     let trip = trips::owned(ctx, &me, trip_id).await?;
     let (input, image) = read_body(req).await?;
-    let form = NewProductForm::parse(input)?;
+    let form = NewProductForm::parse(input, trip.prices.currency())?;
     let product = products::create(ctx, &me, &trip, form, image).await?;
-    respond::json(201, &json!({ "product": Product::from(&product) }))
+    respond::json(201, &json!({ "product": Product::in_trip(&product, &trip) }))
 }
 
 /// `GET /api/trips/:tripId/products`: public (trip id or slug), open trips only.
 pub async fn list_public(ctx: &Ctx, req: &Request, trip_key: &str) -> ApiResult<Response> {
     let paging = Paging::from(&params(req))?;
-    let (_, rows) = public::trip_products(ctx, trip_key, paging.after.as_ref(), paging.limit)
+    let (trip, rows) = public::trip_products(ctx, trip_key, paging.after.as_ref(), paging.limit)
         .await?
         .ok_or_else(|| ApiError::not_found("Trip"))?;
     let next = paging.next(&rows, |p| (p.created_at.clone(), p.id.clone()));
-    let body = json!({ "products": views::all::<_, Product>(&rows), "nextCursor": next });
+    let products: Vec<Product<'_>> = rows.iter().map(|p| Product::in_trip(p, &trip)).collect();
+    let body = json!({ "products": products, "nextCursor": next });
     respond::json_cached(200, &body, "public, max-age=60")
 }
 
@@ -54,9 +55,9 @@ pub async fn update(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respons
     let me = require_user(ctx, req)?;
     let (product, trip) = products::owned_with_trip(ctx, &me, id).await?;
     let (input, image) = read_body(req).await?;
-    let change = products::parse_change(input)?;
+    let change = products::parse_change(input, trip.prices.currency())?;
     let product = products::update(ctx, &me, (product, &trip), change, image).await?;
-    respond::json(200, &json!({ "product": Product::from(&product) }))
+    respond::json(200, &json!({ "product": Product::in_trip(&product, &trip) }))
 }
 
 /// `DELETE /api/products/:id`: only a product nobody ordered; otherwise 409.

@@ -64,7 +64,7 @@ pub async fn public(ctx: &Ctx, raw_slug: &str) -> ApiResult<Response> {
         .iter()
         .map(|t| TripWithProducts {
             trip: Trip::from(t),
-            products: p.products.iter().filter(|x| x.trip_id == t.id).map(Product::from).collect(),
+            products: p.products.iter().filter(|x| x.trip_id == t.id).map(|x| Product::in_trip(x, t)).collect(),
         })
         .collect();
     let body = json!({ "user": UserPublic::from(&p.user), "trips": trips });

@@ -4,7 +4,7 @@
 
 use worker::{Method, Request, Response};
 
-use super::{accounts, health, media, messages, orders, participants, products, profile, trips};
+use super::{accounts, bills, health, media, messages, orders, participants, products, profile, trips};
 use crate::ctx::Ctx;
 use crate::domain::order::Action;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -148,6 +148,21 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Re
             Get => products::list_public(ctx, req, id).await,
             Post => products::create(ctx, req, id).await,
             _ => not_allowed("GET, POST"),
+        },
+        // GET /api/trips/{tripId}/bills — the trip's bills, one per penitip, with their lines (owner)
+        ["api", "trips", id, "bills"] => match method {
+            Get => bills::list_for_trip(ctx, req, id).await,
+            _ => not_allowed("GET"),
+        },
+        // GET /api/bills/{billId} — one bill (its token, or the owner)
+        ["api", "bills", id] => match method {
+            Get => bills::get(ctx, req, id).await,
+            _ => not_allowed("GET"),
+        },
+        // POST /api/bills/{billId}/cancel — cancel a bill and release its stock (owner)
+        ["api", "bills", id, "cancel"] => match method {
+            Post => bills::cancel(ctx, req, id).await,
+            _ => not_allowed("POST"),
         },
         // POST /api/trips/{tripId}/join — join a trip (public)
         ["api", "trips", id, "join"] => match method {

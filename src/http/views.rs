@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 
+use crate::domain::bill::BillStatus;
 use crate::domain::order::OrderStatus;
+use crate::domain::pricing::{FEE_PLACES, RATE_PLACES};
+use crate::store::bills::{BillRow, LineRow};
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::product::ProductStatus;
 use crate::store::orders::{OrderDetailRow, OrderRow};
@@ -128,6 +131,24 @@ pub struct Trip<'a> {
     pub is_active: bool,
     pub created_at: &'a str,
     pub updated_at: &'a str,
+    /// ISO 4217; the kurs (rupiah per unit) and when it was set; the fee.
+    pub currency: &'a str,
+    pub exchange_rate: Option<serde_json::Number>,
+    pub exchange_rate_at: Option<&'a str>,
+    pub fee_percent: serde_json::Number,
+    pub fee_per_item: i64,
+    pub round_to: i64,
+}
+
+/// A decimal kept scaled by 10^places, as the JSON number people typed
+/// (`105.5`, `10`): for showing only; every computation uses the integer.
+pub fn decimal(v: i64, places: u32) -> serde_json::Number {
+    let scale = 10_i64.pow(places);
+    if v % scale == 0 {
+        serde_json::Number::from(v / scale)
+    } else {
+        serde_json::Number::from_f64(v as f64 / scale as f64).unwrap_or_else(|| serde_json::Number::from(v / scale))
+    }
 }
 
 impl<'a> From<&'a TripRow> for Trip<'a> {
@@ -141,6 +162,12 @@ impl<'a> From<&'a TripRow> for Trip<'a> {
             is_active: t.is_active,
             created_at: &t.created_at,
             updated_at: &t.updated_at,
+            currency: &t.prices.currency,
+            exchange_rate: t.prices.exchange_rate.map(|r| decimal(r, RATE_PLACES)),
+            exchange_rate_at: t.prices.exchange_rate_at.as_deref(),
+            fee_percent: decimal(t.prices.fee_percent, FEE_PLACES),
+            fee_per_item: t.prices.fee_per_item,
+            round_to: t.prices.round_to,
         }
     }
 }
@@ -160,6 +187,16 @@ pub struct Product<'a> {
     pub max_per_buyer: i64,
     pub created_at: &'a str,
     pub updated_at: &'a str,
+    /// The shop's price in the trip's currency (its major unit: `12.5`), when it buys abroad.
+    pub price_original: Option<serde_json::Number>,
+}
+
+impl<'a> Product<'a> {
+    /// With the shop's price, which needs the trip's currency to be read.
+    pub fn in_trip(p: &'a ProductRow, trip: &TripRow) -> Product<'a> {
+        let digits = trip.prices.currency().minor_digits();
+        Product { price_original: p.price_original.map(|o| decimal(o, digits)), ..Product::from(p) }
+    }
 }
 
 impl<'a> From<&'a ProductRow> for Product<'a> {
@@ -177,6 +214,7 @@ impl<'a> From<&'a ProductRow> for Product<'a> {
             max_per_buyer: p.max_per_buyer,
             created_at: &p.created_at,
             updated_at: &p.updated_at,
+            price_original: None,
         }
     }
 }
@@ -252,14 +290,119 @@ impl<'a> From<&'a OrderRow> for Order<'a> {
     }
 }
 
-/// A just-placed order: the only answer that carries its access token.
+/// A just-placed order: the only answer that carries its access token
+/// (`None` when the same checkout came again: only its hash is stored).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacedOrder<'a> {
     #[serde(flatten)]
     pub order: Order<'a>,
-    pub access_token: &'a str,
+    pub access_token: Option<&'a str>,
     pub status_url: String,
+}
+
+/// A bill as every answer about an order carries it: where its page is,
+/// with the token that opens it, and its money.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillLink<'a> {
+    pub id: &'a str,
+    pub access_token: &'a str,
+    pub url: String,
+    pub status: BillStatus,
+    pub subtotal: i64,
+    pub total: i64,
+    pub paid: i64,
+    pub balance: i64,
+}
+
+impl<'a> BillLink<'a> {
+    pub fn new(base: &str, b: &'a BillRow, token: &'a str) -> BillLink<'a> {
+        BillLink {
+            id: &b.id,
+            access_token: token,
+            url: format!("{base}/b/{}?token={token}", b.id),
+            status: b.status,
+            subtotal: b.subtotal,
+            total: b.total,
+            paid: b.paid,
+            balance: b.balance(),
+        }
+    }
+}
+
+/// One line of a bill.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillItem<'a> {
+    pub order_id: &'a str,
+    pub product_id: &'a str,
+    pub title: &'a str,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub line_total: i64,
+    pub status: OrderStatus,
+    pub notes: Option<&'a str>,
+}
+
+impl<'a> From<&'a LineRow> for BillItem<'a> {
+    fn from(l: &'a LineRow) -> Self {
+        let o = &l.order;
+        BillItem {
+            order_id: &o.id,
+            product_id: &o.product_id,
+            title: &l.product_title,
+            quantity: o.quantity,
+            unit_price: o.unit_price,
+            line_total: o.total_price,
+            status: o.status,
+            notes: o.notes.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillBuyer<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+/// A whole bill: `{ id, participant, items, subtotal, total, paid, balance, status }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bill<'a> {
+    pub id: &'a str,
+    pub trip_id: &'a str,
+    pub participant: BillBuyer<'a>,
+    pub items: Vec<BillItem<'a>>,
+    pub subtotal: i64,
+    pub total: i64,
+    pub paid: i64,
+    pub balance: i64,
+    pub status: BillStatus,
+    pub cancel_reason: Option<&'a str>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+impl<'a> Bill<'a> {
+    pub fn new(b: &'a BillRow, buyer: BillBuyer<'a>, lines: impl Iterator<Item = &'a LineRow>) -> Bill<'a> {
+        Bill {
+            id: &b.id,
+            trip_id: &b.trip_id,
+            participant: buyer,
+            items: lines.map(BillItem::from).collect(),
+            subtotal: b.subtotal,
+            total: b.total,
+            paid: b.paid,
+            balance: b.balance(),
+            status: b.status,
+            cancel_reason: b.cancel_reason.as_deref(),
+            created_at: &b.created_at,
+            updated_at: &b.updated_at,
+        }
+    }
 }
 
 /// An order in its owner's list, with what it is of and for whom.

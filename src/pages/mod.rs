@@ -3,6 +3,7 @@
 //! failure of a page answers an Indonesian HTML page (`web::page::error_page`),
 //! never JSON.
 
+pub mod bill;
 pub mod layout;
 pub mod ordering;
 pub mod public;
@@ -34,6 +35,11 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
             ordering::status(ctx, id, param(&q, "token"), FormState::default(), param(&q, "uploaded") == "1").await
         }
         (Method::Post, ["order", id, "proof"]) => ordering::proof_submit(ctx, req, id).await,
+        (Method::Get, ["b", id]) => {
+            bill::page_for(ctx, id, param(&q, "token"), FormState::default(), param(&q, "uploaded") == "1").await
+        }
+        (Method::Post, ["b", id, "proof"]) => bill::proof_submit(ctx, req, id, param(&q, "token")).await,
+        (Method::Post, ["checkout"]) => bill::checkout_submit(ctx, req, &q).await,
         (Method::Get, ["unsubscribe"]) => unsubscribe::confirm(ctx, &q),
         (Method::Post, ["unsubscribe"]) => unsubscribe::submit(ctx, &q).await,
         (Method::Get, ["robots.txt"]) => seo::robots(ctx),
@@ -45,6 +51,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
                 None => not_found(ctx, "Halaman tidak ditemukan", "Link ini tidak ada. Cek lagi alamatnya ya."),
             }
         }
+        (_, ["checkout"] | ["b", _, "proof"]) => Err(ApiError::method_not_allowed().allowing("POST")),
         (_, ["join"] | ["order"] | ["order", _, "proof"] | ["unsubscribe"]) => {
             Err(ApiError::method_not_allowed().allowing("GET, HEAD, POST"))
         }

@@ -45,6 +45,9 @@ pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, form: FormState) ->
         }
         h1 { (p.title) }
         p.price.big { (rupiah(p.price)) }
+        @if let (Some(pricing), Some(original)) = (trip.prices.pricing(), p.price_original) {
+            p.mute #breakdown { (pricing.breakdown(original)) }
+        }
         @if available {
             p.mute #stock { "Sisa stok: " (p.stock) }
         } @else {
@@ -91,7 +94,11 @@ pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, St
                     limit_phone(ctx, "order", phone).await?;
                 }
                 let p = orders::place(ctx, None, form).await?;
-                respond::see_other(&format!("/order/{}?token={}", p.order.id, encode_component(&p.access_token)))
+                let first = p.orders.first().ok_or_else(|| crate::error::ApiError::internal("a checkout without lines"))?;
+                match &p.access_token {
+                    Some(token) => respond::see_other(&format!("/order/{}?token={}", first.id, encode_component(token))),
+                    None => respond::see_other(&format!("/b/{}?token={}", p.bill.id, encode_component(&p.bill_token))),
+                }
             },
             async |state| product(ctx, q, state).await,
         )

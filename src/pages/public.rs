@@ -172,6 +172,9 @@ pub async fn join(
             }
         }
         @if !closed {
+            (super::bill::cart(&trip.slug, &items, &form))
+        }
+        @if !closed {
             (script())
         }
     };

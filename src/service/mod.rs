@@ -7,6 +7,7 @@
 //! request or builds a response.
 
 pub mod accounts;
+pub mod bills;
 pub mod dashboard;
 pub mod delivery;
 pub mod housekeeping;

@@ -8,7 +8,8 @@ use super::outbox::{fan_out, send_one, Draft};
 use crate::ctx::Ctx;
 use crate::domain::messages::{self, OrderInfo};
 use crate::domain::product::ProductStatus;
-use crate::domain::token::{order_link_token, unsubscribe_token};
+use crate::domain::token::{bill_token, order_link_token, unsubscribe_token};
+use crate::store::bills::{self, BillRow};
 use crate::error::ApiResult;
 use crate::platform::queues::{enqueue_inbound_after, InboundJob, Queue};
 use crate::store::orders::{self, OrderRow};
@@ -72,40 +73,89 @@ pub async fn participant_confirmed(ctx: &Ctx, trip: &TripRow, p: &ParticipantRow
         template: Some(&ctx.config.wa.template_welcome),
     };
     let mut queued = send_one(ctx, &to, &draft).await?;
-    for (order, title) in orders::pending_of_participant(&ctx.db, &p.id).await? {
-        queued |= receipt(ctx, &order, &title, p).await?;
+    // One receipt per checkout that waited for this confirmation.
+    let pending = orders::pending_of_participant(&ctx.db, &p.id).await?;
+    let mut checkouts: Vec<&str> = pending.iter().filter_map(|(o, _)| o.checkout_id.as_deref()).collect();
+    checkouts.dedup();
+    for checkout in checkouts {
+        let lines: Vec<(&OrderRow, &str)> =
+            pending.iter().filter(|(o, _)| o.checkout_id.as_deref() == Some(checkout)).map(|(o, t)| (o, t.as_str())).collect();
+        if let Some(bill) = match lines[0].0.bill_id.as_deref() {
+            Some(id) => bills::by_id(&ctx.db, id).await?,
+            None => None,
+        } {
+            queued |= receipt(ctx, checkout, &lines, &bill, p).await?;
+        }
     }
     event(ctx, "participant_confirmed", json!({"tripId": trip.id, "participantId": p.id, "queued": queued}));
     Ok(queued)
 }
 
-/// The receipt of a pending order, once (`receipt:{orderId}`).
-async fn receipt(ctx: &Ctx, order: &OrderRow, title: &str, p: &ParticipantRow) -> ApiResult<bool> {
-    let link = order_link(ctx, &order.id)?;
-    let info = OrderInfo { product: title, quantity: order.quantity, total: order.total_price, link: &link };
-    let key = format!("receipt:{}", order.id);
-    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&order.trip_id), participant_id: Some(&p.id) };
+/// A bill was cancelled: its penitip is told once (`bill_cancelled:{billId}`), with the reason.
+pub async fn bill_cancelled(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
+    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
+        return Ok(());
+    };
+    let link = bill_link(ctx, &bill.id)?;
+    let key = format!("bill_cancelled:{}", bill.id);
+    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
+    let draft = Draft {
+        kind: "bill_cancelled",
+        queue: Queue::Confirmation,
+        message: messages::bill_cancelled(bill.cancel_reason.as_deref(), &link),
+        template: Some(&ctx.config.wa.template_order),
+    };
+    send_one(ctx, &to, &draft).await?;
+    event(ctx, "bill_cancelled", json!({"billId": bill.id}));
+    Ok(())
+}
+
+/// A bill's page, with its token.
+pub fn bill_link(ctx: &Ctx, bill_id: &str) -> ApiResult<String> {
+    let token = bill_token(ctx.config.jwt_key()?, bill_id);
+    Ok(format!("{}/b/{bill_id}?token={token}", ctx.config.public_base_url))
+}
+
+/// The receipt of one checkout, once (`receipt:{checkoutId}`): every line
+/// and the bill's total, with the bill's link.
+async fn receipt(
+    ctx: &Ctx,
+    checkout: &str,
+    lines: &[(&OrderRow, &str)],
+    bill: &BillRow,
+    p: &ParticipantRow,
+) -> ApiResult<bool> {
+    let link = bill_link(ctx, &bill.id)?;
+    let listed: Vec<(&str, i64, i64)> = lines.iter().map(|(o, title)| (*title, o.quantity, o.total_price)).collect();
+    let key = format!("receipt:{checkout}");
+    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
     let draft = Draft {
         kind: "order_receipt",
         queue: Queue::Confirmation,
-        message: messages::order_receipt(&info),
+        message: messages::checkout_receipt(&listed, bill.total, &link),
         template: Some(&ctx.config.wa.template_order),
     };
     send_one(ctx, &to, &draft).await
 }
 
-/// An order was placed: its receipt goes now when the buyer's phone has
-/// confirmed this trip, else when it does (`participant_confirmed`); the
+/// A checkout was placed: its one receipt goes now when the buyer's phone
+/// has confirmed this trip, else when it does (`participant_confirmed`); the
 /// jastiper hears of it in the trip's next coalesced notice.
-pub async fn order_placed(ctx: &Ctx, order: &OrderRow, p: &ParticipantRow) -> ApiResult<()> {
-    schedule_order_digest(ctx, &order.trip_id).await?;
+pub async fn checkout_placed(ctx: &Ctx, orders: &[OrderRow], bill: &BillRow, p: &ParticipantRow) -> ApiResult<()> {
+    schedule_order_digest(ctx, &bill.trip_id).await?;
+    let Some(checkout) = orders.first().and_then(|o| o.checkout_id.as_deref()) else {
+        return Ok(());
+    };
     if p.confirmed_at.is_none() {
-        event(ctx, "order_placed", json!({"orderId": order.id, "receipt": "after confirmation"}));
+        event(ctx, "order_placed", json!({"billId": bill.id, "lines": orders.len(), "receipt": "after confirmation"}));
         return Ok(());
     }
-    let (title, _) = title_and_link(ctx, order).await?;
-    receipt(ctx, order, &title, p).await?;
-    event(ctx, "order_placed", json!({"orderId": order.id, "receipt": "queued"}));
+    let ids: Vec<&str> = orders.iter().map(|o| o.product_id.as_str()).collect();
+    let titles = products::titles(&ctx.db, &ids).await?;
+    let title = |id: &str| titles.iter().find(|(pid, _)| pid == id).map_or("pesanan", |(_, t)| t.as_str());
+    let lines: Vec<(&OrderRow, &str)> = orders.iter().map(|o| (o, title(&o.product_id))).collect();
+    receipt(ctx, checkout, &lines, bill, p).await?;
+    event(ctx, "order_placed", json!({"billId": bill.id, "lines": orders.len(), "receipt": "queued"}));
     Ok(())
 }
 

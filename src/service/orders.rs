@@ -8,11 +8,12 @@ use crate::domain::image::PROOF_MAX;
 use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRefusal, OrderStatus, MAX_QUANTITY};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
-use crate::domain::token::{check_order_link_token, hash_secret};
+use crate::domain::token::{bill_token, check_order_link_token, hash_secret};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
 use crate::platform::r2::Upload;
-use crate::store::orders::{self, Buyer, NewOrder, OrderDetailRow, OrderRow};
+use crate::store::bills::{self, BillRow};
+use crate::store::orders::{self, Buyer, CartLine, Checkout, NewCheckout, OrderDetailRow, OrderRow};
 use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
@@ -33,32 +34,104 @@ pub enum BuyerForm {
     Person { phone: Phone, name: String },
 }
 
-/// `{ productId | productSlug, phone, name, quantity, notes? }`, or the
-/// owner's `{ productId, participantId, quantity, notes? }`.
+/// One line of a cart: a product (id or slug) and how many.
 #[derive(Debug)]
-pub struct OrderForm {
-    /// A product id or slug.
+pub struct Item {
     pub product: String,
-    pub buyer: BuyerForm,
     pub quantity: i64,
     pub notes: Option<String>,
 }
 
-pub const ORDER_FIELDS: &[&str] = &["productId", "productSlug", "participantId", "phone", "name", "quantity", "notes"];
+/// `{ items: [{ productId | productSlug, quantity, notes? }], phone, name, notes?, checkoutKey? }`,
+/// the one-product form `{ productId | productSlug, quantity, phone, name, notes? }`, or the
+/// owner's, with `participantId` instead of phone and name.
+#[derive(Debug)]
+pub struct OrderForm {
+    pub items: Vec<Item>,
+    pub buyer: BuyerForm,
+    pub notes: Option<String>,
+    /// The form's one-time key: the same key (for the same buyer and cart) places once.
+    pub key: Option<String>,
+}
+
+pub const ORDER_FIELDS: &[&str] =
+    &["items", "productId", "productSlug", "participantId", "phone", "name", "quantity", "notes", "checkoutKey"];
+
+/// The most lines one checkout may have.
+pub const MAX_ITEMS: usize = 20;
+
+fn product_key(input: &mut Input, key: &str) -> Option<String> {
+    match (input.optional_str("productId"), input.optional_str("productSlug")) {
+        (Some(k), None) | (None, Some(k)) => Some(k),
+        (Some(_), Some(_)) => {
+            input.error(key, "send productId or productSlug, not both");
+            None
+        }
+        (None, None) => {
+            input.error(key, "is required (or productSlug)");
+            None
+        }
+    }
+}
+
+fn quantity(input: &mut Input, key: &str) -> Option<i64> {
+    match input.patch_int("quantity", 1, MAX_QUANTITY) {
+        Patch::Set(q) => Some(q),
+        Patch::Absent | Patch::Null => {
+            input.error(key, "is required");
+            None
+        }
+    }
+}
+
+/// The lines of `items`, each read as its own small form; problems are
+/// reported as `items` with the line's number.
+fn items(input: &mut Input, raw: &serde_json::Value) -> Vec<Item> {
+    let Some(list) = raw.as_array().filter(|l| (1..=MAX_ITEMS).contains(&l.len())) else {
+        input.error("items", format!("must be a list of 1 to {MAX_ITEMS} items"));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let Some(map) = item.as_object() else {
+            input.error("items", format!("item {} must be an object", i + 1));
+            continue;
+        };
+        let mut line = Input::from_map(map.clone());
+        line.only(&["productId", "productSlug", "quantity", "notes"]);
+        let product = product_key(&mut line, "productId");
+        let quantity = quantity(&mut line, "quantity");
+        let notes = line.optional_str("notes").filter(|s| !s.trim().is_empty());
+        let notes = notes.and_then(|s| line.check("notes", fields::NOTES.clean(&s)));
+        match (line.finish(), product, quantity) {
+            (Ok(()), Some(product), Some(quantity)) => out.push(Item { product, quantity, notes }),
+            (Err(e), _, _) => {
+                let problems: Vec<String> = e.fields.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                input.error("items", format!("item {}: {}", i + 1, problems.join("; ")));
+            }
+            _ => input.error("items", format!("item {} is incomplete", i + 1)),
+        }
+    }
+    out
+}
 
 impl OrderForm {
     /// Every problem at once; `signed_in` allows ordering for a participant.
     pub fn parse(mut input: Input, signed_in: bool) -> ApiResult<OrderForm> {
         input.only(ORDER_FIELDS);
-        let product = match (input.optional_str("productId"), input.optional_str("productSlug")) {
-            (Some(key), None) | (None, Some(key)) => Some(key),
-            (Some(_), Some(_)) => {
-                input.error("productId", "send productId or productSlug, not both");
-                None
+        let items = match input.map().get("items").cloned() {
+            Some(raw) => {
+                for key in ["productId", "productSlug", "quantity"] {
+                    if input.map().contains_key(key) {
+                        input.error(key, "send items, or one product with its quantity, not both");
+                    }
+                }
+                items(&mut input, &raw)
             }
-            (None, None) => {
-                input.error("productId", "is required (or productSlug)");
-                None
+            None => {
+                let product = product_key(&mut input, "productId");
+                let quantity = quantity(&mut input, "quantity");
+                product.zip(quantity).map(|(product, quantity)| Item { product, quantity, notes: None }).into_iter().collect()
             }
         };
         let buyer = match input.optional_str("participantId") {
@@ -82,39 +155,65 @@ impl OrderForm {
                 phone.zip(name).map(|(phone, name)| BuyerForm::Person { phone, name })
             }
         };
-        let quantity = match input.patch_int("quantity", 1, MAX_QUANTITY) {
-            Patch::Set(q) => Some(q),
-            Patch::Absent | Patch::Null => {
-                input.error("quantity", "is required");
-                None
-            }
-        };
         let notes = input.optional_str("notes").filter(|s| !s.trim().is_empty());
         let notes = notes.and_then(|s| input.check("notes", fields::NOTES.clean(&s)));
+        let key = input.optional_str("checkoutKey").filter(|k| !k.is_empty());
+        let key = key.and_then(|k| {
+            let ok = (8..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            input.check("checkoutKey", if ok { Ok(k) } else { Err("must be 8 to 100 letters, digits, - or _".to_string()) })
+        });
         input.finish()?;
-        match (product, buyer, quantity) {
-            (Some(product), Some(buyer), Some(quantity)) => Ok(OrderForm { product, buyer, quantity, notes }),
+        match buyer {
+            Some(buyer) if !items.is_empty() => Ok(OrderForm { items, buyer, notes, key }),
             // `finish` reported every missing field; this arm cannot be reached.
             _ => Err(ApiError::field("productId", "is required")),
         }
     }
 }
 
-/// A placed order and its access token (shown once; only its hash is stored).
+/// A placed checkout: its lines, the bill they joined, and the links' tokens
+/// (an order's access token is shown once; only its hash is stored).
 pub struct Placed {
-    pub order: OrderRow,
-    pub access_token: String,
+    pub orders: Vec<OrderRow>,
+    /// The first line's access token (`None` when the same form came again).
+    pub access_token: Option<String>,
+    pub bill: BillRow,
+    pub bill_token: String,
     /// The buyer's confirmation code: their phone sends it to get this
     /// order's messages (the same answer whether or not it confirmed before).
     pub confirm_code: Option<String>,
+    /// The same checkout submitted again: nothing new was placed.
+    pub repeated: bool,
 }
 
-/// Places an order: the product must be orderable in an open trip (any trip
-/// for its owner); the stock is reserved in the same transaction.
+/// Places a checkout: every product must be orderable in one open trip (any
+/// trip for its owner); all lines are reserved in one transaction, or none.
+/// D1: one batch reads the products, the trip and the buyer's position, one
+/// batch writes and reads back the bill.
 pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> ApiResult<Placed> {
-    let product =
-        products::by_id_or_slug(&ctx.db, &form.product).await?.ok_or_else(|| ApiError::not_found("Product"))?;
-    let trip = trips::by_id_or_slug(&ctx.db, &product.trip_id).await?.ok_or_else(|| ApiError::not_found("Product"))?;
+    let keys: Vec<&str> = form.items.iter().map(|i| i.product.as_str()).collect();
+    let buyer_key = match &form.buyer {
+        BuyerForm::Participant(pid) => orders::BuyerKey::Participant(pid),
+        BuyerForm::Person { phone, .. } => orders::BuyerKey::Phone(phone),
+    };
+    let (found, trip, pending) = orders::cart_position(&ctx.db, &keys, &buyer_key).await?;
+    let trip = trip.ok_or_else(|| ApiError::not_found("Product"))?;
+    let mut lines: Vec<(&orders::CartProduct, i64, Option<&str>)> = Vec::new();
+    for item in &form.items {
+        let key = item.product.to_ascii_lowercase();
+        let p = found
+            .iter()
+            .find(|p| p.product.id == item.product || p.product.slug.as_str() == key)
+            .ok_or_else(|| ApiError::not_found("Product"))?;
+        if p.product.trip_id != trip.id {
+            return Err(ApiError::field("items", "every item must be of the same trip"));
+        }
+        // The same product twice in one cart is one line of both quantities.
+        match lines.iter_mut().find(|(q, _, _)| q.product.id == p.product.id) {
+            Some(line) => line.1 += item.quantity,
+            None => lines.push((p, item.quantity, item.notes.as_deref())),
+        }
+    }
     let is_owner = caller.is_some_and(|c| c.id == trip.jastiper_id);
     if !trip.is_active && !is_owner {
         return Err(ApiError::not_found("Product"));
@@ -122,9 +221,12 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
     if trip.closed(ctx.now) && !is_owner {
         return Err(super::participants::trip_closed());
     }
-    check_orderable(product.status, product.stock, product.price, form.quantity)?;
+    for (p, quantity, _) in &lines {
+        check_orderable(p.product.status, p.product.stock, p.product.price, *quantity)?;
+        check_buyer_limits(*quantity, p.held, p.product.max_per_buyer, pending)?;
+    }
 
-    let (participant_new_id, access_token, order_id, code) = (new_id(), new_secret(), new_id(), confirm_code());
+    let (participant_new_id, code) = (new_id(), confirm_code());
     let existing = match (&form.buyer, caller) {
         // The participant must be the caller's and in this product's trip.
         (BuyerForm::Participant(pid), Some(owner)) => {
@@ -134,33 +236,63 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
         (BuyerForm::Participant(_), None) => return Err(ApiError::not_found("Participant")),
         (BuyerForm::Person { .. }, _) => None,
     };
-    let buyer = match (&existing, &form.buyer) {
-        (Some(p), _) => Buyer::Existing(&p.id),
-        (None, BuyerForm::Person { phone, name }) => {
-            Buyer::ByPhone { new_id: &participant_new_id, phone, name, code: &code }
-        }
+    let (buyer, buyer_name, who) = match (&existing, &form.buyer) {
+        (Some(p), _) => (Buyer::Existing(&p.id), None, p.id.clone()),
+        (None, BuyerForm::Person { phone, name }) => (
+            Buyer::ByPhone { new_id: &participant_new_id, phone, name, code: &code },
+            Some(name.as_str()),
+            phone.as_str().to_string(),
+        ),
         (None, BuyerForm::Participant(_)) => return Err(ApiError::not_found("Participant")),
     };
-    let new = NewOrder {
-        id: &order_id,
+    // The key is the form's, for this trip, buyer and cart: a different cart
+    // sent with a reused form (a cached page) is a new checkout.
+    let cart: Vec<String> = lines.iter().map(|(p, q, _)| format!("{}x{q}", p.product.id)).collect();
+    let key = form.key.as_ref().map(|k| hash_secret(&format!("{}|{who}|{k}|{}", trip.id, cart.join(","))));
+    let ids: Vec<(String, String)> = lines.iter().map(|_| (new_id(), new_secret())).collect();
+    let hashes: Vec<String> = ids.iter().map(|(_, t)| hash_secret(t)).collect();
+    let (checkout_id, new_bill_id, now) = (new_id(), new_id(), ctx.now_iso());
+    let checkout = NewCheckout {
+        id: &checkout_id,
         trip_id: &trip.id,
-        product_id: &product.id,
-        quantity: form.quantity,
-        notes: form.notes.as_deref(),
-        access_token_hash: &hash_secret(&access_token),
-        now: &ctx.now_iso(),
+        new_bill_id: &new_bill_id,
+        key: key.as_deref(),
+        buyer_name,
+        lines: lines
+            .iter()
+            .zip(&ids)
+            .zip(&hashes)
+            .enumerate()
+            .map(|(i, (((p, quantity, notes), (id, _)), hash))| CartLine {
+                order_id: id,
+                product_id: &p.product.id,
+                quantity: *quantity,
+                // The checkout's note goes with its first line.
+                notes: notes.or(if i == 0 { form.notes.as_deref() } else { None }),
+                access_token_hash: hash,
+            })
+            .collect(),
+        now: &now,
     };
-    let (held, pending) = orders::buyer_position(&ctx.db, &product.id, &trip.id, &buyer).await?;
-    check_buyer_limits(form.quantity, held, product.max_per_buyer, pending)?;
-    orders::place(&ctx.db, &new, &buyer).await?;
-    // The stock shown on the public pages changed.
-    super::public_cache::trip_changed(ctx, &trip.id, Some(product.slug.as_str())).await;
-    let order = orders::by_id(&ctx.db, &order_id).await?.ok_or_else(|| ApiError::internal("order vanished"))?;
-    let buyer = participants::by_id(&ctx.db, &order.participant_id).await?;
-    if let Some(p) = &buyer {
-        notify::order_placed(ctx, &order, p).await?;
+    let bill_token = |id: &str| -> ApiResult<String> { Ok(bill_token(ctx.config.jwt_key()?, id)) };
+    match orders::place(&ctx.db, &checkout, &buyer).await? {
+        Checkout::Repeat { bill_id } => {
+            let bill = bills::by_id(&ctx.db, &bill_id).await?.ok_or_else(|| ApiError::not_found("Bill"))?;
+            let orders = orders::of_bill(&ctx.db, &bill.id).await?;
+            let buyer = participants::by_id(&ctx.db, &bill.participant_id).await?;
+            let bill_token = bill_token(&bill.id)?;
+            Ok(Placed { orders, access_token: None, bill, bill_token, confirm_code: buyer.and_then(|p| p.confirm_code), repeated: true })
+        }
+        Checkout::Placed { bill, orders, participant } => {
+            // The stock shown on the public pages changed.
+            let one = (lines.len() == 1).then(|| lines[0].0.product.slug.as_str());
+            super::public_cache::trip_changed(ctx, &trip.id, one).await;
+            notify::checkout_placed(ctx, &orders, &bill, &participant).await?;
+            let bill_token = bill_token(&bill.id)?;
+            let access_token = ids.into_iter().next().map(|(_, t)| t);
+            Ok(Placed { orders, access_token, bill, bill_token, confirm_code: participant.confirm_code, repeated: false })
+        }
     }
-    Ok(Placed { order, access_token, confirm_code: buyer.and_then(|p| p.confirm_code) })
 }
 
 /// How a request may see an order.

@@ -6,6 +6,8 @@ use crate::domain::fields;
 use crate::domain::ids::{new_id, random_alnum};
 use crate::domain::order::{DEFAULT_MAX_PER_BUYER, MAX_QUANTITY};
 use crate::domain::product::ProductStatus;
+use crate::domain::money::Currency;
+use crate::domain::pricing::MAX_ORIGINAL_MAJOR;
 use crate::domain::slug::Slug;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::{Input, Patch};
@@ -18,7 +20,7 @@ use super::{notify, AuthUser};
 const MAX_PRICE: i64 = 1_000_000_000;
 const MAX_STOCK: i64 = 100_000;
 /// The fields of a product body (JSON, or the text fields of a multipart form).
-pub const FIELDS: &[&str] = &["slug", "title", "price", "stock", "description", "status", "maxPerBuyer"];
+pub const FIELDS: &[&str] = &["slug", "title", "price", "priceOriginal", "stock", "description", "status", "maxPerBuyer"];
 /// Which of `FIELDS` are whole numbers (a form sends them as text).
 pub const NUMERIC: &[&str] = &["price", "stock", "maxPerBuyer"];
 
@@ -54,11 +56,57 @@ fn int_within(input: &mut Input, key: &str, min: i64, max: i64) -> Option<i64> {
     }
 }
 
-/// `{ slug?, title, price, stock, description?, status? }`.
+/// The price a product form names: rupiah in a rupiah trip (`price`), the
+/// shop's price in a foreign one (`priceOriginal`, in its minor units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceInput {
+    Rupiah(i64),
+    Original(i64),
+}
+
+/// `price` (money formats) or `priceOriginal` (the trip's currency), whichever the trip's currency takes.
+fn price_input(input: &mut Input, currency: Currency) -> Patch<PriceInput> {
+    let max_original = MAX_ORIGINAL_MAJOR * 10_i64.pow(currency.minor_digits());
+    let (rupiah, original) = (input.patch_rupiah("price", MAX_PRICE), input.patch_amount("priceOriginal", currency, max_original));
+    match (currency.is_idr(), rupiah, original) {
+        (true, p, Patch::Absent) => map_patch(p, PriceInput::Rupiah),
+        (true, _, _) => {
+            input.error("priceOriginal", "is only for a trip that buys in another currency: send price in rupiah");
+            Patch::Absent
+        }
+        (false, Patch::Absent, o) => map_patch(o, PriceInput::Original),
+        (false, _, _) => {
+            input.error(
+                "price",
+                format!("is computed from priceOriginal (in {}), the kurs and the fee: send priceOriginal", currency.code()),
+            );
+            Patch::Absent
+        }
+    }
+}
+
+fn map_patch<T, U>(p: Patch<T>, f: impl FnOnce(T) -> U) -> Patch<U> {
+    match p {
+        Patch::Set(v) => Patch::Set(f(v)),
+        Patch::Null => Patch::Null,
+        Patch::Absent => Patch::Absent,
+    }
+}
+
+/// The name of the price field a trip's products take.
+fn price_key(currency: Currency) -> &'static str {
+    if currency.is_idr() {
+        "price"
+    } else {
+        "priceOriginal"
+    }
+}
+
+/// `{ slug?, title, price | priceOriginal, stock, description?, status? }`.
 pub struct NewProductForm {
     pub slug: Option<Slug>,
     pub title: String,
-    pub price: i64,
+    pub price: PriceInput,
     pub stock: i64,
     pub description: Option<String>,
     pub status: ProductStatus,
@@ -66,16 +114,21 @@ pub struct NewProductForm {
 }
 
 impl NewProductForm {
-    pub fn parse(mut input: Input) -> ApiResult<NewProductForm> {
+    /// `currency` is the trip's: it decides which price field is taken.
+    pub fn parse(mut input: Input, currency: Currency) -> ApiResult<NewProductForm> {
         input.only(FIELDS);
         let slug = input.optional_str("slug").and_then(|s| input.check("slug", Slug::product(&s)));
         let title = input.required_with("title", |s| fields::TITLE.clean(s));
-        let price = int(&mut input, "price", MAX_PRICE);
+        let price = match price_input(&mut input, currency) {
+            Patch::Set(p) => Some(p),
+            _ => None,
+        };
         let stock = int(&mut input, "stock", MAX_STOCK);
-        for (key, value) in [("price", price), ("stock", stock)] {
-            if value.is_none() {
-                input.error(key, "is required");
-            }
+        if price.is_none() {
+            input.error(price_key(currency), "is required");
+        }
+        if stock.is_none() {
+            input.error("stock", "is required");
         }
         let description = input.optional_str("description").filter(|s| !s.trim().is_empty());
         let description = description.and_then(|s| input.check("description", fields::DESCRIPTION.clean(&s)));
@@ -91,14 +144,21 @@ impl NewProductForm {
     }
 }
 
-/// `{ title?, price?, stock?, status?, description? }`: only what is named changes.
-pub fn parse_change(mut input: Input) -> ApiResult<ProductChange> {
+/// `{ title?, price? | priceOriginal?, stock?, status?, description? }`: only what is named changes.
+pub fn parse_change(mut input: Input, currency: Currency) -> ApiResult<(ProductChange, Option<PriceInput>)> {
     input.only(FIELDS);
     if input.optional_str("slug").is_some() {
         input.error("slug", "cannot be changed: links to it are already shared");
     }
     let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
-    let price = int(&mut input, "price", MAX_PRICE);
+    let price = match price_input(&mut input, currency) {
+        Patch::Set(p) => Some(p),
+        Patch::Null => {
+            input.error(price_key(currency), "cannot be empty");
+            None
+        }
+        Patch::Absent => None,
+    };
     let stock = int(&mut input, "stock", MAX_STOCK);
     let description = match input.patch_str("description") {
         Patch::Set(s) if s.trim().is_empty() => Some(None),
@@ -109,7 +169,29 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProductChange> {
     let status = status(&mut input);
     let max_per_buyer = int_within(&mut input, "maxPerBuyer", 1, MAX_QUANTITY);
     input.finish()?;
-    Ok(ProductChange { title, price, stock, status, max_per_buyer, description, image: None })
+    let change = ProductChange {
+        title,
+        price: None,
+        price_original: None,
+        stock,
+        status,
+        max_per_buyer,
+        description,
+        image: None,
+    };
+    Ok((change, price))
+}
+
+/// The rupiah price (and the original) a price input makes in `trip`.
+fn priced(trip: &TripRow, p: PriceInput) -> ApiResult<(i64, Option<i64>)> {
+    match (p, trip.prices.pricing()) {
+        (PriceInput::Rupiah(rp), _) => Ok((rp, None)),
+        (PriceInput::Original(o), Some(pricing)) => match pricing.price(o) {
+            Some(rp) if rp <= MAX_PRICE => Ok((rp, Some(o))),
+            _ => Err(ApiError::field("priceOriginal", "makes a rupiah price too large")),
+        },
+        (PriceInput::Original(_), None) => Err(ApiError::field("priceOriginal", "the trip has no kurs yet")),
+    }
 }
 
 /// The product if `me` owns its trip; 404 otherwise.
@@ -147,6 +229,7 @@ pub async fn create(
     f: NewProductForm,
     image: Option<Upload>,
 ) -> ApiResult<ProductRow> {
+    let (price, price_original) = priced(trip, f.price)?;
     let slug = match f.slug {
         Some(s) => s,
         None => free_slug(ctx).await?,
@@ -162,12 +245,13 @@ pub async fn create(
         trip_id: &trip.id,
         slug: &slug,
         title: &f.title,
-        price: f.price,
+        price,
         stock: f.stock,
         image: url.as_deref(),
         description: f.description.as_deref(),
         status: f.status,
         max_per_buyer: f.max_per_buyer,
+        price_original,
         now: &ctx.now_iso(),
     };
     if let Err(e) = products::insert(&ctx.db, &new).await {
@@ -189,9 +273,14 @@ pub async fn update(
     ctx: &Ctx,
     me: &AuthUser,
     (product, trip): (ProductRow, &TripRow),
-    mut change: ProductChange,
+    (mut change, price): (ProductChange, Option<PriceInput>),
     image: Option<Upload>,
 ) -> ApiResult<ProductRow> {
+    if let Some(p) = price {
+        let (rupiah, original) = priced(trip, p)?;
+        change.price = Some(rupiah);
+        change.price_original = original;
+    }
     // New stock for a sold-out product puts it back on sale (unless a status is given).
     if product.status == ProductStatus::SoldOut && change.status.is_none() && change.stock.is_some_and(|s| s > 0) {
         change.status = Some(ProductStatus::Active);

@@ -10,7 +10,9 @@ use crate::input::{Input, Patch};
 use crate::store::orders;
 use crate::store::participants::{self, ParticipantRow};
 use crate::store::products::{self, ProductRow};
-use crate::store::trips::{self, NewTrip, TripChange, TripRow};
+use crate::domain::money::Currency;
+use crate::domain::pricing::{FEE_PLACES, MAX_FEE, MAX_FEE_PER_ITEM, MAX_RATE, RATE_PLACES, ROUND_TO};
+use crate::store::trips::{self, NewTrip, PricingChange, TripChange, TripRow};
 
 use super::AuthUser;
 
@@ -27,18 +29,72 @@ fn description(p: Patch<String>) -> Result<Option<Option<String>>, String> {
     }
 }
 
-/// `{ title, description?, slug, deadline?, isActive? }`.
+/// The pricing fields of a trip's body, every problem reported on its field.
+pub const PRICING_FIELDS: [&str; 5] = ["currency", "exchangeRate", "feePercent", "feePerItem", "roundTo"];
+
+fn parse_pricing(input: &mut Input) -> PricingChange {
+    let currency = match input.patch_str("currency") {
+        Patch::Set(c) => {
+            let parsed = Currency::parse(&c).ok_or_else(|| {
+                format!("must be one of {}", Currency::all().map(Currency::code).collect::<Vec<_>>().join(", "))
+            });
+            input.check("currency", parsed)
+        }
+        Patch::Null => {
+            input.error("currency", "must be a currency code such as IDR or JPY");
+            None
+        }
+        Patch::Absent => None,
+    };
+    let exchange_rate = match input.patch_decimal("exchangeRate", RATE_PLACES, 1, MAX_RATE) {
+        Patch::Set(v) => Some(Some(v)),
+        Patch::Null => Some(None),
+        Patch::Absent => None,
+    };
+    let fee_percent = match input.patch_decimal("feePercent", FEE_PLACES, 0, MAX_FEE) {
+        Patch::Set(v) => Some(v),
+        Patch::Null => Some(0),
+        Patch::Absent => None,
+    };
+    let fee_per_item = match input.patch_rupiah("feePerItem", MAX_FEE_PER_ITEM) {
+        Patch::Set(v) => Some(v),
+        Patch::Null => Some(0),
+        Patch::Absent => None,
+    };
+    let round_to = match input.patch_int("roundTo", 1, 1000) {
+        Patch::Set(v) if ROUND_TO.contains(&v) => Some(v),
+        Patch::Set(_) | Patch::Null => {
+            input.error("roundTo", "must be 1, 100, 500 or 1000");
+            None
+        }
+        Patch::Absent => None,
+    };
+    PricingChange { currency, exchange_rate, fee_percent, fee_per_item, round_to }
+}
+
+/// A trip buying abroad needs its kurs; a rupiah trip has none.
+fn check_pricing(currency: Currency, rate: Option<i64>) -> ApiResult<()> {
+    match (currency.is_idr(), rate) {
+        (false, None) => Err(ApiError::field("exchangeRate", "is required unless currency is IDR")),
+        (true, Some(_)) => Err(ApiError::field("exchangeRate", "is only for a trip that buys in another currency")),
+        _ => Ok(()),
+    }
+}
+
+/// `{ title, description?, slug, deadline?, isActive?, currency?, exchangeRate?, feePercent?, feePerItem?, roundTo? }`.
 pub struct NewTripForm {
     pub title: String,
     pub slug: Slug,
     pub description: Option<String>,
     pub deadline: Option<String>,
     pub is_active: bool,
+    pub pricing: PricingChange,
 }
 
 impl NewTripForm {
     pub fn parse(mut input: Input, ctx: &Ctx) -> ApiResult<NewTripForm> {
-        input.only(&["title", "description", "slug", "deadline", "isActive"]);
+        let allowed: Vec<&str> = ["title", "description", "slug", "deadline", "isActive"].into_iter().chain(PRICING_FIELDS).collect();
+        input.only(&allowed);
         let title = input.required_with("title", |s| fields::TITLE.clean(s));
         let slug = input.required_with("slug", Slug::trip);
         let desc = input.patch_str("description");
@@ -46,9 +102,11 @@ impl NewTripForm {
         let deadline =
             input.optional_str("deadline").and_then(|s| input.check("deadline", time::parse_deadline(&s, ctx.now)));
         let is_active = matches!(input.patch_bool("isActive"), Patch::Set(true));
+        let pricing = parse_pricing(&mut input);
         input.finish()?;
+        check_pricing(pricing.currency.unwrap_or(Currency::IDR), pricing.exchange_rate.flatten())?;
         match (title, slug) {
-            (Some(title), Some(slug)) => Ok(NewTripForm { title, slug, description, deadline, is_active }),
+            (Some(title), Some(slug)) => Ok(NewTripForm { title, slug, description, deadline, is_active, pricing }),
             _ => Err(ApiError::field("title", "is required")),
         }
     }
@@ -64,6 +122,7 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
         description: f.description.as_deref(),
         deadline: f.deadline.as_deref(),
         is_active: f.is_active,
+        pricing: &f.pricing,
         now: &ctx.now_iso(),
     };
     trips::insert(&ctx.db, &new).await?;
@@ -71,9 +130,11 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
     owned(ctx, me, &id).await
 }
 
-/// `{ title?, description?, isActive?, deadline? }`: only what is named changes.
+/// `{ title?, description?, isActive?, deadline?, currency?, exchangeRate?, feePercent?, feePerItem?, roundTo? }`:
+/// only what is named changes.
 pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
-    input.only(&["title", "description", "isActive", "deadline"]);
+    let allowed: Vec<&str> = ["title", "description", "isActive", "deadline"].into_iter().chain(PRICING_FIELDS).collect();
+    input.only(&allowed);
     let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
     let desc = input.patch_str("description");
     let description = input.check("description", description(desc)).flatten();
@@ -90,15 +151,42 @@ pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
         }
         Patch::Absent => None,
     };
+    let pricing = parse_pricing(&mut input);
     input.finish()?;
-    Ok(TripChange { title, description, deadline, is_active })
+    Ok(TripChange { title, description, deadline, is_active, pricing })
 }
 
-/// Changes an owned trip (see `owned`).
+/// Changes an owned trip (see `owned`). A new kurs or fee re-prices its
+/// products for new orders; every order keeps the unit price it was placed at.
 pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange) -> ApiResult<TripRow> {
-    trips::update(&ctx.db, &trip.id, &me.id, &change, &ctx.now_iso()).await?;
+    let p = &change.pricing;
+    let currency = p.currency.unwrap_or(trip.prices.currency());
+    let rate = p.exchange_rate.unwrap_or(trip.prices.exchange_rate);
+    check_pricing(currency, rate)?;
+    if p.currency.is_some_and(|c| c != trip.prices.currency()) && products::count_of_trip(&ctx.db, &trip.id).await? > 0 {
+        return Err(ApiError::field("currency", "cannot change once the trip has products: open a new trip"));
+    }
+    let now = ctx.now_iso();
+    trips::update(&ctx.db, &trip.id, &me.id, &change, &now).await?;
+    let updated = owned(ctx, me, &trip.id).await?;
+    if !change.pricing.is_empty() {
+        if let Some(pricing) = updated.prices.pricing() {
+            let items = products::of_trip(&ctx.db, &trip.id).await?;
+            let prices: Vec<(String, i64)> = items
+                .iter()
+                .filter_map(|item| Some((item.id.clone(), pricing.price(item.price_original?)?)))
+                .collect();
+            products::set_prices(&ctx.db, &prices, &now).await?;
+        }
+    }
     super::public_cache::trip_changed(ctx, &trip.id, None).await;
-    owned(ctx, me, &trip.id).await
+    Ok(updated)
+}
+
+/// How many open bills of a trip keep the prices they were placed at when
+/// its kurs or fee changes (the dashboard says so before saving).
+pub async fn open_bills(ctx: &Ctx, trip: &TripRow) -> ApiResult<i64> {
+    crate::store::bills::open_count(&ctx.db, &trip.id).await
 }
 
 /// A trip with everybody in it and everything on it.

@@ -4,6 +4,7 @@
 //! Rows decode straight into typed fields: status enums, `bool` for 0/1
 //! columns, checked text (`Phone`, `Email`, `Slug`).
 
+pub mod bills;
 pub mod dashboard;
 pub mod login_throttle;
 pub mod orders;
@@ -41,6 +42,7 @@ pub struct Db {
 }
 
 /// A bind argument. D1 takes JS numbers; integers here stay far below 2^53.
+#[derive(Clone, Copy)]
 pub enum Arg<'a> {
     Text(&'a str),
     Int(i64),
@@ -420,6 +422,7 @@ mod columns_match_rows {
             (include_str!("participants.rs"), "ParticipantRow", "COLUMNS"),
             (include_str!("outbox.rs"), "OutboxRow", "COLUMNS"),
             (include_str!("users.rs"), "UserRow", "COLUMNS"),
+            (include_str!("bills.rs"), "BillRow", "COLUMNS"),
         ] {
             let (fields, columns) = (fields(file, row), columns(file, list));
             let missing: Vec<_> = fields.difference(&columns).collect();

@@ -2,7 +2,9 @@
 
 use serde::Deserialize;
 
-use super::{Arg, Db, Write};
+use super::bills::{BillRow, OPEN};
+use super::participants::ParticipantRow;
+use super::{Arg, Db, Select, Write, Writes};
 use crate::domain::order::{OrderRefusal, OrderStatus, MAX_PENDING_PER_BUYER};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
@@ -28,18 +30,35 @@ pub struct OrderRow {
     pub buyer_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The bill this line belongs to, and the checkout that placed it.
+    pub bill_id: Option<String>,
+    pub checkout_id: Option<String>,
 }
 
 pub const COLUMNS: &str = "o.id, o.trip_id, o.participant_id, o.product_id, o.quantity, o.unit_price, o.total_price, \
-                       o.status, o.reject_reason, o.notes, o.proof_key, o.proof_archived_at, o.buyer_name, o.created_at, o.updated_at";
+                       o.status, o.reject_reason, o.notes, o.proof_key, o.proof_archived_at, o.buyer_name, o.created_at, o.updated_at, \
+                       o.bill_id, o.checkout_id";
 
-pub struct NewOrder<'a> {
-    pub id: &'a str,
-    pub trip_id: &'a str,
+/// One line of a checkout.
+pub struct CartLine<'a> {
+    pub order_id: &'a str,
     pub product_id: &'a str,
     pub quantity: i64,
     pub notes: Option<&'a str>,
     pub access_token_hash: &'a str,
+}
+
+/// A submitted cart: its lines join the buyer's open bill in the trip (one
+/// is opened with `new_bill_id` when there is none).
+pub struct NewCheckout<'a> {
+    pub id: &'a str,
+    pub trip_id: &'a str,
+    pub new_bill_id: &'a str,
+    /// The hash of the form's one-time key with the trip, buyer and cart.
+    pub key: Option<&'a str>,
+    /// The name typed with the checkout (anonymous orders).
+    pub buyer_name: Option<&'a str>,
+    pub lines: Vec<CartLine<'a>>,
     pub now: &'a str,
 }
 
@@ -50,88 +69,209 @@ pub enum Buyer<'a> {
     ByPhone { new_id: &'a str, phone: &'a Phone, name: &'a str, code: &'a str },
 }
 
-/// Reserves stock and inserts the order in one D1 batch (one transaction).
-/// When the stock ran out (or the product stopped being active) between the
-/// caller's check and this write, answers `OutOfStock`.
-/// The stock update is conditional; when it changes no row, the order insert
-/// writes NULL into `quantity`, whose NOT NULL constraint aborts the whole
-/// batch, so nothing at all is written (not even a new participant).
-pub async fn place(db: &Db, o: &NewOrder<'_>, buyer: &Buyer<'_>) -> ApiResult<()> {
-    let mut statements = Vec::new();
-    let participant: Arg<'_> = match buyer {
-        Buyer::Existing(id) => Arg::Text(id),
-        // A new participant waits for their phone to confirm; an existing one is left as it is.
-        Buyer::ByPhone { new_id, phone, name, code } => {
-            statements.push(db.stmt(
-                "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (trip_id, phone) DO UPDATE SET
-                   confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)",
-                &[(*new_id).into(), o.trip_id.into(), (*phone).into(), (*name).into(), o.now.into(), (*code).into()],
-            )?);
-            (*phone).into()
+impl Buyer<'_> {
+    /// The buyer's id in SQL whose `?1` is the trip and `?2` this key.
+    fn sql(&self) -> &'static str {
+        match self {
+            Buyer::Existing(_) => "?2",
+            Buyer::ByPhone { .. } => "(SELECT id FROM participants WHERE trip_id = ?1 AND phone = ?2)",
         }
+    }
+
+    fn key(&self) -> Arg<'_> {
+        match self {
+            Buyer::Existing(id) => Arg::Text(id),
+            Buyer::ByPhone { phone, .. } => (*phone).into(),
+        }
+    }
+}
+
+/// Whose position a checkout reads: a participant (the owner ordering for
+/// one) or a phone (a penitip, who may not have joined yet).
+pub enum BuyerKey<'a> {
+    Participant(&'a str),
+    Phone(&'a Phone),
+}
+
+/// A product of a cart with what the buyer already holds of it (open orders).
+#[derive(Debug, Deserialize)]
+pub struct CartProduct {
+    #[serde(flatten)]
+    pub product: super::products::ProductRow,
+    pub held: i64,
+}
+
+/// Before a checkout, in one batch: its products (by id or slug) with what
+/// the buyer holds of each, their trip, and how many of the buyer's
+/// checkouts in it wait for payment.
+pub async fn cart_position(
+    db: &Db,
+    keys: &[&str],
+    buyer: &BuyerKey<'_>,
+) -> ApiResult<(Vec<CartProduct>, Option<super::trips::TripRow>, i64)> {
+    #[derive(Deserialize)]
+    struct Pending {
+        n: i64,
+    }
+    let keys = serde_json::to_string(keys)?;
+    const PRODUCTS: &str =
+        "(SELECT id FROM products WHERE id IN (SELECT value FROM json_each(?1)) OR slug IN (SELECT lower(value) FROM json_each(?1)))";
+    let trip = format!("(SELECT trip_id FROM products WHERE id IN {PRODUCTS} LIMIT 1)");
+    let (holder, key): (String, Arg<'_>) = match buyer {
+        BuyerKey::Participant(id) => ("?2".into(), Arg::Text(id)),
+        BuyerKey::Phone(phone) => (format!("(SELECT id FROM participants WHERE trip_id = {trip} AND phone = ?2)"), (*phone).into()),
     };
-    let participant_sql = match buyer {
-        Buyer::Existing(_) => "?7",
-        Buyer::ByPhone { .. } => "(SELECT id FROM participants WHERE trip_id = ?2 AND phone = ?7)",
-    };
-    // The buyer's limits are part of the same condition, so concurrent
-    // orders of one phone cannot pass them together.
-    let buyer_sql = match buyer {
-        Buyer::Existing(_) => "?6",
-        Buyer::ByPhone { .. } => "(SELECT id FROM participants WHERE trip_id = ?4 AND phone = ?6)",
-    };
-    let buyer_arg: Arg<'_> = match buyer {
-        Buyer::Existing(id) => Arg::Text(id),
-        Buyer::ByPhone { phone, .. } => (*phone).into(),
-    };
-    statements.push(db.stmt(
+    let (products, trips, pending) = db
+        .read((
+            Select::<CartProduct>::new(
+                db,
+                &format!(
+                    "SELECT {}, (SELECT COALESCE(SUM(o.quantity), 0) FROM orders o WHERE o.product_id = p.id
+                               AND o.participant_id = {holder} AND o.status IN ('pending', 'confirmed')) AS held
+                     FROM products p WHERE p.id IN {PRODUCTS}",
+                    super::products::COLUMNS
+                ),
+                &[keys.as_str().into(), key.clone()],
+            )?,
+            Select::<super::trips::TripRow>::new(
+                db,
+                &format!("SELECT {} FROM trips WHERE id = {trip}", super::trips::COLUMNS),
+                &[keys.as_str().into()],
+            )?,
+            Select::<Pending>::new(
+                db,
+                &format!(
+                    "SELECT COUNT(DISTINCT checkout_id) AS n FROM orders
+                     WHERE trip_id = {trip} AND participant_id = {holder} AND status = 'pending'"
+                ),
+                &[keys.as_str().into(), key],
+            )?,
+        ))
+        .await?;
+    Ok((products, trips.into_iter().next(), pending.into_iter().next().map_or(0, |p| p.n)))
+}
+
+/// A bill's lines, in the order they were placed.
+pub async fn of_bill(db: &Db, bill_id: &str) -> ApiResult<Vec<OrderRow>> {
+    db.many(&format!("SELECT {COLUMNS} FROM orders o WHERE o.bill_id = ?1 ORDER BY o.created_at, o.rowid"), &[bill_id.into()]).await
+}
+
+/// What a checkout did: placed its lines, or found the same form already placed.
+pub enum Checkout {
+    Placed { bill: BillRow, orders: Vec<OrderRow>, participant: ParticipantRow },
+    Repeat { bill_id: String },
+}
+
+/// Places a cart in one D1 batch (one transaction): the participant (by
+/// phone), the open bill, the checkout, then for each line a conditional
+/// stock update and the order, then the bill settled. A line whose stock,
+/// per-buyer limit or the buyer's unpaid checkouts refuse it makes its
+/// insert write NULL into `quantity`, whose NOT NULL constraint aborts the
+/// whole batch: all lines or none, never half a cart (`OutOfStock`).
+pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult<Checkout> {
+    let b = buyer.sql();
+    let open_bill = format!("(SELECT id FROM bills WHERE trip_id = ?1 AND participant_id = {b} AND status IN {OPEN})");
+    // Every statement below reads ?1 as the trip, ?2 as the buyer's key, ?3 as now.
+    let base = || vec![Arg::Text(c.trip_id), buyer.key(), Arg::Text(c.now)];
+    let mut first = Vec::new();
+    if let Buyer::ByPhone { new_id, phone, name, code } = buyer {
+        // A new participant waits for their phone to confirm; an existing one is left as it is.
+        first.push(db.stmt(
+            "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (trip_id, phone) DO UPDATE SET
+               confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)",
+            &[(*new_id).into(), c.trip_id.into(), (*phone).into(), (*name).into(), c.now.into(), (*code).into()],
+        )?);
+    }
+    first.push(db.stmt(
         &format!(
-            "UPDATE products SET stock = stock - ?2,
-                 status = CASE WHEN stock - ?2 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
-             WHERE id = ?1 AND status = 'active' AND stock >= ?2
-               AND ?2 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?1
-                         AND participant_id = {buyer_sql} AND status IN ('pending', 'confirmed')) <= max_per_buyer
-               AND (SELECT COUNT(*) FROM orders WHERE trip_id = ?4 AND participant_id = {buyer_sql}
-                    AND status = 'pending') < ?5"
+            "INSERT INTO bills (id, trip_id, participant_id, status, created_at, updated_at)
+             SELECT ?4, ?1, {b}, 'unpaid', ?3, ?3
+             WHERE NOT EXISTS (SELECT 1 FROM bills WHERE trip_id = ?1 AND participant_id = {b} AND status IN {OPEN})"
         ),
-        &[
-            o.product_id.into(),
-            o.quantity.into(),
-            o.now.into(),
-            o.trip_id.into(),
-            MAX_PENDING_PER_BUYER.into(),
-            buyer_arg,
-        ],
+        &base().into_iter().chain([c.new_bill_id.into()]).collect::<Vec<_>>(),
     )?);
-    statements.push(db.stmt(
-        &format!(
-            "INSERT INTO orders (id, trip_id, participant_id, product_id, quantity, unit_price, total_price,
-                                 status, notes, access_token_hash, created_at, updated_at, buyer_name)
-             SELECT ?1, ?2, {participant_sql}, p.id, CASE WHEN changes() = 1 THEN ?4 END, p.price, p.price * ?4,
-                    'pending', ?5, ?6, ?3, ?3, ?9
-             FROM products p WHERE p.id = ?8"
-        ),
-        &[
-            o.id.into(),
-            o.trip_id.into(),
-            o.now.into(),
-            o.quantity.into(),
-            o.notes.into(),
-            o.access_token_hash.into(),
-            participant,
-            o.product_id.into(),
-            match buyer {
-                Buyer::ByPhone { name, .. } => Arg::Text(name),
-                Buyer::Existing(_) => Arg::Null,
-            },
-        ],
+    first.push(db.stmt(
+        &format!("INSERT INTO checkouts (id, trip_id, bill_id, idempotency_key, created_at) VALUES (?4, ?1, {open_bill}, ?5, ?3)"),
+        &base().into_iter().chain([c.id.into(), c.key.into()]).collect::<Vec<_>>(),
     )?);
-    match db.batch(statements).await {
-        Ok(_) => Ok(()),
-        // The insert writes a NULL quantity when the stock update changed nothing.
-        Err(e) if e.broke(ConstraintKind::NotNull, "orders", "quantity") => {
-            Err(OrderRefusal::OutOfStock { left: 0 }.into())
+    let mut lines = Vec::new();
+    for l in &c.lines {
+        // The buyer's limits are part of the same condition, so concurrent
+        // checkouts of one phone cannot pass them together.
+        lines.push(db.stmt(
+            &format!(
+                "UPDATE products SET stock = stock - ?5,
+                     status = CASE WHEN stock - ?5 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
+                 WHERE id = ?4 AND trip_id = ?1 AND status = 'active' AND stock >= ?5
+                   AND ?5 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?4
+                             AND participant_id = {b} AND status IN ('pending', 'confirmed')) <= max_per_buyer
+                   AND (SELECT COUNT(DISTINCT checkout_id) FROM orders WHERE trip_id = ?1 AND participant_id = {b}
+                        AND status = 'pending' AND checkout_id != ?7) < ?6"
+            ),
+            &base().into_iter().chain([l.product_id.into(), l.quantity.into(), MAX_PENDING_PER_BUYER.into(), c.id.into()]).collect::<Vec<_>>(),
+        )?);
+        lines.push(db.stmt(
+            &format!(
+                "INSERT INTO orders (id, trip_id, participant_id, product_id, quantity, unit_price, total_price,
+                                     status, notes, access_token_hash, created_at, updated_at, buyer_name, bill_id, checkout_id)
+                 SELECT ?4, ?1, {b}, p.id, CASE WHEN changes() = 1 THEN ?6 END, p.price, p.price * ?6,
+                        'pending', ?7, ?8, ?3, ?3, ?9, {open_bill}, ?10
+                 FROM products p WHERE p.id = ?5"
+            ),
+            &base()
+                .into_iter()
+                .chain([
+                    l.order_id.into(),
+                    l.product_id.into(),
+                    l.quantity.into(),
+                    l.notes.into(),
+                    l.access_token_hash.into(),
+                    c.buyer_name.into(),
+                    c.id.into(),
+                ])
+                .collect::<Vec<_>>(),
+        )?);
+    }
+    let placed = db
+        .read((
+            Writes(first),
+            Writes(lines),
+            Write(db.stmt(&super::bills::settle_sql(&open_bill, "?3"), &base())?),
+            Select::<BillRow>::new(
+                db,
+                &format!("SELECT {} FROM bills b WHERE b.id = (SELECT bill_id FROM checkouts WHERE id = ?1)", super::bills::COLUMNS),
+                &[c.id.into()],
+            )?,
+            Select::<OrderRow>::new(
+                db,
+                &format!("SELECT {COLUMNS} FROM orders o WHERE o.checkout_id = ?1 ORDER BY o.created_at, o.rowid"),
+                &[c.id.into()],
+            )?,
+            Select::<ParticipantRow>::new(
+                db,
+                &format!("SELECT {} FROM participants WHERE id = {b}", super::participants::COLUMNS),
+                &[c.trip_id.into(), buyer.key()],
+            )?,
+        ))
+        .await;
+    match placed {
+        Ok((_, _, _, bill, orders, participant)) => match (bill.into_iter().next(), participant.into_iter().next()) {
+            (Some(bill), Some(participant)) => Ok(Checkout::Placed { bill, orders, participant }),
+            _ => Err(crate::error::ApiError::internal("a placed checkout has no bill or buyer")),
+        },
+        // The insert writes a NULL quantity when a line's stock update changed nothing.
+        Err(e) if e.broke(ConstraintKind::NotNull, "orders", "quantity") => Err(OrderRefusal::OutOfStock { left: 0 }.into()),
+        // The same form again (back button, double tap, a retry): the bill it made.
+        Err(e) if e.broke(ConstraintKind::Unique, "checkouts", "idempotency_key") => {
+            #[derive(Deserialize)]
+            struct Found {
+                bill_id: Option<String>,
+            }
+            let found: Option<Found> =
+                db.one("SELECT bill_id FROM checkouts WHERE idempotency_key = ?1", &[c.key.into()]).await?;
+            let bill_id = found.and_then(|f| f.bill_id).ok_or(e)?;
+            Ok(Checkout::Repeat { bill_id })
         }
         Err(e) => Err(e),
     }
@@ -234,9 +374,9 @@ pub async fn transition(
              WHERE id = ?1 AND changes() = 1",
             &[o.product_id.as_str().into(), o.quantity.into(), now.into()],
         )?);
-        db.read((moved, release)).await?.0
+        db.read((moved, release, super::bills::settle_of_order(db, &o.id, now)?)).await?.0
     } else {
-        db.read((moved,)).await?.0
+        db.read((moved, super::bills::settle_of_order(db, &o.id, now)?)).await?.0
     };
     Ok(moved == 1)
 }
@@ -345,7 +485,7 @@ pub async fn of_trip_detailed(db: &Db, trip_id: &str, open_only: bool, after: &s
             "SELECT {COLUMNS}, pr.slug AS product_slug, pr.title AS product_title, pr.image AS product_image,
                     pa.name AS participant_name, pa.phone AS participant_phone
              FROM orders o JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id
-             WHERE o.trip_id = ?1 AND {filter} ORDER BY o.created_at, o.id LIMIT 1000"
+             WHERE o.trip_id = ?1 AND {filter} ORDER BY o.created_at, o.rowid LIMIT 1000"
         ),
         &[trip_id.into(), after.into()],
     )

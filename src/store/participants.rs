@@ -191,3 +191,12 @@ pub async fn audience(db: &Db, trip_id: &str, since: &str) -> ApiResult<(i64, i6
         .await?;
     Ok(row.map_or((0, 0), |r| (r.total, r.recent.unwrap_or(0))))
 }
+
+/// The buyer of a bill.
+pub fn of_bill_query(db: &Db, bill_id: &str) -> ApiResult<super::Select<ParticipantRow>> {
+    super::Select::new(
+        db,
+        &format!("SELECT {COLUMNS} FROM participants WHERE id = (SELECT participant_id FROM bills WHERE id = ?1)"),
+        &[bill_id.into()],
+    )
+}

@@ -23,11 +23,14 @@ pub struct ProductRow {
     pub max_per_buyer: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// The shop's price in the trip's currency (minor units); `price` is
+    /// computed from it (NULL in a rupiah trip).
+    pub price_original: Option<i64>,
 }
 
 pub const COLUMNS: &str =
     "p.id, p.trip_id, p.slug, p.title, p.price, p.stock, p.image, p.description, p.status, p.max_per_buyer, \
-     p.created_at, p.updated_at";
+     p.created_at, p.updated_at, p.price_original";
 
 pub struct NewProduct<'a> {
     pub id: &'a str,
@@ -40,14 +43,15 @@ pub struct NewProduct<'a> {
     pub description: Option<&'a str>,
     pub status: ProductStatus,
     pub max_per_buyer: i64,
+    pub price_original: Option<i64>,
     pub now: &'a str,
 }
 
 pub async fn insert(db: &Db, p: &NewProduct<'_>) -> ApiResult<()> {
     db.exec(
         "INSERT INTO products (id, trip_id, slug, title, price, stock, image, description, status, max_per_buyer,
-                               created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?10, ?10)",
+                               created_at, updated_at, price_original)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?10, ?10, ?12)",
         &[
             p.id.into(),
             p.trip_id.into(),
@@ -60,6 +64,7 @@ pub async fn insert(db: &Db, p: &NewProduct<'_>) -> ApiResult<()> {
             p.status.into(),
             p.now.into(),
             p.max_per_buyer.into(),
+            p.price_original.map_or(Arg::Null, Arg::Int),
         ],
     )
     .await?;
@@ -95,6 +100,42 @@ pub async fn by_id_or_slug(db: &Db, key: &str) -> ApiResult<Option<ProductRow>> 
 }
 
 /// All products of one trip (the owner's view), newest first.
+/// (id, title) of the given products (ids as one JSON array).
+pub async fn titles(db: &Db, ids: &[&str]) -> ApiResult<Vec<(String, String)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        title: String,
+    }
+    let ids = serde_json::to_string(ids)?;
+    let rows: Vec<Row> =
+        db.many("SELECT id, title FROM products WHERE id IN (SELECT value FROM json_each(?1))", &[ids.as_str().into()]).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
+}
+
+pub async fn count_of_trip(db: &Db, trip_id: &str) -> ApiResult<i64> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: i64,
+    }
+    Ok(db.one::<Row>("SELECT COUNT(*) AS n FROM products WHERE trip_id = ?1", &[trip_id.into()]).await?.map_or(0, |r| r.n))
+}
+
+/// New rupiah prices (a trip's kurs or fee changed), in one batch.
+pub async fn set_prices(db: &Db, prices: &[(String, i64)], now: &str) -> ApiResult<()> {
+    if prices.is_empty() {
+        return Ok(());
+    }
+    let writes = prices
+        .iter()
+        .map(|(id, price)| {
+            db.stmt("UPDATE products SET price = ?2, updated_at = ?3 WHERE id = ?1", &[id.into(), (*price).into(), now.into()])
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    db.read((super::Writes(writes),)).await?;
+    Ok(())
+}
+
 pub async fn of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<ProductRow>> {
     db.many(
         &format!("SELECT {COLUMNS} FROM products p WHERE p.trip_id = ?1 ORDER BY p.created_at DESC, p.id DESC"),
@@ -133,6 +174,7 @@ pub async fn public_of_active_trips(db: &Db, jastiper_id: &str) -> ApiResult<Vec
 pub struct ProductChange {
     pub title: Option<String>,
     pub price: Option<i64>,
+    pub price_original: Option<i64>,
     pub stock: Option<i64>,
     pub status: Option<ProductStatus>,
     pub max_per_buyer: Option<i64>,
@@ -148,6 +190,9 @@ pub async fn update(db: &Db, id: &str, c: &ProductChange, now: &str) -> ApiResul
     }
     if let Some(v) = c.price {
         changes.set("price", v.into());
+    }
+    if let Some(v) = c.price_original {
+        changes.set("price_original", v.into());
     }
     if let Some(v) = c.stock {
         changes.set("stock", v.into());

@@ -2,7 +2,9 @@
 
 use serde::Deserialize;
 
-use super::{Changes, Db, Select};
+use super::{Arg, Changes, Db, Select};
+use crate::domain::money::Currency;
+use crate::domain::pricing::Pricing;
 use crate::domain::page::Cursor;
 use crate::domain::slug::Slug;
 use crate::error::ApiResult;
@@ -19,6 +21,43 @@ pub struct TripRow {
     pub is_active: bool,
     pub created_at: String,
     pub updated_at: String,
+    #[serde(flatten)]
+    pub prices: TripPrices,
+}
+
+/// How a trip prices: the currency it buys in, the kurs and the fee
+/// (`domain::pricing`); a rupiah trip has prices typed in rupiah.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TripPrices {
+    pub currency: String,
+    /// Rupiah per unit × 10^4, and when it was set.
+    pub exchange_rate: Option<i64>,
+    pub exchange_rate_at: Option<String>,
+    /// 1/100 of a percent.
+    pub fee_percent: i64,
+    pub fee_per_item: i64,
+    pub round_to: i64,
+}
+
+impl TripPrices {
+    pub fn currency(&self) -> Currency {
+        Currency::parse(&self.currency).unwrap_or(Currency::IDR)
+    }
+
+    /// The pricing of a foreign trip; `None` for a rupiah trip.
+    pub fn pricing(&self) -> Option<Pricing> {
+        let currency = self.currency();
+        match (currency.is_idr(), self.exchange_rate) {
+            (false, Some(rate)) => Some(Pricing {
+                currency,
+                rate,
+                fee: self.fee_percent,
+                fee_per_item: self.fee_per_item,
+                round_to: self.round_to,
+            }),
+            _ => None,
+        }
+    }
 }
 
 impl TripRow {
@@ -28,7 +67,8 @@ impl TripRow {
     }
 }
 
-pub const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at";
+pub const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at, \
+     currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to";
 
 pub struct NewTrip<'a> {
     pub id: &'a str,
@@ -38,13 +78,37 @@ pub struct NewTrip<'a> {
     pub description: Option<&'a str>,
     pub deadline: Option<&'a str>,
     pub is_active: bool,
+    pub pricing: &'a PricingChange,
     pub now: &'a str,
 }
 
+/// What a trip's pricing is set to: every field, or (a PATCH) those named.
+#[derive(Debug, Default, Clone)]
+pub struct PricingChange {
+    pub currency: Option<Currency>,
+    pub exchange_rate: Option<Option<i64>>,
+    pub fee_percent: Option<i64>,
+    pub fee_per_item: Option<i64>,
+    pub round_to: Option<i64>,
+}
+
+impl PricingChange {
+    pub fn is_empty(&self) -> bool {
+        self.currency.is_none()
+            && self.exchange_rate.is_none()
+            && self.fee_percent.is_none()
+            && self.fee_per_item.is_none()
+            && self.round_to.is_none()
+    }
+}
+
 pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
+    let p = t.pricing;
+    let currency = p.currency.unwrap_or(Currency::IDR);
     db.exec(
-        "INSERT INTO trips (id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        "INSERT INTO trips (id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at,
+                            currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL ELSE ?8 END, ?11, ?12, ?13)",
         &[
             t.id.into(),
             t.jastiper_id.into(),
@@ -54,6 +118,11 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
             t.deadline.into(),
             t.is_active.into(),
             t.now.into(),
+            currency.code().into(),
+            p.exchange_rate.flatten().map_or(Arg::Null, Arg::Int),
+            p.fee_percent.unwrap_or(0).into(),
+            p.fee_per_item.unwrap_or(0).into(),
+            p.round_to.unwrap_or(if currency.is_idr() { 1 } else { 1000 }).into(),
         ],
     )
     .await?;
@@ -79,6 +148,11 @@ pub fn owned_query_of_product(db: &Db, product_id: &str, owner: &str) -> ApiResu
         ),
         &[product_id.into(), owner.into()],
     )
+}
+
+/// The trip of a bill.
+pub fn of_bill_query(db: &Db, bill_id: &str) -> ApiResult<Select<TripRow>> {
+    Select::new(db, &format!("SELECT {COLUMNS} FROM trips WHERE id = (SELECT trip_id FROM bills WHERE id = ?1)"), &[bill_id.into()])
 }
 
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<TripRow>> {
@@ -125,6 +199,7 @@ pub struct TripChange {
     pub description: Option<Option<String>>,
     pub deadline: Option<Option<String>>,
     pub is_active: Option<bool>,
+    pub pricing: PricingChange,
 }
 
 pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -> ApiResult<()> {
@@ -137,6 +212,23 @@ pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -
     changes.change("deadline", &c.deadline);
     if let Some(active) = c.is_active {
         changes.set("is_active", active.into());
+    }
+    let p = &c.pricing;
+    if let Some(currency) = p.currency {
+        changes.set("currency", currency.code().into());
+    }
+    if let Some(rate) = p.exchange_rate {
+        changes.set("exchange_rate", rate.map_or(Arg::Null, Arg::Int));
+        changes.set("exchange_rate_at", now.into());
+    }
+    if let Some(v) = p.fee_percent {
+        changes.set("fee_percent", v.into());
+    }
+    if let Some(v) = p.fee_per_item {
+        changes.set("fee_per_item", v.into());
+    }
+    if let Some(v) = p.round_to {
+        changes.set("round_to", v.into());
     }
     db.exec(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args).await?;
     Ok(())

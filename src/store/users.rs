@@ -90,6 +90,17 @@ pub fn by_id_query(db: &Db, id: &str) -> ApiResult<super::Select<UserRow>> {
     super::Select::new(db, &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), &[id.into()])
 }
 
+/// The jastiper whose trip a bill is of.
+pub fn owner_of_bill_query(db: &Db, bill_id: &str) -> ApiResult<super::Select<UserRow>> {
+    super::Select::new(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM users WHERE id = (SELECT t.jastiper_id FROM trips t JOIN bills b ON b.trip_id = t.id WHERE b.id = ?1)"
+        ),
+        &[bill_id.into()],
+    )
+}
+
 pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<UserRow>> {
     db.first(by_id_query(db, id)?).await
 }

@@ -133,8 +133,11 @@ impl FormState {
 pub fn problem(field: &str) -> String {
     let max = |what: &str, l: TextLimit| format!("{what} maks. {} karakter.", l.max);
     match field {
-        "name" => "Isi nama kamu.".into(),
-        "phone" => {
+        "name" | "buyerName" => "Isi nama kamu.".into(),
+        "items" => "Pilih minimal satu barang (jumlah 1 atau lebih).".into(),
+        q if q.starts_with("qty-") => "Jumlah harus angka bulat 0 atau lebih.".into(),
+        "buyerNotes" => max("Catatan", fields::NOTES),
+        "phone" | "buyerPhone" => {
             "Nomor WhatsApp tidak valid (contoh: 08123456789, atau +65 9123 4567 untuk nomor luar negeri).".into()
         }
         "quantity" => "Jumlah minimal 1.".into(),

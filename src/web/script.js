@@ -21,6 +21,12 @@
     name.addEventListener("input", join);
     join();
   }
+  // A cart form's one-time key, fresh for each page load (a cached page must
+  // not give two loads the same key); the back button keeps it, so a
+  // resubmission finds the bill it made.
+  document.querySelectorAll("input[name=checkoutKey]").forEach(function (k) {
+    if (window.crypto && crypto.randomUUID) k.value = crypto.randomUUID().replace(/-/g, "");
+  });
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

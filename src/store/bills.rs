@@ -1,0 +1,217 @@
+//! SQL for `bills`: one penitip's lines (orders) in one trip. A bill's sums
+//! and status are never recomputed per request: every batch that changes a
+//! bill's lines ends with `settle`, in the same transaction.
+
+use serde::Deserialize;
+
+use super::{Db, Select, Write};
+use crate::domain::bill::BillStatus;
+use crate::domain::page::Cursor;
+use crate::error::ApiResult;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BillRow {
+    pub id: String,
+    pub trip_id: String,
+    pub participant_id: String,
+    pub status: BillStatus,
+    pub subtotal: i64,
+    pub total: i64,
+    pub paid: i64,
+    pub proof_key: Option<String>,
+    pub proof_at: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl BillRow {
+    /// What is left to pay.
+    pub fn balance(&self) -> i64 {
+        (self.total - self.paid).max(0)
+    }
+}
+
+pub const COLUMNS: &str = "b.id, b.trip_id, b.participant_id, b.status, b.subtotal, b.total, b.paid, b.proof_key, \
+                           b.proof_at, b.cancel_reason, b.created_at, b.updated_at";
+
+/// The statuses of a bill that still takes lines.
+pub const OPEN: &str = "('unpaid', 'dp_paid', 'paid')";
+
+/// Recomputes a bill's sums and status from its lines; `bill` is SQL naming
+/// its id (`?1`, or a subquery), `now_arg` the placeholder of the time.
+/// Rejected lines count for nothing; a bill whose every line was rejected is
+/// cancelled; one whose every other line shipped is shipped; one with no
+/// line waiting for payment is paid.
+pub fn settle_sql(bill: &str, now_arg: &str) -> String {
+    format!(
+        "UPDATE bills SET
+           subtotal = (SELECT COALESCE(SUM(total_price), 0) FROM orders WHERE bill_id = bills.id AND status != 'rejected'),
+           total = (SELECT COALESCE(SUM(total_price), 0) FROM orders WHERE bill_id = bills.id AND status != 'rejected'),
+           paid = (SELECT COALESCE(SUM(total_price), 0) FROM orders
+                   WHERE bill_id = bills.id AND status IN ('confirmed', 'shipped')),
+           status = CASE
+             WHEN status = 'cancelled' THEN 'cancelled'
+             WHEN NOT EXISTS (SELECT 1 FROM orders WHERE bill_id = bills.id AND status != 'rejected') THEN 'cancelled'
+             WHEN NOT EXISTS (SELECT 1 FROM orders WHERE bill_id = bills.id AND status NOT IN ('rejected', 'shipped'))
+               THEN 'shipped'
+             WHEN NOT EXISTS (SELECT 1 FROM orders WHERE bill_id = bills.id AND status = 'pending') THEN 'paid'
+             ELSE 'unpaid' END,
+           updated_at = {now_arg}
+         WHERE id = {bill}"
+    )
+}
+
+/// `settle` of the bill an order belongs to.
+pub fn settle_of_order(db: &Db, order_id: &str, now: &str) -> ApiResult<Write> {
+    Ok(Write(db.stmt(&settle_sql("(SELECT bill_id FROM orders WHERE id = ?1)", "?2"), &[order_id.into(), now.into()])?))
+}
+
+pub fn by_id_query(db: &Db, id: &str) -> ApiResult<Select<BillRow>> {
+    Select::new(db, &format!("SELECT {COLUMNS} FROM bills b WHERE b.id = ?1"), &[id.into()])
+}
+
+pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<BillRow>> {
+    db.first(by_id_query(db, id)?).await
+}
+
+/// The bill if `owner` owns its trip: the one owned-bill read.
+pub fn owned_query(db: &Db, id: &str, owner: &str) -> ApiResult<Select<BillRow>> {
+    Select::new(
+        db,
+        &format!("SELECT {COLUMNS} FROM bills b JOIN trips t ON t.id = b.trip_id WHERE b.id = ?1 AND t.jastiper_id = ?2"),
+        &[id.into(), owner.into()],
+    )
+}
+
+pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<BillRow>> {
+    db.first(owned_query(db, id, owner)?).await
+}
+
+/// A bill's line: an order with its product's title.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LineRow {
+    #[serde(flatten)]
+    pub order: super::orders::OrderRow,
+    pub product_title: String,
+}
+
+pub fn lines_query(db: &Db, bill_id: &str) -> ApiResult<Select<LineRow>> {
+    Select::new(
+        db,
+        &format!(
+            "SELECT {}, pr.title AS product_title FROM orders o JOIN products pr ON pr.id = o.product_id
+             WHERE o.bill_id = ?1 ORDER BY o.created_at, o.rowid",
+            super::orders::COLUMNS
+        ),
+        &[bill_id.into()],
+    )
+}
+
+/// A bill in a trip's list, with its buyer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BillInList {
+    #[serde(flatten)]
+    pub bill: BillRow,
+    pub participant_name: String,
+    pub participant_phone: String,
+}
+
+/// One page of a trip's bills, newest first.
+pub async fn page_of_trip(db: &Db, trip_id: &str, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<BillInList>> {
+    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
+    db.many(
+        &format!(
+            "SELECT {COLUMNS}, pa.name AS participant_name, pa.phone AS participant_phone
+             FROM bills b JOIN participants pa ON pa.id = b.participant_id
+             WHERE b.trip_id = ?1 AND (b.created_at, b.id) < (?2, ?3)
+             ORDER BY b.created_at DESC, b.id DESC LIMIT ?4"
+        ),
+        &[trip_id.into(), after_at.into(), after_id.into(), limit.into()],
+    )
+    .await
+}
+
+/// Lines of every bill of a page (`bill_ids` as one JSON array).
+pub async fn lines_of(db: &Db, bill_ids: &[&str]) -> ApiResult<Vec<LineRow>> {
+    if bill_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(bill_ids)?;
+    db.many(
+        &format!(
+            "SELECT {}, pr.title AS product_title FROM orders o JOIN products pr ON pr.id = o.product_id
+             WHERE o.bill_id IN (SELECT value FROM json_each(?1)) ORDER BY o.created_at, o.rowid",
+            super::orders::COLUMNS
+        ),
+        &[ids.as_str().into()],
+    )
+    .await
+}
+
+pub async fn open_count(db: &Db, trip_id: &str) -> ApiResult<i64> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: i64,
+    }
+    let sql = format!("SELECT COUNT(*) AS n FROM bills WHERE trip_id = ?1 AND status IN {OPEN}");
+    Ok(db.one::<Row>(&sql, &[trip_id.into()]).await?.map_or(0, |r| r.n))
+}
+
+/// Cancels an open bill: its goods go back on sale, its lines are refused
+/// with the reason, and it is settled; all in one transaction. Answers the
+/// bill after it, and whether it was open (false: nothing changed).
+pub async fn cancel(db: &Db, id: &str, reason: &str, now: &str) -> ApiResult<(bool, Option<BillRow>)> {
+    let open = format!("EXISTS (SELECT 1 FROM bills WHERE id = ?1 AND status IN {OPEN})");
+    let (_, _, cancelled, _, bill) = db
+        .read((
+            Write(db.stmt(
+                &format!(
+                    "UPDATE products SET stock = stock + (SELECT COALESCE(SUM(o.quantity), 0) FROM orders o
+                       WHERE o.bill_id = ?1 AND o.product_id = products.id AND o.status IN ('pending', 'confirmed')),
+                       status = CASE WHEN status = 'sold_out' THEN 'active' ELSE status END, updated_at = ?2
+                     WHERE id IN (SELECT product_id FROM orders WHERE bill_id = ?1 AND status IN ('pending', 'confirmed'))
+                       AND {open}"
+                ),
+                &[id.into(), now.into()],
+            )?),
+            Write(db.stmt(
+                &format!(
+                    "UPDATE orders SET status = 'rejected', reject_reason = ?3, updated_at = ?2
+                     WHERE bill_id = ?1 AND status IN ('pending', 'confirmed') AND {open}"
+                ),
+                &[id.into(), now.into(), reason.into()],
+            )?),
+            Write(db.stmt(
+                &format!(
+                    "UPDATE bills SET status = 'cancelled', cancel_reason = ?3, updated_at = ?2
+                     WHERE id = ?1 AND status IN {OPEN}"
+                ),
+                &[id.into(), now.into(), reason.into()],
+            )?),
+            Write(db.stmt(&settle_sql("?1", "?2"), &[id.into(), now.into()])?),
+            by_id_query(db, id)?,
+        ))
+        .await?;
+    Ok((cancelled == 1, bill.into_iter().next()))
+}
+
+/// Sets the bill's proof and its waiting lines' in one batch; answers the
+/// proof it replaced (to delete), if any.
+pub async fn set_proof(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<Option<String>> {
+    #[derive(Deserialize)]
+    struct Old {
+        proof_key: Option<String>,
+    }
+    let (old, _, _) = db
+        .read((
+            Select::<Old>::new(db, "SELECT proof_key FROM bills WHERE id = ?1", &[id.into()])?,
+            Write(db.stmt("UPDATE bills SET proof_key = ?2, proof_at = ?3, updated_at = ?3 WHERE id = ?1", &[id.into(), key.into(), now.into()])?),
+            Write(db.stmt(
+                "UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE bill_id = ?1 AND status IN ('pending', 'confirmed')",
+                &[id.into(), key.into(), now.into()],
+            )?),
+        ))
+        .await?;
+    Ok(old.into_iter().next().and_then(|o| o.proof_key))
+}
