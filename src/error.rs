@@ -37,6 +37,8 @@ pub enum ErrorCode {
     LimitPerBuyer,
     TooManyPendingOrders,
     TripClosed,
+    /// A price the trip's currency or kurs cannot take (state the body cannot know).
+    PriceConflict,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
@@ -67,6 +69,7 @@ impl ErrorCode {
             LimitPerBuyer => "limit_per_buyer",
             TooManyPendingOrders => "too_many_pending_orders",
             TripClosed => "trip_closed",
+            PriceConflict => "price_conflict",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             TooManyRequests => "too_many_requests",
@@ -84,7 +87,7 @@ impl ErrorCode {
             NotFound => 404,
             MethodNotAllowed => 405,
             AlreadyExists | OutOfStock | ProductUnavailable | InvalidTransition | SlugUnavailable | NotFailed
-            | ProductHasOrders | LimitPerBuyer | TooManyPendingOrders | TripClosed => 409,
+            | ProductHasOrders | LimitPerBuyer | TooManyPendingOrders | TripClosed | PriceConflict => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             TooManyRequests => 429,
@@ -168,6 +171,15 @@ impl ApiError {
     pub fn validation(fields: FieldErrors) -> Self {
         let mut e = Self::new(ErrorCode::ValidationFailed, "Some fields are invalid");
         e.fields = fields;
+        e
+    }
+
+    /// 409 naming the field: the value is well formed but the trip's
+    /// currency or kurs cannot take it.
+    pub fn price_conflict(name: &str, problem: impl Into<String>) -> Self {
+        let problem = problem.into();
+        let mut e = Self::new(ErrorCode::PriceConflict, format!("{name} {problem}"));
+        e.fields.insert(name.to_string(), problem);
         e
     }
 

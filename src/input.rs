@@ -164,13 +164,13 @@ impl Input {
     }
 
     /// Rupiah as a JSON whole number or as people write it (`"125.000"`,
-    /// `"Rp 125.000"`, `"Rp125.000,00"`), within `0..=max`.
+    /// `"Rp 125.000"`, `"Rp125.000,00"`: `money::parse_rupiah_text`), within `0..=max`.
     pub fn patch_rupiah(&mut self, key: &str, max: i64) -> Patch<i64> {
         let parsed = match self.raw(key) {
             None => return Patch::Absent,
             Some(Value::Null) => return Patch::Null,
             Some(Value::Number(_)) => return self.patch_int(key, 0, max),
-            Some(Value::String(s)) => crate::domain::money::parse_rupiah(s),
+            Some(Value::String(s)) => crate::domain::money::parse_rupiah_text(s),
             Some(_) => Err("must be an amount in rupiah".to_string()),
         };
         match parsed {
@@ -186,19 +186,16 @@ impl Input {
         }
     }
 
-    /// A decimal (a JSON number such as `105.5`, or text such as `"105,5"`)
-    /// with at most `places` decimals, as an integer scaled by 10^places,
-    /// within `min..=max` (scaled). A number is read from its shortest
-    /// decimal spelling, digit by digit, never computed with as a float.
+    /// A JSON number (`105.5`, `10`) as an integer scaled by 10^places,
+    /// rounded half up to `places` decimals, within `min..=max` (scaled).
     pub fn patch_decimal(&mut self, key: &str, places: u32, min: i64, max: i64) -> Patch<i64> {
-        let text = match self.raw(key) {
+        let parsed = match self.raw(key) {
             None => return Patch::Absent,
             Some(Value::Null) => return Patch::Null,
-            Some(Value::Number(n)) => n.to_string(),
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => String::new(),
+            Some(Value::Number(n)) => crate::domain::money::number_scaled(&n.to_string(), places),
+            Some(_) => None,
         };
-        match crate::domain::money::parse_scaled(&text, places) {
+        match parsed {
             Some(v) if (min..=max).contains(&v) => Patch::Set(v),
             Some(_) => {
                 let show = |v: i64| crate::domain::money::show_scaled(v, places).replace('.', "").replace(',', ".");
@@ -206,30 +203,32 @@ impl Input {
                 Patch::Absent
             }
             None => {
-                self.error(key, format!("must be a number with at most {places} decimals"));
+                self.error(key, "must be a number");
                 Patch::Absent
             }
         }
     }
 
-    /// An amount of `currency` (a JSON number such as `12.5`, or text such
-    /// as `"12,50"`), in its minor units, within `0..=max` (minor units).
-    pub fn patch_amount(&mut self, key: &str, currency: crate::domain::money::Currency, max: i64) -> Patch<i64> {
+    /// An amount in a currency's major unit (a JSON number such as `12.5`,
+    /// or text such as `"12,50"`: `money::parse_amount_text`), in
+    /// thousandths of that unit (the caller fits it to the currency's
+    /// minor units), at most `max_major` whole units.
+    pub fn patch_amount(&mut self, key: &str, max_major: i64) -> Patch<i64> {
         let parsed = match self.raw(key) {
             None => return Patch::Absent,
             Some(Value::Null) => return Patch::Null,
-            Some(Value::Number(n)) => crate::domain::money::parse_amount(&n.to_string(), currency),
-            Some(Value::String(s)) => crate::domain::money::parse_amount(s, currency),
-            Some(_) => Err(format!("must be an amount in {}", currency.code())),
+            Some(Value::Number(n)) => crate::domain::money::number_scaled(&n.to_string(), 3),
+            Some(Value::String(s)) => crate::domain::money::parse_amount_text(s).map(|h| h * 10),
+            Some(_) => None,
         };
         match parsed {
-            Ok(v) if v <= max => Patch::Set(v),
-            Ok(_) => {
-                self.error(key, "is too large");
+            Some(v) if (0..=max_major * 1000).contains(&v) => Patch::Set(v),
+            Some(_) => {
+                self.error(key, format!("must be between 0 and {max_major}"));
                 Patch::Absent
             }
-            Err(e) => {
-                self.error(key, e);
+            None => {
+                self.error(key, "must be an amount such as 1200, 12.50 or \"12,50\"");
                 Patch::Absent
             }
         }
@@ -251,6 +250,11 @@ impl Input {
             }
             Patch::Absent => None,
         }
+    }
+
+    /// Whether any of `keys` already has a problem.
+    pub fn has_errors_on(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|k| self.errors.contains_key(*k))
     }
 
     pub fn has_errors(&self) -> bool {
@@ -330,19 +334,20 @@ mod tests {
 
     #[test]
     fn money_and_decimals_are_read_as_people_write_them() {
-        let mut i = input(r#"{"a":"Rp 125.000","b":125000,"c":"12,5","r":105.5,"s":"105,5","t":105.12345,"u":"12,50","v":12.5}"#);
+        let mut i = input(
+            r#"{"a":"Rp 125.000","b":125000,"c":"125.000,50","r":105.5,"s":"105,5","t":105.12345,"u":"12,50","v":12.5}"#,
+        );
         assert_eq!(i.patch_rupiah("a", 1_000_000), Patch::Set(125_000));
         assert_eq!(i.patch_rupiah("b", 1_000_000), Patch::Set(125_000));
         assert_eq!(i.patch_rupiah("c", 1_000_000), Patch::Absent, "no sen");
         assert_eq!(i.patch_decimal("r", 4, 1, i64::MAX), Patch::Set(1_055_000));
-        assert_eq!(i.patch_decimal("s", 4, 1, i64::MAX), Patch::Set(1_055_000));
-        assert_eq!(i.patch_decimal("t", 4, 1, i64::MAX), Patch::Absent, "five decimals");
-        let usd = crate::domain::money::Currency::parse("USD").unwrap();
-        assert_eq!(i.patch_amount("u", usd, i64::MAX), Patch::Set(1250));
-        assert_eq!(i.patch_amount("v", usd, i64::MAX), Patch::Set(1250));
+        assert_eq!(i.patch_decimal("s", 4, 1, i64::MAX), Patch::Absent, "a rate is a JSON number");
+        assert_eq!(i.patch_decimal("t", 4, 1, i64::MAX), Patch::Set(1_051_235), "rounded to four decimals");
+        assert_eq!(i.patch_amount("u", 1000), Patch::Set(12_500));
+        assert_eq!(i.patch_amount("v", 1000), Patch::Set(12_500));
         let e = i.finish().unwrap_err();
         assert!(e.fields["c"].contains("sen"));
-        assert!(e.fields["t"].contains("at most 4 decimals"));
+        assert!(e.fields["s"].contains("number"));
     }
 
     #[test]

@@ -159,7 +159,8 @@ pub fn order_receipt(o: &OrderInfo<'_>) -> Message {
 /// One checkout's receipt: every line and the bill's total, in one message
 /// (never one per line: every message costs).
 pub fn checkout_receipt(lines: &[(&str, i64, i64)], bill_total: i64, link: &str) -> Message {
-    let listed: Vec<String> = lines.iter().map(|(title, q, total)| format!("• {title} ×{q} ({})", rupiah(*total))).collect();
+    let listed: Vec<String> =
+        lines.iter().map(|(title, q, total)| format!("• {title} ×{q} ({})", rupiah(*total))).collect();
     let short: Vec<String> = lines.iter().map(|(title, q, _)| format!("{title} ×{q}")).collect();
     Message {
         body: format!(
@@ -176,7 +177,12 @@ pub fn bill_cancelled(reason: Option<&str>, link: &str) -> Message {
     let why = reason.map_or(String::new(), |r| format!(" Alasan: {r}."));
     Message {
         body: format!("❌ Tagihanmu dibatalkan jastiper.{why} Tidak ada yang perlu dibayar. Detail: {link}"),
-        params: vec![OrderStatus::Rejected.as_str().into(), "tagihan".into(), reason.unwrap_or("-").into(), link.into()],
+        params: vec![
+            OrderStatus::Rejected.as_str().into(),
+            "tagihan".into(),
+            reason.unwrap_or("-").into(),
+            link.into(),
+        ],
     }
 }
 

@@ -83,6 +83,101 @@ fn thousands(s: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// Whitespace as `str::trim` removes it (the OpenAPI patterns name the same set).
+fn trim(s: &str) -> &str {
+    s.trim()
+}
+
+/// Digits grouped the Indonesian way or not at all: `125000`, `125.000`,
+/// `1.250.000` (at most 999.999.999).
+fn rupiah_digits(s: &str) -> Option<i64> {
+    let plain = !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit());
+    let grouped = {
+        let groups: Vec<&str> = s.split('.').collect();
+        (2..=3).contains(&groups.len())
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+    };
+    (plain || grouped).then(|| s.replace('.', "").parse().ok()).flatten()
+}
+
+/// Rupiah as text in an API body, exactly the language of the OpenAPI
+/// document's pattern (`RUPIAH_PATTERN` there): an optional `Rp`, `Rp.` or
+/// `IDR` and one space, the digits (plain, or grouped by dots), an optional
+/// `,00`. `125000`, `125.000`, `Rp 125.000`, `Rp125.000,00`.
+pub fn parse_rupiah_text(raw: &str) -> Result<i64, String> {
+    let t = trim(raw);
+    let t =
+        ["Rp.", "rp.", "RP.", "rP.", "Rp", "rp", "RP", "rP", "IDR"].iter().find_map(|p| t.strip_prefix(p)).unwrap_or(t);
+    let t = t.strip_prefix(' ').unwrap_or(t);
+    let (digits, cents) = match t.rsplit_once(',') {
+        Some((d, c)) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()) => (d, c),
+        _ => (t, "00"),
+    };
+    match rupiah_digits(digits) {
+        Some(_) if cents != "00" => Err("must be whole rupiah (no sen)".into()),
+        Some(v) => Ok(v),
+        None => Err("must be rupiah, e.g. 125000, 125.000, Rp 125.000 or Rp125.000,00".into()),
+    }
+}
+
+/// A shop's price as text in an API body, exactly the OpenAPI pattern's
+/// language: digits, optionally grouped in threes by dots (then a comma
+/// starts at most two decimals) or by commas (then a dot does), or plain
+/// digits with an optional `.`/`,` and at most two decimals. Answers
+/// hundredths of the major unit: `"12,50"` is 1250, `"1.200"` is 120_000.
+pub fn parse_amount_text(raw: &str) -> Option<i64> {
+    let t = trim(raw);
+    let digits =
+        |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let grouped = |s: &str, sep: char| {
+        let g: Vec<&str> = s.split(sep).collect();
+        (2..=3).contains(&g.len()) && digits(g[0], 1, 3) && g[1..].iter().all(|x| digits(x, 3, 3))
+    };
+    let (whole, frac) = if let Some((w, f)) = t.rsplit_once(',').filter(|(w, f)| grouped(w, '.') && digits(f, 1, 2)) {
+        (w.replace('.', ""), f)
+    } else if let Some((w, f)) = t.rsplit_once('.').filter(|(w, f)| grouped(w, ',') && digits(f, 1, 2)) {
+        (w.replace(',', ""), f)
+    } else if grouped(t, '.') || grouped(t, ',') {
+        (t.replace(['.', ','], ""), "")
+    } else if let Some((w, f)) = t.rsplit_once(['.', ',']).filter(|(w, f)| digits(w, 1, 9) && digits(f, 1, 2)) {
+        (w.to_string(), f)
+    } else if digits(t, 1, 9) {
+        (t.to_string(), "")
+    } else {
+        return None;
+    };
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    Some(whole * 100 + frac)
+}
+
+/// A JSON number read as a decimal with `places` decimals, rounded half up
+/// (`105.12345` with 4 places is 1_051_235): from its shortest spelling,
+/// never computed with as a float, except for exponent forms.
+pub fn number_scaled(text: &str, places: u32) -> Option<i64> {
+    if text.contains(['e', 'E']) {
+        let f: f64 = text.parse().ok()?;
+        let v = (f * 10_f64.powi(places as i32)).round();
+        return (v.is_finite() && v.abs() < 9e15).then_some(v as i64);
+    }
+    let (neg, t) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let mut v: i64 = whole.parse::<i64>().ok()?.checked_mul(10_i64.pow(places))?;
+    let kept: String = frac.chars().take(places as usize).collect();
+    if !kept.is_empty() {
+        v += format!("{kept:0<width$}", width = places as usize).parse::<i64>().ok()?;
+    }
+    if frac.as_bytes().get(places as usize).is_some_and(|d| *d >= b'5') {
+        v += 1;
+    }
+    Some(if neg { -v } else { v })
+}
+
 /// A rupiah amount as people type it: `125000`, `125.000`, `Rp 125.000`,
 /// `Rp125.000,00`, `IDR 125,000`. Rupiah have no sen: decimals must be zero.
 pub fn parse_rupiah(raw: &str) -> Result<i64, String> {
@@ -108,7 +203,12 @@ pub fn parse_amount(raw: &str, currency: Currency) -> Result<i64, String> {
         }
     }
     parse_scaled(t, currency.minor_digits()).ok_or_else(|| {
-        format!("must be an amount in {} with at most {} decimals, e.g. {}", currency.code(), currency.minor_digits(), currency.example())
+        format!(
+            "must be an amount in {} with at most {} decimals, e.g. {}",
+            currency.code(),
+            currency.minor_digits(),
+            currency.example()
+        )
     })
 }
 
@@ -208,7 +308,16 @@ mod tests {
 
     #[test]
     fn rupiah_is_read_the_ways_people_write_it() {
-        for raw in ["125000", "125.000", "Rp 125.000", "Rp125.000,00", "rp 125.000", "IDR 125,000", "Rp. 125.000,-", " 125 000 "] {
+        for raw in [
+            "125000",
+            "125.000",
+            "Rp 125.000",
+            "Rp125.000,00",
+            "rp 125.000",
+            "IDR 125,000",
+            "Rp. 125.000,-",
+            " 125 000 ",
+        ] {
             assert_eq!(parse_rupiah(raw), Ok(125_000), "{raw}");
         }
         assert_eq!(parse_rupiah("1.250.000"), Ok(1_250_000));
@@ -249,6 +358,31 @@ mod tests {
         assert_eq!(show_scaled(1_055_000, 4), "105,5");
         assert_eq!(show_scaled(1_000, 2), "10");
         assert_eq!(show_scaled(10_500_000, 4), "1.050");
+    }
+
+    #[test]
+    fn api_text_is_exactly_the_documented_language() {
+        for raw in ["125000", "125.000", "Rp 125.000", "Rp125.000,00", "IDR 125.000", "Rp.125.000", " 125.000 "] {
+            assert_eq!(parse_rupiah_text(raw), Ok(125_000), "{raw}");
+        }
+        assert_eq!(parse_rupiah_text("999.999.999"), Ok(999_999_999));
+        for bad in ["1.000.000.000", "1234567890", "125,000", "12.50", "Rp  1", "abc", "", "1.20", "+5"] {
+            assert!(parse_rupiah_text(bad).is_err(), "{bad}");
+        }
+        assert!(parse_rupiah_text("125.000,50").unwrap_err().contains("sen"));
+        assert_eq!(parse_amount_text("12,50"), Some(1250));
+        assert_eq!(parse_amount_text("12.5"), Some(1250));
+        assert_eq!(parse_amount_text("1.200"), Some(120_000));
+        assert_eq!(parse_amount_text("1.200,50"), Some(120_050));
+        assert_eq!(parse_amount_text("1,200.50"), Some(120_050));
+        assert_eq!(parse_amount_text("1200"), Some(120_000));
+        for bad in ["1.200,000", "1,2,3", "12.", ".5", "1.20.0", "abc", "1e5"] {
+            assert_eq!(parse_amount_text(bad), None, "{bad}");
+        }
+        assert_eq!(number_scaled("105.5", 4), Some(1_055_000));
+        assert_eq!(number_scaled("105.12345", 4), Some(1_051_235), "rounded half up");
+        assert_eq!(number_scaled("10", 2), Some(1_000));
+        assert_eq!(number_scaled("1e-7", 4), Some(0));
     }
 
     #[test]

@@ -107,7 +107,12 @@ mod tests {
         // Every currency: one major unit at Rp 1 is Rp 1.
         for c in Currency::all() {
             let one = 10_i64.pow(c.minor_digits());
-            assert_eq!(Pricing { currency: c, rate: 10_000, fee: 0, fee_per_item: 0, round_to: 1 }.price(one), Some(1), "{}", c.code());
+            assert_eq!(
+                Pricing { currency: c, rate: 10_000, fee: 0, fee_per_item: 0, round_to: 1 }.price(one),
+                Some(1),
+                "{}",
+                c.code()
+            );
         }
     }
 

@@ -29,10 +29,7 @@ fn bill_access(ctx: &Ctx, req: &Request) -> ApiResult<BillAccess> {
 /// `GET /api/bills/:id` (the bill's token, or its owner).
 pub async fn get(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     let v = bills::visible(ctx, id, &bill_access(ctx, req)?).await?;
-    let buyer = BillBuyer {
-        id: &v.bill.participant_id,
-        name: v.buyer.as_ref().map_or("", |p| p.name.as_str()),
-    };
+    let buyer = BillBuyer { id: &v.bill.participant_id, name: v.buyer.as_ref().map_or("", |p| p.name.as_str()) };
     respond::json(200, &json!({ "bill": Bill::new(&v.bill, buyer, v.lines.iter()) }))
 }
 

@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use crate::domain::bill::BillStatus;
 use crate::domain::order::OrderStatus;
-use crate::domain::pricing::{FEE_PLACES, RATE_PLACES};
-use crate::store::bills::{BillRow, LineRow};
 use crate::domain::outbox::OutboxStatus;
+use crate::domain::pricing::{FEE_PLACES, RATE_PLACES};
 use crate::domain::product::ProductStatus;
+use crate::store::bills::{BillRow, LineRow};
 use crate::store::orders::{OrderDetailRow, OrderRow};
 use crate::store::outbox::OutboxRow;
 use crate::store::participants::ParticipantRow;

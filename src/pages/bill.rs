@@ -24,7 +24,11 @@ use crate::web::page::{html_response, not_found, page, payment_details, script, 
 use crate::web::{body, respond, upload};
 
 fn bill_not_found(ctx: &Ctx) -> ApiResult<Response> {
-    not_found(ctx, "Tagihan tidak ditemukan", "Link tagihan ini tidak berlaku. Pakai link yang kamu terima saat memesan.")
+    not_found(
+        ctx,
+        "Tagihan tidak ditemukan",
+        "Link tagihan ini tidak berlaku. Pakai link yang kamu terima saat memesan.",
+    )
 }
 
 /// The bill its link's token opens; `None` for a wrong or missing token.

@@ -94,9 +94,12 @@ pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, St
                     limit_phone(ctx, "order", phone).await?;
                 }
                 let p = orders::place(ctx, None, form).await?;
-                let first = p.orders.first().ok_or_else(|| crate::error::ApiError::internal("a checkout without lines"))?;
+                let first =
+                    p.orders.first().ok_or_else(|| crate::error::ApiError::internal("a checkout without lines"))?;
                 match &p.access_token {
-                    Some(token) => respond::see_other(&format!("/order/{}?token={}", first.id, encode_component(token))),
+                    Some(token) => {
+                        respond::see_other(&format!("/order/{}?token={}", first.id, encode_component(token)))
+                    }
                     None => respond::see_other(&format!("/b/{}?token={}", p.bill.id, encode_component(&p.bill_token))),
                 }
             },

@@ -96,7 +96,10 @@ impl CancelForm {
 pub async fn cancel(ctx: &Ctx, me: &AuthUser, id: &str, form: CancelForm) -> ApiResult<BillRow> {
     let bill = bills::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Bill"))?;
     if !bill.status.is_open() {
-        return Err(ApiError::new(ErrorCode::InvalidTransition, format!("A {} bill cannot be cancelled", bill.status.as_str())));
+        return Err(ApiError::new(
+            ErrorCode::InvalidTransition,
+            format!("A {} bill cannot be cancelled", bill.status.as_str()),
+        ));
     }
     let (cancelled, after) = bills::cancel(&ctx.db, &bill.id, &form.reason, &ctx.now_iso()).await?;
     let after = after.ok_or_else(|| ApiError::not_found("Bill"))?;

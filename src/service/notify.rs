@@ -9,9 +9,9 @@ use crate::ctx::Ctx;
 use crate::domain::messages::{self, OrderInfo};
 use crate::domain::product::ProductStatus;
 use crate::domain::token::{bill_token, order_link_token, unsubscribe_token};
-use crate::store::bills::{self, BillRow};
 use crate::error::ApiResult;
 use crate::platform::queues::{enqueue_inbound_after, InboundJob, Queue};
+use crate::store::bills::{self, BillRow};
 use crate::store::orders::{self, OrderRow};
 use crate::store::outbox::To;
 use crate::store::participants::{self, ParticipantRow};
@@ -78,8 +78,11 @@ pub async fn participant_confirmed(ctx: &Ctx, trip: &TripRow, p: &ParticipantRow
     let mut checkouts: Vec<&str> = pending.iter().filter_map(|(o, _)| o.checkout_id.as_deref()).collect();
     checkouts.dedup();
     for checkout in checkouts {
-        let lines: Vec<(&OrderRow, &str)> =
-            pending.iter().filter(|(o, _)| o.checkout_id.as_deref() == Some(checkout)).map(|(o, t)| (o, t.as_str())).collect();
+        let lines: Vec<(&OrderRow, &str)> = pending
+            .iter()
+            .filter(|(o, _)| o.checkout_id.as_deref() == Some(checkout))
+            .map(|(o, t)| (o, t.as_str()))
+            .collect();
         if let Some(bill) = match lines[0].0.bill_id.as_deref() {
             Some(id) => bills::by_id(&ctx.db, id).await?,
             None => None,

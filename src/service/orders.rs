@@ -131,7 +131,11 @@ impl OrderForm {
             None => {
                 let product = product_key(&mut input, "productId");
                 let quantity = quantity(&mut input, "quantity");
-                product.zip(quantity).map(|(product, quantity)| Item { product, quantity, notes: None }).into_iter().collect()
+                product
+                    .zip(quantity)
+                    .map(|(product, quantity)| Item { product, quantity, notes: None })
+                    .into_iter()
+                    .collect()
             }
         };
         let buyer = match input.optional_str("participantId") {
@@ -159,8 +163,12 @@ impl OrderForm {
         let notes = notes.and_then(|s| input.check("notes", fields::NOTES.clean(&s)));
         let key = input.optional_str("checkoutKey").filter(|k| !k.is_empty());
         let key = key.and_then(|k| {
-            let ok = (8..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            input.check("checkoutKey", if ok { Ok(k) } else { Err("must be 8 to 100 letters, digits, - or _".to_string()) })
+            let ok =
+                (8..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            input.check(
+                "checkoutKey",
+                if ok { Ok(k) } else { Err("must be 8 to 100 letters, digits, - or _".to_string()) },
+            )
         });
         input.finish()?;
         match buyer {
@@ -281,7 +289,14 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
             let orders = orders::of_bill(&ctx.db, &bill.id).await?;
             let buyer = participants::by_id(&ctx.db, &bill.participant_id).await?;
             let bill_token = bill_token(&bill.id)?;
-            Ok(Placed { orders, access_token: None, bill, bill_token, confirm_code: buyer.and_then(|p| p.confirm_code), repeated: true })
+            Ok(Placed {
+                orders,
+                access_token: None,
+                bill,
+                bill_token,
+                confirm_code: buyer.and_then(|p| p.confirm_code),
+                repeated: true,
+            })
         }
         Checkout::Placed { bill, orders, participant } => {
             // The stock shown on the public pages changed.
@@ -290,7 +305,14 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
             notify::checkout_placed(ctx, &orders, &bill, &participant).await?;
             let bill_token = bill_token(&bill.id)?;
             let access_token = ids.into_iter().next().map(|(_, t)| t);
-            Ok(Placed { orders, access_token, bill, bill_token, confirm_code: participant.confirm_code, repeated: false })
+            Ok(Placed {
+                orders,
+                access_token,
+                bill: *bill,
+                bill_token,
+                confirm_code: participant.confirm_code,
+                repeated: false,
+            })
         }
     }
 }

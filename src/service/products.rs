@@ -4,10 +4,10 @@
 use crate::ctx::Ctx;
 use crate::domain::fields;
 use crate::domain::ids::{new_id, random_alnum};
-use crate::domain::order::{DEFAULT_MAX_PER_BUYER, MAX_QUANTITY};
-use crate::domain::product::ProductStatus;
 use crate::domain::money::Currency;
+use crate::domain::order::{DEFAULT_MAX_PER_BUYER, MAX_QUANTITY};
 use crate::domain::pricing::MAX_ORIGINAL_MAJOR;
+use crate::domain::product::ProductStatus;
 use crate::domain::slug::Slug;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::{Input, Patch};
@@ -20,7 +20,8 @@ use super::{notify, AuthUser};
 const MAX_PRICE: i64 = 1_000_000_000;
 const MAX_STOCK: i64 = 100_000;
 /// The fields of a product body (JSON, or the text fields of a multipart form).
-pub const FIELDS: &[&str] = &["slug", "title", "price", "priceOriginal", "stock", "description", "status", "maxPerBuyer"];
+pub const FIELDS: &[&str] =
+    &["slug", "title", "price", "priceOriginal", "stock", "description", "status", "maxPerBuyer"];
 /// Which of `FIELDS` are whole numbers (a form sends them as text).
 pub const NUMERIC: &[&str] = &["price", "stock", "maxPerBuyer"];
 
@@ -64,24 +65,43 @@ pub enum PriceInput {
     Original(i64),
 }
 
-/// `price` (money formats) or `priceOriginal` (the trip's currency), whichever the trip's currency takes.
-fn price_input(input: &mut Input, currency: Currency) -> Patch<PriceInput> {
-    let max_original = MAX_ORIGINAL_MAJOR * 10_i64.pow(currency.minor_digits());
-    let (rupiah, original) = (input.patch_rupiah("price", MAX_PRICE), input.patch_amount("priceOriginal", currency, max_original));
-    match (currency.is_idr(), rupiah, original) {
-        (true, p, Patch::Absent) => map_patch(p, PriceInput::Rupiah),
-        (true, _, _) => {
-            input.error("priceOriginal", "is only for a trip that buys in another currency: send price in rupiah");
-            Patch::Absent
+/// `price` (rupiah, money formats) or `priceOriginal` (the trip's
+/// currency), whichever the trip takes. Which one that is, and how many
+/// decimals its currency has, the body cannot know: sending the other one
+/// is a 409 naming it (`PriceConflict`), a malformed one a 400.
+fn price_input(input: &mut Input, currency: Currency) -> (Patch<PriceInput>, Option<ApiError>) {
+    let (rupiah, original) =
+        (input.patch_rupiah("price", MAX_PRICE), input.patch_amount("priceOriginal", MAX_ORIGINAL_MAJOR));
+    let sent = |p: &Patch<i64>| !matches!(p, Patch::Absent);
+    if currency.is_idr() && sent(&original) {
+        let e = ApiError::price_conflict(
+            "priceOriginal",
+            "is only for a trip that buys in another currency: send price in rupiah",
+        );
+        return (Patch::Absent, Some(e));
+    }
+    if !currency.is_idr() && sent(&rupiah) {
+        let e = ApiError::price_conflict(
+            "price",
+            format!(
+                "is computed from priceOriginal (in {}), the kurs and the fee: send priceOriginal",
+                currency.code()
+            ),
+        );
+        return (Patch::Absent, Some(e));
+    }
+    if currency.is_idr() {
+        return (map_patch(rupiah, PriceInput::Rupiah), None);
+    }
+    // Thousandths of the major unit, down to the currency's minor units.
+    let per_minor = 10_i64.pow(3 - currency.minor_digits());
+    match original {
+        Patch::Set(th) if th % per_minor != 0 => {
+            let places = currency.minor_digits();
+            let e = ApiError::price_conflict("priceOriginal", format!("{} has {places} decimals", currency.code()));
+            (Patch::Absent, Some(e))
         }
-        (false, Patch::Absent, o) => map_patch(o, PriceInput::Original),
-        (false, _, _) => {
-            input.error(
-                "price",
-                format!("is computed from priceOriginal (in {}), the kurs and the fee: send priceOriginal", currency.code()),
-            );
-            Patch::Absent
-        }
+        other => (map_patch(other, |th| PriceInput::Original(th / per_minor)), None),
     }
 }
 
@@ -119,12 +139,13 @@ impl NewProductForm {
         input.only(FIELDS);
         let slug = input.optional_str("slug").and_then(|s| input.check("slug", Slug::product(&s)));
         let title = input.required_with("title", |s| fields::TITLE.clean(s));
-        let price = match price_input(&mut input, currency) {
+        let (price, conflict) = price_input(&mut input, currency);
+        let price = match price {
             Patch::Set(p) => Some(p),
             _ => None,
         };
         let stock = int(&mut input, "stock", MAX_STOCK);
-        if price.is_none() {
+        if price.is_none() && conflict.is_none() && !input.has_errors_on(&["price", "priceOriginal"]) {
             input.error(price_key(currency), "is required");
         }
         if stock.is_none() {
@@ -135,6 +156,9 @@ impl NewProductForm {
         let status = status(&mut input).unwrap_or(ProductStatus::Active);
         let max_per_buyer = int_within(&mut input, "maxPerBuyer", 1, MAX_QUANTITY).unwrap_or(DEFAULT_MAX_PER_BUYER);
         input.finish()?;
+        if let Some(e) = conflict {
+            return Err(e);
+        }
         match (title, price, stock) {
             (Some(title), Some(price), Some(stock)) => {
                 Ok(NewProductForm { slug, title, price, stock, description, status, max_per_buyer })
@@ -151,7 +175,8 @@ pub fn parse_change(mut input: Input, currency: Currency) -> ApiResult<(ProductC
         input.error("slug", "cannot be changed: links to it are already shared");
     }
     let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
-    let price = match price_input(&mut input, currency) {
+    let (price, conflict) = price_input(&mut input, currency);
+    let price = match price {
         Patch::Set(p) => Some(p),
         Patch::Null => {
             input.error(price_key(currency), "cannot be empty");
@@ -169,6 +194,9 @@ pub fn parse_change(mut input: Input, currency: Currency) -> ApiResult<(ProductC
     let status = status(&mut input);
     let max_per_buyer = int_within(&mut input, "maxPerBuyer", 1, MAX_QUANTITY);
     input.finish()?;
+    if let Some(e) = conflict {
+        return Err(e);
+    }
     let change = ProductChange {
         title,
         price: None,
@@ -188,9 +216,11 @@ fn priced(trip: &TripRow, p: PriceInput) -> ApiResult<(i64, Option<i64>)> {
         (PriceInput::Rupiah(rp), _) => Ok((rp, None)),
         (PriceInput::Original(o), Some(pricing)) => match pricing.price(o) {
             Some(rp) if rp <= MAX_PRICE => Ok((rp, Some(o))),
-            _ => Err(ApiError::field("priceOriginal", "makes a rupiah price too large")),
+            _ => Err(ApiError::price_conflict("priceOriginal", "makes a rupiah price too large at this kurs")),
         },
-        (PriceInput::Original(_), None) => Err(ApiError::field("priceOriginal", "the trip has no kurs yet")),
+        (PriceInput::Original(_), None) => {
+            Err(ApiError::price_conflict("priceOriginal", "cannot be priced: the trip has no kurs"))
+        }
     }
 }
 

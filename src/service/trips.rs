@@ -2,7 +2,9 @@
 
 use crate::ctx::Ctx;
 use crate::domain::ids::new_id;
+use crate::domain::money::Currency;
 use crate::domain::page::Cursor;
+use crate::domain::pricing::{FEE_PLACES, MAX_FEE, MAX_FEE_PER_ITEM, MAX_RATE, RATE_PLACES, ROUND_TO};
 use crate::domain::slug::Slug;
 use crate::domain::{fields, time};
 use crate::error::{ApiError, ApiResult};
@@ -10,8 +12,6 @@ use crate::input::{Input, Patch};
 use crate::store::orders;
 use crate::store::participants::{self, ParticipantRow};
 use crate::store::products::{self, ProductRow};
-use crate::domain::money::Currency;
-use crate::domain::pricing::{FEE_PLACES, MAX_FEE, MAX_FEE_PER_ITEM, MAX_RATE, RATE_PLACES, ROUND_TO};
 use crate::store::trips::{self, NewTrip, PricingChange, TripChange, TripRow};
 
 use super::AuthUser;
@@ -93,7 +93,8 @@ pub struct NewTripForm {
 
 impl NewTripForm {
     pub fn parse(mut input: Input, ctx: &Ctx) -> ApiResult<NewTripForm> {
-        let allowed: Vec<&str> = ["title", "description", "slug", "deadline", "isActive"].into_iter().chain(PRICING_FIELDS).collect();
+        let allowed: Vec<&str> =
+            ["title", "description", "slug", "deadline", "isActive"].into_iter().chain(PRICING_FIELDS).collect();
         input.only(&allowed);
         let title = input.required_with("title", |s| fields::TITLE.clean(s));
         let slug = input.required_with("slug", Slug::trip);
@@ -133,7 +134,8 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
 /// `{ title?, description?, isActive?, deadline?, currency?, exchangeRate?, feePercent?, feePerItem?, roundTo? }`:
 /// only what is named changes.
 pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
-    let allowed: Vec<&str> = ["title", "description", "isActive", "deadline"].into_iter().chain(PRICING_FIELDS).collect();
+    let allowed: Vec<&str> =
+        ["title", "description", "isActive", "deadline"].into_iter().chain(PRICING_FIELDS).collect();
     input.only(&allowed);
     let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
     let desc = input.patch_str("description");
@@ -162,9 +164,12 @@ pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange)
     let p = &change.pricing;
     let currency = p.currency.unwrap_or(trip.prices.currency());
     let rate = p.exchange_rate.unwrap_or(trip.prices.exchange_rate);
-    check_pricing(currency, rate)?;
-    if p.currency.is_some_and(|c| c != trip.prices.currency()) && products::count_of_trip(&ctx.db, &trip.id).await? > 0 {
-        return Err(ApiError::field("currency", "cannot change once the trip has products: open a new trip"));
+    // What the trip already is decides these: a conflict, not a malformed body.
+    check_pricing(currency, rate)
+        .map_err(|e| ApiError::price_conflict("exchangeRate", e.fields.values().next().cloned().unwrap_or_default()))?;
+    if p.currency.is_some_and(|c| c != trip.prices.currency()) && products::count_of_trip(&ctx.db, &trip.id).await? > 0
+    {
+        return Err(ApiError::price_conflict("currency", "cannot change once the trip has products: open a new trip"));
     }
     let now = ctx.now_iso();
     trips::update(&ctx.db, &trip.id, &me.id, &change, &now).await?;
@@ -172,10 +177,8 @@ pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange)
     if !change.pricing.is_empty() {
         if let Some(pricing) = updated.prices.pricing() {
             let items = products::of_trip(&ctx.db, &trip.id).await?;
-            let prices: Vec<(String, i64)> = items
-                .iter()
-                .filter_map(|item| Some((item.id.clone(), pricing.price(item.price_original?)?)))
-                .collect();
+            let prices: Vec<(String, i64)> =
+                items.iter().filter_map(|item| Some((item.id.clone(), pricing.price(item.price_original?)?))).collect();
             products::set_prices(&ctx.db, &prices, &now).await?;
         }
     }

@@ -79,7 +79,9 @@ pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<BillRow>> {
 pub fn owned_query(db: &Db, id: &str, owner: &str) -> ApiResult<Select<BillRow>> {
     Select::new(
         db,
-        &format!("SELECT {COLUMNS} FROM bills b JOIN trips t ON t.id = b.trip_id WHERE b.id = ?1 AND t.jastiper_id = ?2"),
+        &format!(
+            "SELECT {COLUMNS} FROM bills b JOIN trips t ON t.id = b.trip_id WHERE b.id = ?1 AND t.jastiper_id = ?2"
+        ),
         &[id.into(), owner.into()],
     )
 }

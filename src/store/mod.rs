@@ -230,7 +230,8 @@ pub struct Writes(pub Vec<D1PreparedStatement>);
 /// One element of a batch: how many statements it is and how its results decode.
 pub trait Statement {
     type Out;
-    fn len(&self) -> usize {
+    /// How many statements this element is.
+    fn count(&self) -> usize {
         1
     }
     fn push_to(self, out: &mut Vec<D1PreparedStatement>);
@@ -263,7 +264,7 @@ impl Statement for Write {
 
 impl Statement for Writes {
     type Out = Vec<usize>;
-    fn len(&self) -> usize {
+    fn count(&self) -> usize {
         self.0.len()
     }
     fn push_to(self, out: &mut Vec<D1PreparedStatement>) {
@@ -289,7 +290,7 @@ macro_rules! batch_of {
             fn statements(self) -> (Vec<D1PreparedStatement>, Vec<usize>) {
                 let (mut out, mut ends) = (Vec::new(), Vec::new());
                 $(
-                    let n = self.$i.len();
+                    let n = self.$i.count();
                     self.$i.push_to(&mut out);
                     ends.push(ends.last().copied().unwrap_or(0) + n);
                 )+

@@ -119,7 +119,9 @@ pub async fn cart_position(
     let trip = format!("(SELECT trip_id FROM products WHERE id IN {PRODUCTS} LIMIT 1)");
     let (holder, key): (String, Arg<'_>) = match buyer {
         BuyerKey::Participant(id) => ("?2".into(), Arg::Text(id)),
-        BuyerKey::Phone(phone) => (format!("(SELECT id FROM participants WHERE trip_id = {trip} AND phone = ?2)"), (*phone).into()),
+        BuyerKey::Phone(phone) => {
+            (format!("(SELECT id FROM participants WHERE trip_id = {trip} AND phone = ?2)"), (*phone).into())
+        }
     };
     let (products, trips, pending) = db
         .read((
@@ -131,7 +133,7 @@ pub async fn cart_position(
                      FROM products p WHERE p.id IN {PRODUCTS}",
                     super::products::COLUMNS
                 ),
-                &[keys.as_str().into(), key.clone()],
+                &[keys.as_str().into(), key],
             )?,
             Select::<super::trips::TripRow>::new(
                 db,
@@ -153,12 +155,16 @@ pub async fn cart_position(
 
 /// A bill's lines, in the order they were placed.
 pub async fn of_bill(db: &Db, bill_id: &str) -> ApiResult<Vec<OrderRow>> {
-    db.many(&format!("SELECT {COLUMNS} FROM orders o WHERE o.bill_id = ?1 ORDER BY o.created_at, o.rowid"), &[bill_id.into()]).await
+    db.many(
+        &format!("SELECT {COLUMNS} FROM orders o WHERE o.bill_id = ?1 ORDER BY o.created_at, o.rowid"),
+        &[bill_id.into()],
+    )
+    .await
 }
 
 /// What a checkout did: placed its lines, or found the same form already placed.
 pub enum Checkout {
-    Placed { bill: BillRow, orders: Vec<OrderRow>, participant: ParticipantRow },
+    Placed { bill: Box<BillRow>, orders: Vec<OrderRow>, participant: Box<ParticipantRow> },
     Repeat { bill_id: String },
 }
 
@@ -199,18 +205,23 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
     for l in &c.lines {
         // The buyer's limits are part of the same condition, so concurrent
         // checkouts of one phone cannot pass them together.
-        lines.push(db.stmt(
-            &format!(
-                "UPDATE products SET stock = stock - ?5,
+        lines.push(
+            db.stmt(
+                &format!(
+                    "UPDATE products SET stock = stock - ?5,
                      status = CASE WHEN stock - ?5 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
                  WHERE id = ?4 AND trip_id = ?1 AND status = 'active' AND stock >= ?5
                    AND ?5 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?4
                              AND participant_id = {b} AND status IN ('pending', 'confirmed')) <= max_per_buyer
                    AND (SELECT COUNT(DISTINCT checkout_id) FROM orders WHERE trip_id = ?1 AND participant_id = {b}
                         AND status = 'pending' AND checkout_id != ?7) < ?6"
-            ),
-            &base().into_iter().chain([l.product_id.into(), l.quantity.into(), MAX_PENDING_PER_BUYER.into(), c.id.into()]).collect::<Vec<_>>(),
-        )?);
+                ),
+                &base()
+                    .into_iter()
+                    .chain([l.product_id.into(), l.quantity.into(), MAX_PENDING_PER_BUYER.into(), c.id.into()])
+                    .collect::<Vec<_>>(),
+            )?,
+        );
         lines.push(db.stmt(
             &format!(
                 "INSERT INTO orders (id, trip_id, participant_id, product_id, quantity, unit_price, total_price,
@@ -240,7 +251,10 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
             Write(db.stmt(&super::bills::settle_sql(&open_bill, "?3"), &base())?),
             Select::<BillRow>::new(
                 db,
-                &format!("SELECT {} FROM bills b WHERE b.id = (SELECT bill_id FROM checkouts WHERE id = ?1)", super::bills::COLUMNS),
+                &format!(
+                    "SELECT {} FROM bills b WHERE b.id = (SELECT bill_id FROM checkouts WHERE id = ?1)",
+                    super::bills::COLUMNS
+                ),
                 &[c.id.into()],
             )?,
             Select::<OrderRow>::new(
@@ -257,11 +271,15 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
         .await;
     match placed {
         Ok((_, _, _, bill, orders, participant)) => match (bill.into_iter().next(), participant.into_iter().next()) {
-            (Some(bill), Some(participant)) => Ok(Checkout::Placed { bill, orders, participant }),
+            (Some(bill), Some(participant)) => {
+                Ok(Checkout::Placed { bill: Box::new(bill), orders, participant: Box::new(participant) })
+            }
             _ => Err(crate::error::ApiError::internal("a placed checkout has no bill or buyer")),
         },
         // The insert writes a NULL quantity when a line's stock update changed nothing.
-        Err(e) if e.broke(ConstraintKind::NotNull, "orders", "quantity") => Err(OrderRefusal::OutOfStock { left: 0 }.into()),
+        Err(e) if e.broke(ConstraintKind::NotNull, "orders", "quantity") => {
+            Err(OrderRefusal::OutOfStock { left: 0 }.into())
+        }
         // The same form again (back button, double tap, a retry): the bill it made.
         Err(e) if e.broke(ConstraintKind::Unique, "checkouts", "idempotency_key") => {
             #[derive(Deserialize)]

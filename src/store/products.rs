@@ -108,8 +108,9 @@ pub async fn titles(db: &Db, ids: &[&str]) -> ApiResult<Vec<(String, String)>> {
         title: String,
     }
     let ids = serde_json::to_string(ids)?;
-    let rows: Vec<Row> =
-        db.many("SELECT id, title FROM products WHERE id IN (SELECT value FROM json_each(?1))", &[ids.as_str().into()]).await?;
+    let rows: Vec<Row> = db
+        .many("SELECT id, title FROM products WHERE id IN (SELECT value FROM json_each(?1))", &[ids.as_str().into()])
+        .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
 }
 
@@ -118,7 +119,10 @@ pub async fn count_of_trip(db: &Db, trip_id: &str) -> ApiResult<i64> {
     struct Row {
         n: i64,
     }
-    Ok(db.one::<Row>("SELECT COUNT(*) AS n FROM products WHERE trip_id = ?1", &[trip_id.into()]).await?.map_or(0, |r| r.n))
+    Ok(db
+        .one::<Row>("SELECT COUNT(*) AS n FROM products WHERE trip_id = ?1", &[trip_id.into()])
+        .await?
+        .map_or(0, |r| r.n))
 }
 
 /// New rupiah prices (a trip's kurs or fee changed), in one batch.
@@ -129,7 +133,10 @@ pub async fn set_prices(db: &Db, prices: &[(String, i64)], now: &str) -> ApiResu
     let writes = prices
         .iter()
         .map(|(id, price)| {
-            db.stmt("UPDATE products SET price = ?2, updated_at = ?3 WHERE id = ?1", &[id.into(), (*price).into(), now.into()])
+            db.stmt(
+                "UPDATE products SET price = ?2, updated_at = ?3 WHERE id = ?1",
+                &[id.into(), (*price).into(), now.into()],
+            )
         })
         .collect::<ApiResult<Vec<_>>>()?;
     db.read((super::Writes(writes),)).await?;

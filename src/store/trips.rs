@@ -4,8 +4,8 @@ use serde::Deserialize;
 
 use super::{Arg, Changes, Db, Select};
 use crate::domain::money::Currency;
-use crate::domain::pricing::Pricing;
 use crate::domain::page::Cursor;
+use crate::domain::pricing::Pricing;
 use crate::domain::slug::Slug;
 use crate::error::ApiResult;
 
@@ -152,7 +152,11 @@ pub fn owned_query_of_product(db: &Db, product_id: &str, owner: &str) -> ApiResu
 
 /// The trip of a bill.
 pub fn of_bill_query(db: &Db, bill_id: &str) -> ApiResult<Select<TripRow>> {
-    Select::new(db, &format!("SELECT {COLUMNS} FROM trips WHERE id = (SELECT trip_id FROM bills WHERE id = ?1)"), &[bill_id.into()])
+    Select::new(
+        db,
+        &format!("SELECT {COLUMNS} FROM trips WHERE id = (SELECT trip_id FROM bills WHERE id = ?1)"),
+        &[bill_id.into()],
+    )
 }
 
 pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<TripRow>> {

@@ -84,7 +84,7 @@ impl FormState {
         let mut errors: BTreeMap<String, String> = e.fields.keys().map(|f| (f.clone(), problem(f))).collect();
         let mut general = None;
         match e.code {
-            ErrorCode::ValidationFailed | ErrorCode::TripClosed => {}
+            ErrorCode::ValidationFailed | ErrorCode::TripClosed | ErrorCode::PriceConflict => {}
             ErrorCode::AlreadyExists | ErrorCode::SlugUnavailable => {
                 errors.clear();
                 let taken: Vec<String> = e.fields.keys().cloned().collect();

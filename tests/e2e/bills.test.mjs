@@ -29,7 +29,7 @@ describe("prices", () => {
     const placed = await checkout({ productId: p.id, quantity: 1, phone: "081255550001" });
     assert.equal(placed.status, 201);
     // A new kurs re-prices the product for new orders; the placed line keeps its price.
-    const changed = await app.json("PATCH", `/api/trips/${trip.id}`, { exchangeRate: "110" }, { token: j.token });
+    const changed = await app.json("PATCH", `/api/trips/${trip.id}`, { exchangeRate: 110 }, { token: j.token });
     assert.equal(changed.status, 200);
     assert.equal(changed.body.trip.exchangeRate, 110);
     const after = await app.db.prepare("SELECT price FROM products WHERE id = ?").bind(p.id).first();
@@ -37,7 +37,7 @@ describe("prices", () => {
     const line = await app.db.prepare("SELECT unit_price FROM orders WHERE id = ?").bind(placed.body.order.id).first();
     assert.equal(line.unit_price, 145000);
     // A dollar price with cents.
-    const usd = await createTrip(app, j.token, { currency: "USD", exchangeRate: "16.250", roundTo: 500 });
+    const usd = await createTrip(app, j.token, { currency: "USD", exchangeRate: 16250, roundTo: 500 });
     const cap = await createProduct(app, j.token, usd.id, { title: "Cap", price: undefined, priceOriginal: "12,50" });
     assert.deepEqual([cap.price, cap.priceOriginal], [203500, 12.5], "US$12,50 × 16.250 = 203.125 → 203.500");
   });
@@ -50,9 +50,17 @@ describe("prices", () => {
     assert.equal(bad.status, 400);
     assert.deepEqual(Object.keys(bad.body.fields).sort(), ["currency", "feePercent", "roundTo"]);
     const idr = await createTrip(app, j.token);
+    // Which price a product takes is the trip's: the other one is a conflict naming it.
     const wrong = await app.json("POST", `/api/trips/${idr.id}/products`, { title: "A", priceOriginal: 10, stock: 1 }, { token: j.token });
-    assert.equal(wrong.status, 400);
+    assert.equal(wrong.status, 409);
+    assert.equal(wrong.body.code, "price_conflict");
     assert.ok(wrong.body.fields.priceOriginal);
+    const yen = await createTrip(app, j.token, { currency: "JPY", exchangeRate: 105 });
+    const cents = await app.json("POST", `/api/trips/${yen.id}/products`, { title: "A", priceOriginal: "12,50", stock: 1 }, { token: j.token });
+    assert.equal(cents.status, 409, "yen have no decimals");
+    assert.match(cents.body.fields.priceOriginal, /JPY has 0 decimals/);
+    const rupiahInYen = await app.json("POST", `/api/trips/${yen.id}/products`, { title: "A", price: 5000, stock: 1 }, { token: j.token });
+    assert.equal(rupiahInYen.status, 409);
   });
 
   test("rupiah is taken the ways people write it, and refused clearly otherwise", async () => {

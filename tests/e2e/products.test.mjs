@@ -98,7 +98,7 @@ test("PATCH /api/products/:id changes title, price, stock, status, description a
   assert.equal((await app.fetch(new URL(withImage.body.product.image).pathname)).status, 404, "the replaced image is gone");
   assert.equal((await app.fetch(new URL(replaced.body.product.image).pathname)).status, 200);
   const before = await snapshot(app.db);
-  for (const body of [{ slug: "newone" }, { price: "10" }, { status: "deleted" }, { stock: -5 }, { tripId: "x" }]) {
+  for (const body of [{ slug: "newone" }, { price: "sepuluh" }, { status: "deleted" }, { stock: -5 }, { tripId: "x" }]) {
     assert.equal((await as("PATCH", `/api/products/${p.id}`, body)).status, 400, JSON.stringify(body));
   }
   assert.deepEqual(await snapshot(app.db), before);
