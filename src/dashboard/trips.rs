@@ -259,7 +259,7 @@ pub async fn product_create(ctx: &Ctx, req: &mut Request, s: &PageSession, trip_
     answer_read(
         product_form(req, s).await,
         async |input, image| {
-            products::create(ctx, &s.user, &trip, NewProductForm::parse(input, trip.prices.currency())?, image).await?;
+            products::create(ctx, &s.user, &trip, NewProductForm::parse(input, trip.currency())?, image).await?;
             respond::see_other(&format!("/dashboard/trips/{}", trip.id))
         },
         async |state| product_page(ctx, s, &trip, None, state),
@@ -277,7 +277,7 @@ pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &
             if input.map().get("status").and_then(Value::as_str) == Some(product.status.as_str()) {
                 input.retain(|k| k != "status");
             }
-            let change = products::parse_change(input, trip.prices.currency())?;
+            let change = products::parse_change(input, trip.currency())?;
             products::update(ctx, &s.user, (product.clone(), &trip), change, image).await?;
             respond::see_other(&format!("/dashboard/trips/{}", trip.id))
         },

@@ -157,22 +157,36 @@ pub fn parse_amount_text(raw: &str) -> Option<i64> {
 /// (`105.12345` with 4 places is 1_051_235): from its shortest spelling,
 /// never computed with as a float, except for exponent forms.
 pub fn number_scaled(text: &str, places: u32) -> Option<i64> {
-    if text.contains(['e', 'E']) {
-        let f: f64 = text.parse().ok()?;
-        let v = (f * 10_f64.powi(places as i32)).round();
-        return (v.is_finite() && v.abs() < 9e15).then_some(v as i64);
-    }
-    let (neg, t) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
+    // serde_json spells very small or large floats with an exponent
+    // (`1e-7`, `1.5e20`): shift the decimal point by hand, no float parsing.
+    let (mantissa, exp) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (text, 0),
     };
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    let mut v: i64 = whole.parse::<i64>().ok()?.checked_mul(10_i64.pow(places))?;
-    let kept: String = frac.chars().take(places as usize).collect();
-    if !kept.is_empty() {
-        v += format!("{kept:0<width$}", width = places as usize).parse::<i64>().ok()?;
+    let (neg, m) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa),
+    };
+    let (whole, frac) = m.split_once('.').unwrap_or((m, ""));
+    let digits = format!("{whole}{frac}");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    if frac.as_bytes().get(places as usize).is_some_and(|d| *d >= b'5') {
+    // The position of the decimal point within `digits`, after the exponent and the scaling.
+    let point = whole.len() as i32 + exp + places as i32;
+    if point > 18 {
+        return None;
+    }
+    let (kept, next) = match point {
+        p if p <= 0 => (String::new(), if p == 0 { digits.bytes().next() } else { None }),
+        p => {
+            let p = p as usize;
+            let kept: String = digits.chars().chain(std::iter::repeat('0')).take(p).collect();
+            (kept, digits.as_bytes().get(p).copied())
+        }
+    };
+    let mut v: i64 = if kept.is_empty() { 0 } else { kept.parse().ok()? };
+    if next.is_some_and(|d| d >= b'5') {
         v += 1;
     }
     Some(if neg { -v } else { v })
@@ -383,6 +397,10 @@ mod tests {
         assert_eq!(number_scaled("105.12345", 4), Some(1_051_235), "rounded half up");
         assert_eq!(number_scaled("10", 2), Some(1_000));
         assert_eq!(number_scaled("1e-7", 4), Some(0));
+        assert_eq!(number_scaled("1.5e3", 2), Some(150_000));
+        assert_eq!(number_scaled("5e-324", 3), Some(0));
+        assert_eq!(number_scaled("0.00005", 4), Some(1), "half up");
+        assert_eq!(number_scaled("1e300", 4), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub const ROUND_TO: [i64; 4] = [1, 100, 500, 1000];
 pub const MAX_RATE: i64 = 1_000_000 * 10_000;
 /// At most 100 % (in 1/100 of a percent).
 pub const MAX_FEE: i64 = 100 * 100;
-pub const MAX_FEE_PER_ITEM: i64 = 10_000_000;
+pub const MAX_FEE_PER_ITEM: i64 = 999_999_999;
 /// A product's price in the shop's currency: at most 10^9 major units.
 pub const MAX_ORIGINAL_MAJOR: i64 = 1_000_000_000;
 

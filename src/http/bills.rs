@@ -38,15 +38,16 @@ pub async fn list_for_trip(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult
     let me = require_user(ctx, req)?;
     let paging = Paging::from(&params(req))?;
     let trip = trips::owned(ctx, &me, trip_id).await?;
-    let (page, lines) = bills::of_trip(ctx, &trip, paging.after.as_ref(), paging.limit).await?;
+    let (page, buyers, lines) = bills::of_trip(ctx, &trip, paging.after.as_ref(), paging.limit).await?;
     let views: Vec<Bill<'_>> = page
         .iter()
         .map(|b| {
-            let buyer = BillBuyer { id: &b.bill.participant_id, name: &b.participant_name };
-            Bill::new(&b.bill, buyer, lines.iter().filter(|l| l.order.bill_id.as_deref() == Some(b.bill.id.as_str())))
+            let name = buyers.iter().find(|p| p.id == b.participant_id).map_or("", |p| p.name.as_str());
+            let buyer = BillBuyer { id: &b.participant_id, name };
+            Bill::new(b, buyer, lines.iter().filter(|l| l.order.bill_id.as_deref() == Some(b.id.as_str())))
         })
         .collect();
-    let next = paging.next(&page, |b| (b.bill.created_at.clone(), b.bill.id.clone()));
+    let next = paging.next(&page, |b| (b.created_at.clone(), b.id.clone()));
     respond::json(200, &json!({ "bills": views, "nextCursor": next }))
 }
 

@@ -32,7 +32,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request, trip_id: &str) -> ApiResult<Re
     let me = require_user(ctx, req)?;
     let trip = trips::owned(ctx, &me, trip_id).await?;
     let (input, image) = read_body(req).await?;
-    let form = NewProductForm::parse(input, trip.prices.currency())?;
+    let form = NewProductForm::parse(input, trip.currency())?;
     let product = products::create(ctx, &me, &trip, form, image).await?;
     respond::json(201, &json!({ "product": Product::in_trip(&product, &trip) }))
 }
@@ -55,7 +55,7 @@ pub async fn update(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respons
     let me = require_user(ctx, req)?;
     let (product, trip) = products::owned_with_trip(ctx, &me, id).await?;
     let (input, image) = read_body(req).await?;
-    let change = products::parse_change(input, trip.prices.currency())?;
+    let change = products::parse_change(input, trip.currency())?;
     let product = products::update(ctx, &me, (product, &trip), change, image).await?;
     respond::json(200, &json!({ "product": Product::in_trip(&product, &trip) }))
 }

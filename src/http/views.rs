@@ -162,12 +162,12 @@ impl<'a> From<&'a TripRow> for Trip<'a> {
             is_active: t.is_active,
             created_at: &t.created_at,
             updated_at: &t.updated_at,
-            currency: &t.prices.currency,
-            exchange_rate: t.prices.exchange_rate.map(|r| decimal(r, RATE_PLACES)),
-            exchange_rate_at: t.prices.exchange_rate_at.as_deref(),
-            fee_percent: decimal(t.prices.fee_percent, FEE_PLACES),
-            fee_per_item: t.prices.fee_per_item,
-            round_to: t.prices.round_to,
+            currency: &t.currency,
+            exchange_rate: t.exchange_rate.map(|r| decimal(r, RATE_PLACES)),
+            exchange_rate_at: t.exchange_rate_at.as_deref(),
+            fee_percent: decimal(t.fee_percent, FEE_PLACES),
+            fee_per_item: t.fee_per_item,
+            round_to: t.round_to,
         }
     }
 }
@@ -194,7 +194,7 @@ pub struct Product<'a> {
 impl<'a> Product<'a> {
     /// With the shop's price, which needs the trip's currency to be read.
     pub fn in_trip(p: &'a ProductRow, trip: &TripRow) -> Product<'a> {
-        let digits = trip.prices.currency().minor_digits();
+        let digits = trip.currency().minor_digits();
         Product { price_original: p.price_original.map(|o| decimal(o, digits)), ..Product::from(p) }
     }
 }

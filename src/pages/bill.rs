@@ -93,7 +93,7 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
     let action = format!("/b/{}/proof?token={}", b.id, encode_component(token));
     let body = html! {
         h1.mt15 { "Tagihan" }
-        p.mute { (trip_title) " · No. " (b.id[..8].to_uppercase())
+        p.mute { (trip_title) " · No. " (b.id[..8].to_ascii_uppercase())
             @if let Some(p) = &v.buyer { " · untuk " (p.name) } }
         p #bill-status data-status=(b.status.as_str()) { span.badge { (state_words(&v)) } }
         @if let (BillStatus::Cancelled, Some(r)) = (b.status, &b.cancel_reason) { p { "Alasan: " (r) } }

@@ -45,7 +45,7 @@ pub async fn product(ctx: &Ctx, q: &HashMap<String, String>, form: FormState) ->
         }
         h1 { (p.title) }
         p.price.big { (rupiah(p.price)) }
-        @if let (Some(pricing), Some(original)) = (trip.prices.pricing(), p.price_original) {
+        @if let (Some(pricing), Some(original)) = (trip.pricing(), p.price_original) {
             p.mute #breakdown { (pricing.breakdown(original)) }
         }
         @if available {

@@ -8,7 +8,7 @@ use crate::domain::page::Cursor;
 use crate::domain::token::{bill_token, check_bill_token};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
-use crate::store::bills::{self, BillInList, BillRow, LineRow};
+use crate::store::bills::{self, BillRow, LineRow};
 use crate::store::participants::{self, ParticipantRow};
 use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
@@ -69,11 +69,11 @@ pub async fn of_trip(
     trip: &TripRow,
     after: Option<&Cursor>,
     limit: i64,
-) -> ApiResult<(Vec<BillInList>, Vec<LineRow>)> {
-    let page = bills::page_of_trip(&ctx.db, &trip.id, after, limit).await?;
-    let ids: Vec<&str> = page.iter().map(|b| b.bill.id.as_str()).collect();
+) -> ApiResult<(Vec<BillRow>, Vec<ParticipantRow>, Vec<LineRow>)> {
+    let (page, buyers) = bills::page_of_trip(&ctx.db, &trip.id, after, limit).await?;
+    let ids: Vec<&str> = page.iter().map(|b| b.id.as_str()).collect();
     let lines = bills::lines_of(&ctx.db, &ids).await?;
-    Ok((page, lines))
+    Ok((page, buyers, lines))
 }
 
 /// `{ reason }`: why the jastiper cancels (the penitip is told).

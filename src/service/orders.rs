@@ -204,20 +204,21 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
         BuyerForm::Participant(pid) => orders::BuyerKey::Participant(pid),
         BuyerForm::Person { phone, .. } => orders::BuyerKey::Phone(phone),
     };
-    let (found, trip, pending) = orders::cart_position(&ctx.db, &keys, &buyer_key).await?;
+    let (found, held, trip, pending) = orders::cart_position(&ctx.db, &keys, &buyer_key).await?;
     let trip = trip.ok_or_else(|| ApiError::not_found("Product"))?;
-    let mut lines: Vec<(&orders::CartProduct, i64, Option<&str>)> = Vec::new();
+    let held_of = |id: &str| held.iter().find(|h| h.product_id == id).map_or(0, |h| h.held);
+    let mut lines: Vec<(&ProductRow, i64, Option<&str>)> = Vec::new();
     for item in &form.items {
         let key = item.product.to_ascii_lowercase();
         let p = found
             .iter()
-            .find(|p| p.product.id == item.product || p.product.slug.as_str() == key)
+            .find(|p| p.id == item.product || p.slug.as_str() == key)
             .ok_or_else(|| ApiError::not_found("Product"))?;
-        if p.product.trip_id != trip.id {
+        if p.trip_id != trip.id {
             return Err(ApiError::field("items", "every item must be of the same trip"));
         }
         // The same product twice in one cart is one line of both quantities.
-        match lines.iter_mut().find(|(q, _, _)| q.product.id == p.product.id) {
+        match lines.iter_mut().find(|(q, _, _)| q.id == p.id) {
             Some(line) => line.1 += item.quantity,
             None => lines.push((p, item.quantity, item.notes.as_deref())),
         }
@@ -230,8 +231,8 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
         return Err(super::participants::trip_closed());
     }
     for (p, quantity, _) in &lines {
-        check_orderable(p.product.status, p.product.stock, p.product.price, *quantity)?;
-        check_buyer_limits(*quantity, p.held, p.product.max_per_buyer, pending)?;
+        check_orderable(p.status, p.stock, p.price, *quantity)?;
+        check_buyer_limits(*quantity, held_of(&p.id), p.max_per_buyer, pending)?;
     }
 
     let (participant_new_id, code) = (new_id(), confirm_code());
@@ -255,7 +256,7 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
     };
     // The key is the form's, for this trip, buyer and cart: a different cart
     // sent with a reused form (a cached page) is a new checkout.
-    let cart: Vec<String> = lines.iter().map(|(p, q, _)| format!("{}x{q}", p.product.id)).collect();
+    let cart: Vec<String> = lines.iter().map(|(p, q, _)| format!("{}x{q}", p.id)).collect();
     let key = form.key.as_ref().map(|k| hash_secret(&format!("{}|{who}|{k}|{}", trip.id, cart.join(","))));
     let ids: Vec<(String, String)> = lines.iter().map(|_| (new_id(), new_secret())).collect();
     let hashes: Vec<String> = ids.iter().map(|(_, t)| hash_secret(t)).collect();
@@ -273,7 +274,7 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
             .enumerate()
             .map(|(i, (((p, quantity, notes), (id, _)), hash))| CartLine {
                 order_id: id,
-                product_id: &p.product.id,
+                product_id: &p.id,
                 quantity: *quantity,
                 // The checkout's note goes with its first line.
                 notes: notes.or(if i == 0 { form.notes.as_deref() } else { None }),
@@ -300,7 +301,7 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
         }
         Checkout::Placed { bill, orders, participant } => {
             // The stock shown on the public pages changed.
-            let one = (lines.len() == 1).then(|| lines[0].0.product.slug.as_str());
+            let one = (lines.len() == 1).then(|| lines[0].0.slug.as_str());
             super::public_cache::trip_changed(ctx, &trip.id, one).await;
             notify::checkout_placed(ctx, &orders, &bill, &participant).await?;
             let bill_token = bill_token(&bill.id)?;

@@ -212,7 +212,7 @@ pub fn parse_change(mut input: Input, currency: Currency) -> ApiResult<(ProductC
 
 /// The rupiah price (and the original) a price input makes in `trip`.
 fn priced(trip: &TripRow, p: PriceInput) -> ApiResult<(i64, Option<i64>)> {
-    match (p, trip.prices.pricing()) {
+    match (p, trip.pricing()) {
         (PriceInput::Rupiah(rp), _) => Ok((rp, None)),
         (PriceInput::Original(o), Some(pricing)) => match pricing.price(o) {
             Some(rp) if rp <= MAX_PRICE => Ok((rp, Some(o))),

@@ -162,20 +162,19 @@ pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
 /// products for new orders; every order keeps the unit price it was placed at.
 pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange) -> ApiResult<TripRow> {
     let p = &change.pricing;
-    let currency = p.currency.unwrap_or(trip.prices.currency());
-    let rate = p.exchange_rate.unwrap_or(trip.prices.exchange_rate);
+    let currency = p.currency.unwrap_or(trip.currency());
+    let rate = p.exchange_rate.unwrap_or(trip.exchange_rate);
     // What the trip already is decides these: a conflict, not a malformed body.
     check_pricing(currency, rate)
         .map_err(|e| ApiError::price_conflict("exchangeRate", e.fields.values().next().cloned().unwrap_or_default()))?;
-    if p.currency.is_some_and(|c| c != trip.prices.currency()) && products::count_of_trip(&ctx.db, &trip.id).await? > 0
-    {
+    if p.currency.is_some_and(|c| c != trip.currency()) && products::count_of_trip(&ctx.db, &trip.id).await? > 0 {
         return Err(ApiError::price_conflict("currency", "cannot change once the trip has products: open a new trip"));
     }
     let now = ctx.now_iso();
     trips::update(&ctx.db, &trip.id, &me.id, &change, &now).await?;
     let updated = owned(ctx, me, &trip.id).await?;
     if !change.pricing.is_empty() {
-        if let Some(pricing) = updated.prices.pricing() {
+        if let Some(pricing) = updated.pricing() {
             let items = products::of_trip(&ctx.db, &trip.id).await?;
             let prices: Vec<(String, i64)> =
                 items.iter().filter_map(|item| Some((item.id.clone(), pricing.price(item.price_original?)?))).collect();

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::participants::ParticipantRow;
 use super::{Db, Select, Write};
 use crate::domain::bill::BillStatus;
 use crate::domain::page::Cursor;
@@ -90,47 +91,48 @@ pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<BillRow>>
     db.first(owned_query(db, id, owner)?).await
 }
 
-/// A bill's line: an order with its product's title.
-#[derive(Debug, Clone, Deserialize)]
-pub struct LineRow {
-    #[serde(flatten)]
-    pub order: super::orders::OrderRow,
-    pub product_title: String,
+/// A bill's line: an order with its product and buyer (the row type the
+/// dashboard's order lists decode already: one decoder, not another).
+pub type LineRow = super::orders::OrderDetailRow;
+
+const LINE_SQL: &str = "SELECT {orders}, pr.slug AS product_slug, pr.title AS product_title, pr.image AS product_image,
+       pa.name AS participant_name, pa.phone AS participant_phone
+     FROM orders o JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id";
+
+fn line_sql(filter: &str) -> String {
+    format!("{} WHERE {filter} ORDER BY o.created_at, o.rowid", LINE_SQL.replace("{orders}", super::orders::COLUMNS))
 }
 
 pub fn lines_query(db: &Db, bill_id: &str) -> ApiResult<Select<LineRow>> {
-    Select::new(
-        db,
-        &format!(
-            "SELECT {}, pr.title AS product_title FROM orders o JOIN products pr ON pr.id = o.product_id
-             WHERE o.bill_id = ?1 ORDER BY o.created_at, o.rowid",
-            super::orders::COLUMNS
-        ),
-        &[bill_id.into()],
-    )
+    Select::new(db, &line_sql("o.bill_id = ?1"), &[bill_id.into()])
 }
 
-/// A bill in a trip's list, with its buyer.
-#[derive(Debug, Clone, Deserialize)]
-pub struct BillInList {
-    #[serde(flatten)]
-    pub bill: BillRow,
-    pub participant_name: String,
-    pub participant_phone: String,
-}
-
-/// One page of a trip's bills, newest first.
-pub async fn page_of_trip(db: &Db, trip_id: &str, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<BillInList>> {
+/// One page of a trip's bills, newest first, with their buyers.
+pub async fn page_of_trip(
+    db: &Db,
+    trip_id: &str,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<(Vec<BillRow>, Vec<ParticipantRow>)> {
     let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
-    db.many(
-        &format!(
-            "SELECT {COLUMNS}, pa.name AS participant_name, pa.phone AS participant_phone
-             FROM bills b JOIN participants pa ON pa.id = b.participant_id
-             WHERE b.trip_id = ?1 AND (b.created_at, b.id) < (?2, ?3)
-             ORDER BY b.created_at DESC, b.id DESC LIMIT ?4"
-        ),
-        &[trip_id.into(), after_at.into(), after_id.into(), limit.into()],
-    )
+    let page = "SELECT b.id FROM bills b WHERE b.trip_id = ?1 AND (b.created_at, b.id) < (?2, ?3)
+                ORDER BY b.created_at DESC, b.id DESC LIMIT ?4";
+    let args = [trip_id.into(), after_at.into(), after_id.into(), limit.into()];
+    db.read((
+        Select::new(
+            db,
+            &format!("SELECT {COLUMNS} FROM bills b WHERE b.id IN ({page}) ORDER BY b.created_at DESC, b.id DESC"),
+            &args,
+        )?,
+        Select::new(
+            db,
+            &format!(
+                "SELECT {} FROM participants WHERE id IN (SELECT b2.participant_id FROM bills b2 WHERE b2.id IN ({page}))",
+                super::participants::COLUMNS
+            ),
+            &args,
+        )?,
+    ))
     .await
 }
 
@@ -140,24 +142,12 @@ pub async fn lines_of(db: &Db, bill_ids: &[&str]) -> ApiResult<Vec<LineRow>> {
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(bill_ids)?;
-    db.many(
-        &format!(
-            "SELECT {}, pr.title AS product_title FROM orders o JOIN products pr ON pr.id = o.product_id
-             WHERE o.bill_id IN (SELECT value FROM json_each(?1)) ORDER BY o.created_at, o.rowid",
-            super::orders::COLUMNS
-        ),
-        &[ids.as_str().into()],
-    )
-    .await
+    db.many(&line_sql("o.bill_id IN (SELECT value FROM json_each(?1))"), &[ids.as_str().into()]).await
 }
 
 pub async fn open_count(db: &Db, trip_id: &str) -> ApiResult<i64> {
-    #[derive(Deserialize)]
-    struct Row {
-        n: i64,
-    }
     let sql = format!("SELECT COUNT(*) AS n FROM bills WHERE trip_id = ?1 AND status IN {OPEN}");
-    Ok(db.one::<Row>(&sql, &[trip_id.into()]).await?.map_or(0, |r| r.n))
+    super::count(db, &sql, &[trip_id.into()]).await
 }
 
 /// Cancels an open bill: its goods go back on sale, its lines are refused

@@ -316,6 +316,17 @@ batch_of!(A 0, B 1, C 2, D 3, E 4, F 5);
 batch_of!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 batch_of!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
+/// A count (`SELECT COUNT(*) AS n …`): every count of the store decodes
+/// through this one row type.
+#[derive(Deserialize)]
+pub struct Count {
+    pub n: i64,
+}
+
+pub async fn count(db: &Db, sql: &str, args: &[Arg<'_>]) -> ApiResult<i64> {
+    Ok(db.one::<Count>(sql, args).await?.map_or(0, |c| c.n))
+}
+
 /// Reads at most one row, and fails ("no such table") before the migrations.
 pub async fn schema_ready(db: &Db) -> ApiResult<()> {
     #[derive(Deserialize)]

@@ -93,26 +93,21 @@ pub enum BuyerKey<'a> {
     Phone(&'a Phone),
 }
 
-/// A product of a cart with what the buyer already holds of it (open orders).
+/// How much of a product the buyer already holds (open orders).
 #[derive(Debug, Deserialize)]
-pub struct CartProduct {
-    #[serde(flatten)]
-    pub product: super::products::ProductRow,
+pub struct Held {
+    pub product_id: String,
     pub held: i64,
 }
 
-/// Before a checkout, in one batch: its products (by id or slug) with what
-/// the buyer holds of each, their trip, and how many of the buyer's
-/// checkouts in it wait for payment.
+/// Before a checkout, in one batch: its products (by id or slug), what the
+/// buyer holds of each, their trip, and how many of the buyer's checkouts in
+/// it wait for payment.
 pub async fn cart_position(
     db: &Db,
     keys: &[&str],
     buyer: &BuyerKey<'_>,
-) -> ApiResult<(Vec<CartProduct>, Option<super::trips::TripRow>, i64)> {
-    #[derive(Deserialize)]
-    struct Pending {
-        n: i64,
-    }
+) -> ApiResult<(Vec<super::products::ProductRow>, Vec<Held>, Option<super::trips::TripRow>, i64)> {
     let keys = serde_json::to_string(keys)?;
     const PRODUCTS: &str =
         "(SELECT id FROM products WHERE id IN (SELECT value FROM json_each(?1)) OR slug IN (SELECT lower(value) FROM json_each(?1)))";
@@ -123,15 +118,19 @@ pub async fn cart_position(
             (format!("(SELECT id FROM participants WHERE trip_id = {trip} AND phone = ?2)"), (*phone).into())
         }
     };
-    let (products, trips, pending) = db
+    let (products, held, trips, pending) = db
         .read((
-            Select::<CartProduct>::new(
+            Select::<super::products::ProductRow>::new(
+                db,
+                &format!("SELECT {} FROM products p WHERE p.id IN {PRODUCTS}", super::products::COLUMNS),
+                &[keys.as_str().into()],
+            )?,
+            Select::<Held>::new(
                 db,
                 &format!(
-                    "SELECT {}, (SELECT COALESCE(SUM(o.quantity), 0) FROM orders o WHERE o.product_id = p.id
-                               AND o.participant_id = {holder} AND o.status IN ('pending', 'confirmed')) AS held
-                     FROM products p WHERE p.id IN {PRODUCTS}",
-                    super::products::COLUMNS
+                    "SELECT o.product_id, COALESCE(SUM(o.quantity), 0) AS held FROM orders o
+                     WHERE o.product_id IN {PRODUCTS} AND o.participant_id = {holder} AND o.status IN ('pending', 'confirmed')
+                     GROUP BY o.product_id"
                 ),
                 &[keys.as_str().into(), key],
             )?,
@@ -140,7 +139,7 @@ pub async fn cart_position(
                 &format!("SELECT {} FROM trips WHERE id = {trip}", super::trips::COLUMNS),
                 &[keys.as_str().into()],
             )?,
-            Select::<Pending>::new(
+            Select::<super::Count>::new(
                 db,
                 &format!(
                     "SELECT COUNT(DISTINCT checkout_id) AS n FROM orders
@@ -150,7 +149,7 @@ pub async fn cart_position(
             )?,
         ))
         .await?;
-    Ok((products, trips.into_iter().next(), pending.into_iter().next().map_or(0, |p| p.n)))
+    Ok((products, held, trips.into_iter().next(), pending.into_iter().next().map_or(0, |p| p.n)))
 }
 
 /// A bill's lines, in the order they were placed.
@@ -201,48 +200,42 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
         &format!("INSERT INTO checkouts (id, trip_id, bill_id, idempotency_key, created_at) VALUES (?4, ?1, {open_bill}, ?5, ?3)"),
         &base().into_iter().chain([c.id.into(), c.key.into()]).collect::<Vec<_>>(),
     )?);
+    // The buyer's limits are part of the same condition, so concurrent
+    // checkouts of one phone cannot pass them together.
+    let reserve = format!(
+        "UPDATE products SET stock = stock - ?5,
+             status = CASE WHEN stock - ?5 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
+         WHERE id = ?4 AND trip_id = ?1 AND status = 'active' AND stock >= ?5
+           AND ?5 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?4
+                     AND participant_id = {b} AND status IN ('pending', 'confirmed')) <= max_per_buyer
+           AND (SELECT COUNT(DISTINCT checkout_id) FROM orders WHERE trip_id = ?1 AND participant_id = {b}
+                AND status = 'pending' AND checkout_id != ?7) < ?6"
+    );
+    let insert = format!(
+        "INSERT INTO orders (id, trip_id, participant_id, product_id, quantity, unit_price, total_price,
+                             status, notes, access_token_hash, created_at, updated_at, buyer_name, bill_id, checkout_id)
+         SELECT ?4, ?1, {b}, p.id, CASE WHEN changes() = 1 THEN ?6 END, p.price, p.price * ?6,
+                'pending', ?7, ?8, ?3, ?3, ?9, {open_bill}, ?10
+         FROM products p WHERE p.id = ?5"
+    );
     let mut lines = Vec::new();
     for l in &c.lines {
-        // The buyer's limits are part of the same condition, so concurrent
-        // checkouts of one phone cannot pass them together.
-        lines.push(
-            db.stmt(
-                &format!(
-                    "UPDATE products SET stock = stock - ?5,
-                     status = CASE WHEN stock - ?5 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
-                 WHERE id = ?4 AND trip_id = ?1 AND status = 'active' AND stock >= ?5
-                   AND ?5 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?4
-                             AND participant_id = {b} AND status IN ('pending', 'confirmed')) <= max_per_buyer
-                   AND (SELECT COUNT(DISTINCT checkout_id) FROM orders WHERE trip_id = ?1 AND participant_id = {b}
-                        AND status = 'pending' AND checkout_id != ?7) < ?6"
-                ),
-                &base()
-                    .into_iter()
-                    .chain([l.product_id.into(), l.quantity.into(), MAX_PENDING_PER_BUYER.into(), c.id.into()])
-                    .collect::<Vec<_>>(),
-            )?,
-        );
-        lines.push(db.stmt(
-            &format!(
-                "INSERT INTO orders (id, trip_id, participant_id, product_id, quantity, unit_price, total_price,
-                                     status, notes, access_token_hash, created_at, updated_at, buyer_name, bill_id, checkout_id)
-                 SELECT ?4, ?1, {b}, p.id, CASE WHEN changes() = 1 THEN ?6 END, p.price, p.price * ?6,
-                        'pending', ?7, ?8, ?3, ?3, ?9, {open_bill}, ?10
-                 FROM products p WHERE p.id = ?5"
-            ),
-            &base()
-                .into_iter()
-                .chain([
-                    l.order_id.into(),
-                    l.product_id.into(),
-                    l.quantity.into(),
-                    l.notes.into(),
-                    l.access_token_hash.into(),
-                    c.buyer_name.into(),
-                    c.id.into(),
-                ])
-                .collect::<Vec<_>>(),
-        )?);
+        let mut args = base();
+        let more: [Arg<'_>; 4] = [l.product_id.into(), l.quantity.into(), MAX_PENDING_PER_BUYER.into(), c.id.into()];
+        args.extend(more);
+        lines.push(db.stmt(&reserve, &args)?);
+        let mut args = base();
+        let more: [Arg<'_>; 7] = [
+            l.order_id.into(),
+            l.product_id.into(),
+            l.quantity.into(),
+            l.notes.into(),
+            l.access_token_hash.into(),
+            c.buyer_name.into(),
+            c.id.into(),
+        ];
+        args.extend(more);
+        lines.push(db.stmt(&insert, &args)?);
     }
     let placed = db
         .read((

@@ -21,14 +21,10 @@ pub struct TripRow {
     pub is_active: bool,
     pub created_at: String,
     pub updated_at: String,
-    #[serde(flatten)]
-    pub prices: TripPrices,
-}
-
-/// How a trip prices: the currency it buys in, the kurs and the fee
-/// (`domain::pricing`); a rupiah trip has prices typed in rupiah.
-#[derive(Debug, Clone, Deserialize)]
-pub struct TripPrices {
+    /// How the trip prices (`domain::pricing`): the currency it buys in
+    /// (a rupiah trip has prices typed in rupiah), the kurs and the fee.
+    /// Plain fields, not a flattened struct: a flattened row decodes
+    /// through serde's buffering path, several KB of wasm per row type.
     pub currency: String,
     /// Rupiah per unit × 10^4, and when it was set.
     pub exchange_rate: Option<i64>,
@@ -39,7 +35,7 @@ pub struct TripPrices {
     pub round_to: i64,
 }
 
-impl TripPrices {
+impl TripRow {
     pub fn currency(&self) -> Currency {
         Currency::parse(&self.currency).unwrap_or(Currency::IDR)
     }
