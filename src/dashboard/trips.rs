@@ -11,7 +11,9 @@ use super::view::{csrf, shell, wib_date_value, wib_time};
 use crate::ctx::Ctx;
 use crate::domain::fields;
 use crate::domain::image::PRODUCT_MAX;
+use crate::domain::money;
 use crate::domain::money::rupiah;
+use crate::domain::pricing::{FEE_PLACES, RATE_PLACES, ROUND_TO};
 use crate::domain::product::ProductStatus;
 use crate::error::ApiResult;
 use crate::input::Input;
@@ -53,9 +55,38 @@ fn without_empty_deadline(mut input: Input, editing: bool) -> Input {
     input
 }
 
+/// The trip form's pricing as the service reads it: a kurs and a fee typed
+/// the Indonesian way ("105,5", "10") become the JSON numbers the API takes,
+/// a field left empty is left out (or, editing a rate, removed), and the
+/// rounding select a number.
+fn pricing_input(mut input: Input, editing: bool) -> Input {
+    for (key, places) in [("exchangeRate", RATE_PLACES), ("feePercent", FEE_PLACES)] {
+        let Some(text) = input.map().get(key).and_then(Value::as_str).map(str::to_string) else { continue };
+        if text.trim().is_empty() {
+            if editing && key == "exchangeRate" {
+                input.insert(key, Value::Null);
+            } else {
+                input.retain(|k| k != key);
+            }
+        } else if let Some(v) = money::parse_scaled(&text, places) {
+            input.insert(key, Value::Number(money::json_decimal(v, places)));
+        }
+    }
+    drop_empty(&mut input, "feePerItem");
+    if let Some(n) = input.map().get("roundTo").and_then(Value::as_str).and_then(|r| r.parse::<i64>().ok()) {
+        input.insert("roundTo", Value::from(n));
+    }
+    input
+}
+
 fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
     let deadline = t.and_then(|t| t.deadline.as_deref()).map(wib_date_value);
     let active = f.sent("isActive") || (!f.is_refused() && t.is_none_or(|t| t.is_active));
+    let currency = f.value("currency", t.map(|t| t.currency.as_str())).to_string();
+    let rate = t.and_then(|t| t.exchange_rate).map(|r| money::show_scaled(r, RATE_PLACES).replace('.', ""));
+    let fee = t.map(|t| money::show_scaled(t.fee_percent, FEE_PLACES));
+    let per_item = t.map(|t| t.fee_per_item.to_string());
+    let round = f.value("roundTo", None).parse::<i64>().ok().or(t.map(|t| t.round_to)).unwrap_or(1000);
     html! {
         (Field::text("title", "Judul trip").limit(fields::TITLE).required().placeholder("Jastip Jepang Desember").of(f, t.map(|t| t.title.as_str())))
         @if t.is_none() {
@@ -67,6 +98,24 @@ fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
             input #isActive type="checkbox" name="isActive" value="on" checked[active];
             " Tampilkan di profil (trip terbuka)"
         }
+        h2 { "Harga, kurs & fee jastip" }
+        label for="currency" { "Mata uang belanja" }
+        select #currency name="currency" {
+            @for c in money::Currency::all() {
+                option value=(c.code()) selected[currency == c.code() || (currency.is_empty() && c.is_idr())] { (c.code()) " (" (c.symbol()) ")" }
+            }
+        }
+        @if let Some(e) = f.error("currency") { p.err { (e) } }
+        (Field::text("exchangeRate", "Kurs: Rupiah per 1 satuan (kosongkan untuk IDR)").inputmode("decimal").placeholder("105,5").of(f, rate.as_deref()))
+        (Field::text("feePercent", "Fee jastip (%)").inputmode("decimal").placeholder("10").of(f, fee.as_deref()))
+        (Field::text("feePerItem", "Fee per barang (Rp)").inputmode("numeric").placeholder("5.000").of(f, per_item.as_deref()))
+        label for="roundTo" { "Bulatkan harga ke atas ke" }
+        select #roundTo name="roundTo" {
+            @for r in ROUND_TO {
+                option value=(r) selected[round == r] { (rupiah(r)) }
+            }
+        }
+        p.mute { "Harga = harga toko × kurs × (1 + fee%), dibulatkan ke atas, + fee per barang." }
     }
 }
 
@@ -87,7 +136,8 @@ pub fn new_page(ctx: &Ctx, s: &PageSession, form: FormState) -> ApiResult<Respon
 pub async fn create(ctx: &Ctx, s: &PageSession, form: Posted) -> ApiResult<Response> {
     form.answer(
         async |input| {
-            let f = NewTripForm::parse(without_empty_deadline(with_active_flag(input), false), ctx)?;
+            let f =
+                NewTripForm::parse(pricing_input(without_empty_deadline(with_active_flag(input), false), false), ctx)?;
             let t = trips::create(ctx, &s.user, f).await?;
             respond::see_other(&format!("/dashboard/trips/{}", t.id))
         },
@@ -154,6 +204,9 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiR
             (csrf(s))
             (notice(&form))
             (trip_fields(&form, Some(t)))
+            @if d.open_bills > 0 {
+                p.mute #open-bills { (d.open_bills) " tagihan terbuka tetap memakai harga saat dipesan; kurs atau fee baru berlaku untuk pesanan baru." }
+            }
             button.btn type="submit" { "Simpan trip" }
         }
         details.card {
@@ -173,7 +226,8 @@ pub async fn update(ctx: &Ctx, s: &PageSession, id: &str, form: Posted) -> ApiRe
     let trip = trips::owned(ctx, &s.user, id).await?;
     form.answer(
         async |input| {
-            let change = trips::parse_change(without_empty_deadline(with_active_flag(input), true), ctx)?;
+            let change =
+                trips::parse_change(pricing_input(without_empty_deadline(with_active_flag(input), true), true), ctx)?;
             let t = trips::update(ctx, &s.user, trip, change).await?;
             respond::see_other(&format!("/dashboard/trips/{}", t.id))
         },
@@ -199,6 +253,7 @@ pub fn product_page(
         Some(p) => format!("/dashboard/products/{}", p.id),
         None => format!("/dashboard/trips/{}/products/new", trip.id),
     };
+    let original = p.and_then(|p| p.price_original).map(|o| money::show_scaled(o, trip.currency().minor_digits()));
     let (price, stock, max) = (
         p.map(|p| p.price.to_string()),
         p.map(|p| p.stock.to_string()),
@@ -217,7 +272,14 @@ pub fn product_page(
             (Field::image("image", if p.is_some() { "Ganti foto" } else { "Foto produk" }, Some("1600")).of(f, None))
             p.mute { "Foto dikecilkan otomatis (maks. 1600 px) sebelum diunggah." }
             (Field::text("title", "Nama produk").limit(fields::TITLE).required().of(f, p.map(|p| p.title.as_str())))
-            (Field::number("price", "Harga (Rp)").range("0", None).required().of(f, price.as_deref()))
+            @if trip.currency().is_idr() {
+                (Field::text("price", "Harga (Rp)").inputmode("numeric").placeholder("125.000").required().of(f, price.as_deref()))
+            } @else {
+                (Field::text("priceOriginal", &format!("Harga di toko ({})", trip.currency().symbol())).inputmode("decimal").required().of(f, original.as_deref()))
+                @if let (Some(pricing), Some(o)) = (trip.pricing(), p.and_then(|p| p.price_original)) {
+                    p.mute #breakdown { (pricing.breakdown(o)) }
+                }
+            }
             (Field::number("stock", "Stok").range("0", None).required().of(f, stock.as_deref()))
             (Field::number("maxPerBuyer", "Maks. per pembeli").range("1", Some("100")).required().of(f, Some(max.as_str())))
             (Field::textarea("description", "Deskripsi", "3").limit(fields::DESCRIPTION).of(f, p.and_then(|p| p.description.as_deref())))

@@ -294,6 +294,17 @@ impl Currency {
     }
 }
 
+/// A decimal kept scaled by 10^places, as the JSON number people typed
+/// (`105.5`, `10`): for showing only; every computation uses the integer.
+pub fn json_decimal(v: i64, places: u32) -> serde_json::Number {
+    let scale = 10_i64.pow(places);
+    if v % scale == 0 {
+        serde_json::Number::from(v / scale)
+    } else {
+        serde_json::Number::from_f64(v as f64 / scale as f64).unwrap_or_else(|| serde_json::Number::from(v / scale))
+    }
+}
+
 /// A decimal kept as an integer scaled by 10^places (a rate `105,5` with 4
 /// places is 1_055_000), shown the Indonesian way: `105,5`.
 pub fn show_scaled(v: i64, places: u32) -> String {

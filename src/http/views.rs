@@ -140,16 +140,7 @@ pub struct Trip<'a> {
     pub round_to: i64,
 }
 
-/// A decimal kept scaled by 10^places, as the JSON number people typed
-/// (`105.5`, `10`): for showing only; every computation uses the integer.
-pub fn decimal(v: i64, places: u32) -> serde_json::Number {
-    let scale = 10_i64.pow(places);
-    if v % scale == 0 {
-        serde_json::Number::from(v / scale)
-    } else {
-        serde_json::Number::from_f64(v as f64 / scale as f64).unwrap_or_else(|| serde_json::Number::from(v / scale))
-    }
-}
+use crate::domain::money::json_decimal as decimal;
 
 impl<'a> From<&'a TripRow> for Trip<'a> {
     fn from(t: &'a TripRow) -> Self {

@@ -50,18 +50,22 @@ pub struct TripPage {
     pub trip: TripRow,
     pub products: Vec<ProductRow>,
     pub totals: Vec<StatusTotal>,
+    /// Open bills: they keep their prices when the kurs or fee changes.
+    pub open_bills: i64,
 }
 
 pub async fn trip(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<TripPage> {
     let db = &ctx.db;
-    let (trip, products, totals) = db
+    let (trip, products, totals, open) = db
         .read((
             trips::owned_query(db, id, &me.id)?,
             q::products_of_trip(db, id, &me.id)?,
             q::order_totals(db, id, &me.id)?,
+            q::open_bills(db, id, &me.id)?,
         ))
         .await?;
-    Ok(TripPage { trip: first(trip, "Trip")?, products, totals })
+    let open_bills = open.into_iter().next().map_or(0, |c| c.n);
+    Ok(TripPage { trip: first(trip, "Trip")?, products, totals, open_bills })
 }
 
 pub struct OrdersPage {

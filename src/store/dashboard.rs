@@ -147,6 +147,19 @@ pub fn order_totals(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<Sta
     )
 }
 
+/// How many of a trip's bills are open (they keep the prices they were placed at).
+pub fn open_bills(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<super::Count>> {
+    Select::new(
+        db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM bills b JOIN trips t ON t.id = b.trip_id
+             WHERE b.trip_id = ?1 AND t.jastiper_id = ?2 AND b.status IN {}",
+            super::bills::OPEN
+        ),
+        &[trip_id.into(), owner.into()],
+    )
+}
+
 pub fn participants_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<participants::ParticipantRow>> {
     let columns = participants::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
     Select::new(

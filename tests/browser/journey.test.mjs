@@ -99,6 +99,35 @@ test("a penitip goes from the jastiper's link to a confirmed order", async () =>
   assert.deepEqual(foreignRequests, [], "no requests outside the service");
 });
 
+test("a penitip orders two products in one checkout at phone width and sees one bill", async () => {
+  const rina = await registerJastiper(app, { slug: "rinajastip", fullName: "Jastip Rina" });
+  const trip = await createTrip(app, rina.token, { slug: "kor26", title: "Jastip Korea", currency: "KRW", exchangeRate: 11.5, feePercent: 10, roundTo: 1000 });
+  for (const [title, priceOriginal] of [["Cosrx Snail Mucin", 21000], ["Honey Butter Chips", 3500]]) {
+    const res = await app.json("POST", `/api/trips/${trip.id}/products`, { title, priceOriginal, stock: 10 }, { token: rina.token });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+  }
+  await page.goto(`${app.url}/t/kor26`);
+  await page.waitForURL(/\/join\?trip=kor26$/);
+  await page.getByLabel(/Cosrx Snail Mucin/).fill("1");
+  await page.getByLabel(/Honey Butter Chips/).fill("3");
+  await page.locator("#buyerName").fill("Rina Putri");
+  await page.locator("#buyerPhone").fill("0812-7777-1234");
+  await shot("8-cart");
+  await page.getByRole("button", { name: "Pesan & lihat tagihan" }).click();
+  await page.waitForURL(/\/b\/[0-9a-f]{32}\?token=b\./);
+  // ₩21.000 × 11,5 × 1,1 = 265.650 → 266.000; ₩3.500 × 11,5 × 1,1 = 44.275 → 45.000 (× 3).
+  assert.equal(await page.locator("#bill-lines tbody tr").count(), 2, "one bill with both lines");
+  assert.ok(await page.getByText("Rp 401.000").first().isVisible(), "the bill's total");
+  assert.ok(await page.getByText("Belum dibayar").isVisible());
+  assert.ok(await page.getByRole("button", { name: "Kirim bukti bayar" }).isVisible());
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 390, `no sideways scrolling at 390 px (${wide})`);
+  await shot("9-bill");
+  const bills = await app.json("GET", `/api/trips/${trip.id}/bills`, undefined, { token: rina.token });
+  assert.equal(bills.body.bills.length, 1);
+  assert.deepEqual(consoleErrors, [], "no console errors");
+});
+
 test("the friendly 404 page renders without errors", async () => {
   const res = await page.goto(`${app.url}/profile?user=nobody-here`);
   assert.equal(res.status(), 404);

@@ -6,6 +6,7 @@ import { spawnApp, registerJastiper } from "../support/app.mjs";
 import { createTrip, createProduct, form, PNG_1x1 } from "../support/fixtures.mjs";
 import { addParticipants } from "../support/people.mjs";
 import { eventually } from "../support/whatsapp.mjs";
+import { Browser } from "../support/browser-session.mjs";
 
 let app, j;
 before(async () => {
@@ -229,5 +230,49 @@ describe("the bill page", () => {
     const html = await bad.text();
     assert.ok(html.includes("Pilih minimal satu barang") || html.includes("Nomor WhatsApp tidak valid"));
     assert.ok(html.includes('value="Rina"'), "the name typed is kept");
+  });
+});
+
+describe("the dashboard's prices", () => {
+  test("a jastiper sets a yen trip's kurs and fee as she writes them, adds a product in yen, and is told which bills keep their prices", async () => {
+    const b = new Browser(app);
+    await b.register("kurs@example.com", { slug: "kursin" });
+    const bad = await b.post("/dashboard/trips/new", { title: "Jepang", slug: "kurs1", description: "", deadline: "", isActive: "on", currency: "JPY", exchangeRate: "", feePercent: "10", feePerItem: "", roundTo: "1000" });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.html.includes("Kurs dalam Rupiah per 1 satuan"), "the missing kurs is explained");
+    assert.ok(bad.html.includes('value="10"'), "the fee typed is kept");
+    const made = await b.post("/dashboard/trips/new", { title: "Jepang", slug: "kurs1", description: "", deadline: "", isActive: "on", currency: "JPY", exchangeRate: "105,5", feePercent: "10", feePerItem: "5.000", roundTo: "1000" });
+    assert.equal(made.status, 303, made.html.slice(0, 300));
+    const tripId = made.location.split("/").pop();
+    const trip = await app.db.prepare("SELECT currency, exchange_rate, fee_percent, fee_per_item, round_to FROM trips WHERE id = ?").bind(tripId).first();
+    assert.deepEqual(trip, { currency: "JPY", exchange_rate: 1055000, fee_percent: 1000, fee_per_item: 5000, round_to: 1000 });
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ title: "Tokyo Banana", priceOriginal: "1.200", stock: "5", maxPerBuyer: "10", status: "active", description: "" })) fd.set(k, v);
+    assert.equal((await b.postMultipart(`/dashboard/trips/${tripId}/products/new`, fd)).status, 303);
+    const product = await app.db.prepare("SELECT id, price, price_original FROM products WHERE trip_id = ?").bind(tripId).first();
+    assert.deepEqual([product.price, product.price_original], [145000, 1200]);
+    await checkout({ phone: "081266660001", items: [{ productId: product.id, quantity: 1 }] });
+    const page = await b.get(`/dashboard/trips/${tripId}`);
+    assert.ok(page.html.includes("1 tagihan terbuka tetap memakai harga saat dipesan"));
+    assert.ok(page.html.includes('value="105,5"'), "the kurs as she wrote it");
+    const edit = await b.get(`/dashboard/products/${product.id}`);
+    assert.ok(edit.html.includes("¥1.200 · kurs Rp 105,5 · fee 10% + Rp 5.000 → Rp 145.000"));
+  });
+
+  test("a rupiah product takes the price as people write it in the dashboard", async () => {
+    const b = new Browser(app);
+    await b.register("rupiah@example.com", { slug: "rupiahin" });
+    const made = await b.post("/dashboard/trips/new", { title: "Lokal", slug: "rpx1", description: "", deadline: "", isActive: "on" });
+    const tripId = made.location.split("/").pop();
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ title: "Kopi", price: "Rp 125.000", stock: "5", maxPerBuyer: "10", status: "active", description: "" })) fd.set(k, v);
+    assert.equal((await b.postMultipart(`/dashboard/trips/${tripId}/products/new`, fd)).status, 303);
+    assert.equal((await app.db.prepare("SELECT price FROM products WHERE trip_id = ?").bind(tripId).first()).price, 125000);
+    const bad = new FormData();
+    for (const [k, v] of Object.entries({ title: "Teh", price: "12,5", stock: "5", maxPerBuyer: "10", status: "active", description: "" })) bad.set(k, v);
+    const refused = await b.postMultipart(`/dashboard/trips/${tripId}/products/new`, bad);
+    assert.equal(refused.status, 400);
+    assert.ok(refused.html.includes("mis. 125000, 125.000 atau Rp 125.000"));
+    assert.ok(refused.html.includes('value="12,5"'), "what was typed is kept");
   });
 });
