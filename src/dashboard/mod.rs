@@ -117,6 +117,10 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
         }
         (Post, ["products", id]) => trips::product_update(ctx, req, me, id).await,
         (Get, ["trips", id, "orders"]) => orders::list(ctx, me, id, status()).await,
+        (Post, ["trips", id, "bills"]) => {
+            let form = checked_form(req, me).await?;
+            trips::keyed_in(ctx, me, id, form).await
+        }
         (Get, ["orders", id]) => orders::page(ctx, me, id, FormState::default()).await,
         (Get, ["orders", id, "proof"]) => orders::proof(ctx, me, id).await,
         (Post, ["orders", id, action @ ("confirm" | "reject" | "ship")]) => {

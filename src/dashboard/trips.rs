@@ -20,11 +20,12 @@ use crate::input::Input;
 use crate::platform::r2::Upload;
 use crate::service::accounts::PageSession;
 use crate::service::dashboard::{self, all_totals};
+use crate::service::orders::{self, OrderForm};
 use crate::service::products::{self, NewProductForm, FIELDS, NUMERIC};
 use crate::service::trips::{self, NewTripForm};
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
-use crate::web::form::{answer_read, drop_empty, notice, Field, FormState, Posted};
+use crate::web::form::{answer_read, cart_errors, cart_input, drop_empty, notice, Field, FormState, Posted};
 use crate::web::html::{Query, SafeUrl};
 use crate::web::{respond, upload};
 
@@ -146,6 +147,49 @@ pub async fn create(ctx: &Ctx, s: &PageSession, form: Posted) -> ApiResult<Respo
     .await
 }
 
+/// "Catat pesanan dari chat": a bill keyed in for a penitip who ordered in
+/// the jastiper's own chat. Its phone is messaged only once it confirms,
+/// as for any order placed on her behalf.
+fn keyed_in_form(s: &PageSession, base: &str, items: &[ProductRow], f: &FormState) -> Markup {
+    let on_sale: Vec<&ProductRow> = items.iter().filter(|p| p.status.orderable(p.stock)).collect();
+    html! {
+        @if !on_sale.is_empty() {
+            form.card #keyed-in method="post" action={ (base) "/bills" } {
+                h2 { "Catat pesanan dari chat" }
+                p.mute { "Untuk penitip yang memesan lewat chat: satu tagihan, kabar WhatsApp setelah nomornya konfirmasi." }
+                (csrf(s))
+                (notice(f))
+                @if let Some(e) = f.error("items") { p.err { (e) } }
+                @for p in &on_sale {
+                    @let name = format!("qty-{}", p.id);
+                    (Field::number(&name, &format!("{} · {}", p.title, rupiah(p.price))).range("0", None).of(f, Some("0")))
+                }
+                (Field::text("buyerName", "Nama penitip").autocomplete("off").limit(fields::NAME).required().of(f, None))
+                (Field::tel("buyerPhone", "Nomor WhatsApp penitip").required().of(f, None))
+                (Field::textarea("buyerNotes", "Catatan (opsional)", "2").limit(fields::NOTES).of(f, None))
+                button.btn type="submit" { "Simpan tagihan" }
+            }
+        }
+    }
+}
+
+/// `POST /dashboard/trips/<id>/bills`: the keyed-in lines as one checkout for that penitip.
+pub async fn keyed_in(ctx: &Ctx, s: &PageSession, id: &str, form: Posted) -> ApiResult<Response> {
+    let trip = trips::owned(ctx, &s.user, id).await?;
+    form.answer(
+        async |input| {
+            let form = OrderForm::parse(cart_input(input)?, true)?;
+            orders::place(ctx, Some(&s.user), form).await?;
+            respond::see_other(&format!("/dashboard/trips/{}/orders", trip.id))
+        },
+        async |mut state| {
+            cart_errors(&mut state);
+            page(ctx, s, &trip.id, state).await
+        },
+    )
+    .await
+}
+
 /// The message a jastiper pastes into her WhatsApp groups.
 fn reminder(ctx: &Ctx, t: &TripRow, items: &[ProductRow]) -> String {
     let mut text = format!("✈️ {}\n", t.title);
@@ -166,6 +210,10 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiR
     let totals = all_totals(&d.totals);
     let orders: i64 = totals.iter().map(|(_, n, _)| n).sum();
     let base = format!("/dashboard/trips/{}", t.id);
+    // One page, two forms: a refusal shows on the form it came from.
+    let status = form.status();
+    let (form, keyed) =
+        if form.sent("buyerName") { (FormState::default(), form) } else { (form, FormState::default()) };
     let body = html! {
         p.mt1 { a href="/dashboard" { "← Dashboard" } }
         h1 { (t.title) }
@@ -194,6 +242,7 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiR
                 }
             }
         }
+        (keyed_in_form(s, &base, &d.products, &keyed))
         div.card {
             h2 { "Teks pengingat untuk grup WhatsApp" }
             textarea #reminder readonly rows="8" aria-label="Teks pengingat" { (reminder(ctx, t, &d.products)) }
@@ -219,7 +268,7 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiR
             }
         }
     };
-    shell(ctx, Some(s), &t.title, form.status(), body)
+    shell(ctx, Some(s), &t.title, status, body)
 }
 
 pub async fn update(ctx: &Ctx, s: &PageSession, id: &str, form: Posted) -> ApiResult<Response> {

@@ -9,18 +9,13 @@ use crate::ctx::Ctx;
 use crate::error::ApiResult;
 use crate::service::bills::{self, BillAccess, CancelForm};
 use crate::service::trips;
-use crate::web::auth::require_user;
+use crate::web::auth::{link_token, require_user};
 use crate::web::query::{params, Paging};
 use crate::web::{body, respond};
 
 /// The bill token of `?token=` or `X-Bill-Token`, else the signed-in owner.
 fn bill_access(ctx: &Ctx, req: &Request) -> ApiResult<BillAccess> {
-    let token = params(req)
-        .get("token")
-        .cloned()
-        .or_else(|| req.headers().get("x-bill-token").ok().flatten())
-        .filter(|t| !t.is_empty());
-    match token {
+    match link_token(req, "x-bill-token") {
         Some(t) => Ok(BillAccess::Token(t)),
         None => require_user(ctx, req).map(BillAccess::Owner),
     }

@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::platform::limits::Limit;
 use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm, TransitionForm, PROOF_LIMIT};
 use crate::service::participants;
-use crate::web::auth::{limit_address, limit_phone, optional_user, require_user};
+use crate::web::auth::{limit_address, limit_phone, link_token, optional_user, require_user};
 use crate::web::query::{params, Paging};
 use crate::web::{body, respond, upload};
 
@@ -101,12 +101,7 @@ pub async fn proof(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
 
 /// The order token of `?token=` or `X-Order-Token`, else the signed-in owner.
 fn order_access(ctx: &Ctx, req: &Request) -> ApiResult<OrderAccess> {
-    let token = params(req)
-        .get("token")
-        .cloned()
-        .or_else(|| req.headers().get("x-order-token").ok().flatten())
-        .filter(|t| !t.is_empty());
-    match token {
+    match link_token(req, "x-order-token") {
         Some(t) => Ok(OrderAccess::Token(t)),
         None => require_user(ctx, req).map(OrderAccess::Owner),
     }

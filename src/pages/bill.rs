@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use maud::{html, Markup};
-use serde_json::{json, Value};
 use worker::{Request, Response};
 
 use crate::ctx::Ctx;
@@ -18,7 +17,7 @@ use crate::platform::limits::Limit;
 use crate::service::bills::{self, BillAccess, BillView};
 use crate::service::orders::{self, BuyerForm, OrderForm, PROOF_LIMIT};
 use crate::web::auth::{limit_address, limit_phone};
-use crate::web::form::{notice, Field, FormState, Posted};
+use crate::web::form::{cart_errors, cart_input, is_cart_field, notice, Field, FormState, Posted};
 use crate::web::html::{encode_component, Query};
 use crate::web::page::{html_response, not_found, page, payment_details, script, Meta};
 use crate::web::{body, respond, upload};
@@ -36,11 +35,7 @@ async fn visible(ctx: &Ctx, id: &str, token: &str) -> ApiResult<Option<BillView>
     if token.is_empty() {
         return Ok(None);
     }
-    match bills::visible(ctx, id, &BillAccess::Token(token.to_string())).await {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if e.code == crate::error::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    super::found(bills::visible(ctx, id, &BillAccess::Token(token.to_string())).await)
 }
 
 /// What the bill's state means for the penitip, in her words.
@@ -179,40 +174,15 @@ pub fn cart(trip_slug: &str, items: &[crate::store::products::ProductRow], form:
     }
 }
 
-/// The cart's buyer fields and the order form's names for them.
-const CART_FIELDS: [(&str, &str); 3] = [("buyerName", "name"), ("buyerPhone", "phone"), ("buyerNotes", "notes")];
-
 /// `POST /checkout?trip=`: the cart placed as one checkout, then its bill.
 pub async fn checkout_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, String>) -> ApiResult<Response> {
     limit_address(ctx, req, Limit::Public, "order").await?;
     let mut input = body::form(req, &[]).await?;
-    input.retain(|k| k.starts_with("qty-") || CART_FIELDS.iter().any(|(form, _)| *form == k) || k == "checkoutKey");
+    input.retain(is_cart_field);
     Posted::new(input, &[])
         .answer(
-            async |mut input| {
-                let mut items = Vec::new();
-                for (k, v) in input.map() {
-                    let Some(id) = k.strip_prefix("qty-") else { continue };
-                    let text = v.as_str().unwrap_or_default().trim();
-                    match text.parse::<i64>() {
-                        Ok(0) => {}
-                        Ok(q) => items.push(json!({ "productId": id, "quantity": q })),
-                        Err(_) if text.is_empty() => {}
-                        Err(_) => return Err(crate::error::ApiError::field(k, "must be a whole number")),
-                    }
-                }
-                if items.is_empty() {
-                    return Err(crate::error::ApiError::field("items", "choose at least one product"));
-                }
-                input.retain(|k| !k.starts_with("qty-"));
-                input.insert("items", Value::from(items));
-                for (form, api) in CART_FIELDS {
-                    if let Some(v) = input.map().get(form).cloned() {
-                        input.retain(|k| k != form);
-                        input.insert(api, v);
-                    }
-                }
-                let form = OrderForm::parse(input, false)?;
+            async |input| {
+                let form = OrderForm::parse(cart_input(input)?, false)?;
                 if let BuyerForm::Person { phone, .. } = &form.buyer {
                     limit_phone(ctx, "order", phone).await?;
                 }
@@ -220,10 +190,7 @@ pub async fn checkout_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, S
                 respond::see_other(&format!("/b/{}?token={}", placed.bill.id, encode_component(&placed.bill_token)))
             },
             async |mut state| {
-                // The cart's fields have their own names on the trip page (its join form has a name and phone too).
-                for (form, api) in CART_FIELDS {
-                    state.rename_error(api, form);
-                }
+                cart_errors(&mut state);
                 super::public::join(ctx, q, state, None).await
             },
         )

@@ -20,6 +20,16 @@ use crate::web::page::not_found;
 use crate::web::query::{param, params};
 use crate::web::respond;
 
+/// What a link may show, or `None` when its token opens nothing (a 404 of
+/// the service becomes the page's own friendly "not found").
+pub fn found<T>(result: ApiResult<T>) -> ApiResult<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.code == crate::error::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Every page path (`crate::router` sends the dashboard's elsewhere);
 /// anything else that looks like a shortlink redirects.
 pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> ApiResult<Response> {

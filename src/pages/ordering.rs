@@ -11,7 +11,7 @@ use crate::ctx::Ctx;
 use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::order::OrderStatus;
-use crate::error::{ApiResult, ErrorCode};
+use crate::error::ApiResult;
 use crate::platform::limits::Limit;
 use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm, PROOF_LIMIT};
 use crate::service::public;
@@ -121,11 +121,7 @@ async fn visible_order(ctx: &Ctx, id: &str, token: &str) -> ApiResult<Option<Ord
     if token.is_empty() {
         return Ok(None);
     }
-    match orders::visible(ctx, id, &OrderAccess::Token(token.to_string())).await {
-        Ok(o) => Ok(Some(o)),
-        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    super::found(orders::visible(ctx, id, &OrderAccess::Token(token.to_string())).await)
 }
 
 /// `/order/<id>?token=`: the penitip's order; `uploaded` after a proof was stored.
@@ -134,6 +130,8 @@ pub async fn status(ctx: &Ctx, id: &str, token: &str, form: FormState, uploaded:
         return order_not_found(ctx);
     };
     let around = orders::context(ctx, &order, true).await?;
+    let secret = ctx.config.jwt_key()?;
+    let bill_token = order.bill_id.as_deref().map(|b| crate::domain::token::bill_token(secret, b)).unwrap_or_default();
     let title = around.product.as_ref().map_or("Pesanan", |p| p.title.as_str());
     let jastiper_phone = around.owner.as_ref().and_then(|o| o.phone.as_deref());
     let body = html! {
@@ -160,6 +158,9 @@ pub async fn status(ctx: &Ctx, id: &str, token: &str, form: FormState, uploaded:
             p { "Bayar " b { (rupiah(order.total_price)) } " ke salah satu cara di bawah, lalu unggah bukti bayarnya." }
             (payment_details(around.owner.as_ref().map(|u| &u.payment)))
             p { a href={ "/invoice/" (Query(&order.id)) "?token=" (Query(token)) } { "Lihat invoice" } }
+            @if let Some(bill) = &order.bill_id {
+                p #bill-link { (super::bill::bill_link(bill, &bill_token)) " (semua pesananmu di trip ini)" }
+            }
             @if let Some(phone) = jastiper_phone {
                 a.btn.alt href={ "https://wa.me/" (Query(phone)) } { "Tanya jastiper lewat WhatsApp" }
             }

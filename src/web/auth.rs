@@ -31,6 +31,16 @@ pub fn optional_user(ctx: &Ctx, req: &Request) -> ApiResult<Option<AuthUser>> {
     }
 }
 
+/// A link's token, from `?token=` or `header` (`x-order-token`,
+/// `x-bill-token`); `None` when neither carries one (the caller may be the owner).
+pub fn link_token(req: &Request, header: &str) -> Option<String> {
+    super::query::params(req)
+        .get("token")
+        .cloned()
+        .or_else(|| req.headers().get(header).ok().flatten())
+        .filter(|t| !t.is_empty())
+}
+
 /// The caller's address as Cloudflare saw it (`CF-Connecting-IP`, which a
 /// client cannot set through Cloudflare); "local" where there is none.
 pub fn client_address(req: &Request) -> String {

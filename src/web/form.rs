@@ -260,6 +260,51 @@ async fn settle(
     }
 }
 
+/// A cart form's buyer fields and the order body's names for them (the
+/// trip page has a join form with a name and phone too, so the cart's own
+/// have their own names).
+const CART_FIELDS: [(&str, &str); 3] = [("buyerName", "name"), ("buyerPhone", "phone"), ("buyerNotes", "notes")];
+
+/// A cart form (`qty-<productId>` fields and the buyer's) as the order
+/// body `service::orders::OrderForm` parses: `items` and the buyer.
+pub fn cart_input(mut input: Input) -> ApiResult<Input> {
+    let mut items = Vec::new();
+    for (k, v) in input.map() {
+        let Some(id) = k.strip_prefix("qty-") else { continue };
+        let text = v.as_str().map(str::trim).map_or_else(|| v.to_string(), String::from);
+        match text.parse::<i64>() {
+            Ok(0) => {}
+            Ok(q) => items.push(serde_json::json!({ "productId": id, "quantity": q })),
+            Err(_) if text.is_empty() => {}
+            Err(_) => return Err(ApiError::field(k, "must be a whole number")),
+        }
+    }
+    if items.is_empty() {
+        return Err(ApiError::field("items", "choose at least one product"));
+    }
+    input.retain(|k| !k.starts_with("qty-"));
+    input.insert("items", Value::from(items));
+    for (form, body) in CART_FIELDS {
+        if let Some(v) = input.map().get(form).cloned() {
+            input.retain(|k| k != form);
+            input.insert(body, v);
+        }
+    }
+    Ok(input)
+}
+
+/// A refused cart's problems under the cart's own field names.
+pub fn cart_errors(state: &mut FormState) {
+    for (form, body) in CART_FIELDS {
+        state.rename_error(body, form);
+    }
+}
+
+/// Whether a posted field belongs to a cart form.
+pub fn is_cart_field(name: &str) -> bool {
+    name.starts_with("qty-") || CART_FIELDS.iter().any(|(form, _)| *form == name) || name == "checkoutKey"
+}
+
 /// Drops a field sent empty (an optional field left blank means "not set").
 pub fn drop_empty(input: &mut Input, name: &str) {
     if input.map().get(name).and_then(Value::as_str).is_some_and(|v| v.trim().is_empty()) {

@@ -225,6 +225,10 @@ describe("the bill page", () => {
     assert.equal(n.n, 2, "placed once");
     const bill = await (await app.fetch(first.headers.get("location"))).text();
     assert.ok(bill.includes("Rp 295.000"));
+    // A one-product order's own page leads to the bill that holds it.
+    const single = await app.json("POST", "/api/orders", { productId: a.id, quantity: 1, phone: "081244440001", name: "Rina" });
+    const orderPage = await (await app.fetch(`/order/${single.body.order.id}?token=${single.body.order.accessToken}`)).text();
+    assert.ok(orderPage.includes(`href="/b/${single.body.bill.id}?token=${single.body.bill.accessToken}"`), "the order page links its bill");
     const bad = await app.fetch("/checkout?trip=cart1", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ [`qty-${a.id}`]: "0", buyerName: "Rina", buyerPhone: "12", checkoutKey: "k-123456789" }).toString() });
     assert.equal(bad.status, 400);
     const html = await bad.text();
@@ -274,5 +278,35 @@ describe("the dashboard's prices", () => {
     assert.equal(refused.status, 400);
     assert.ok(refused.html.includes("mis. 125000, 125.000 atau Rp 125.000"));
     assert.ok(refused.html.includes('value="12,5"'), "what was typed is kept");
+  });
+});
+
+describe("a bill keyed in by the jastiper", () => {
+  test("a penitip who ordered in her chat gets one bill; her phone hears nothing until it confirms", async () => {
+    const b = new Browser(app);
+    await b.register("chat@example.com", { slug: "chatjastip" });
+    const made = await b.post("/dashboard/trips/new", { title: "Jepang", slug: "chat1", description: "", deadline: "", isActive: "on" });
+    const tripId = made.location.split("/").pop();
+    const products = [];
+    for (const [title, price] of [["Tokyo Banana", "125.000"], ["Royce", "185.000"]]) {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ title, price, stock: "5", maxPerBuyer: "10", status: "active", description: "" })) fd.set(k, v);
+      assert.equal((await b.postMultipart(`/dashboard/trips/${tripId}/products/new`, fd)).status, 303);
+    }
+    const rows = await app.db.prepare("SELECT id, title FROM products WHERE trip_id = ? ORDER BY title DESC").bind(tripId).all();
+    const [banana, royce] = rows.results;
+    const page = await b.get(`/dashboard/trips/${tripId}`);
+    assert.ok(page.html.includes("Catat pesanan dari chat"));
+    const bad = await b.post(`/dashboard/trips/${tripId}/bills`, { [`qty-${banana.id}`]: "0", [`qty-${royce.id}`]: "0", buyerName: "Dewi", buyerPhone: "081288889999", buyerNotes: "" });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.html.includes("Pilih minimal satu barang") && bad.html.includes('value="Dewi"'));
+    assert.ok(bad.html.includes('id="isActive" type="checkbox" name="isActive" value="on" checked'), "the trip's own form is not the refused one");
+    const ok = await b.post(`/dashboard/trips/${tripId}/bills`, { [`qty-${banana.id}`]: "2", [`qty-${royce.id}`]: "1", buyerName: "Dewi", buyerPhone: "081288889999", buyerNotes: "ambil di rumah" });
+    assert.equal(ok.status, 303, ok.html.slice(0, 300));
+    assert.equal(ok.location, `/dashboard/trips/${tripId}/orders`);
+    const bill = await app.db.prepare("SELECT b.total, b.status, p.confirmed_at FROM bills b JOIN participants p ON p.id = b.participant_id WHERE b.trip_id = ?").bind(tripId).first();
+    assert.deepEqual([bill.total, bill.status, bill.confirmed_at], [435000, "unpaid", null]);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(app.graph.sends().filter((s) => s.body.to === "6281288889999").length, 0, "no message to a phone that has not confirmed");
   });
 });
