@@ -25,7 +25,9 @@ use crate::service::products::{self, NewProductForm, FIELDS, NUMERIC};
 use crate::service::trips::{self, NewTripForm};
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
-use crate::web::form::{answer_read, cart_errors, cart_input, drop_empty, notice, Field, FormState, Posted};
+use crate::web::form::{
+    answer_read, cart_errors, cart_field, cart_input, drop_empty, notice, Field, FormState, Posted,
+};
 use crate::web::html::{Query, SafeUrl};
 use crate::web::{respond, upload};
 
@@ -160,8 +162,8 @@ fn keyed_in_form(s: &PageSession, base: &str, items: &[ProductRow], f: &FormStat
                 (csrf(s))
                 (notice(f))
                 @if let Some(e) = f.error("items") { p.err { (e) } }
-                @for p in &on_sale {
-                    @let name = format!("qty-{}", p.id);
+                @for (i, p) in on_sale.iter().enumerate() {
+                    @let name = cart_field(i, &p.id);
                     (Field::number(&name, &format!("{} · {}", p.title, rupiah(p.price))).range("0", None).of(f, Some("0")))
                 }
                 (Field::text("buyerName", "Nama penitip").autocomplete("off").limit(fields::NAME).required().of(f, None))
@@ -348,6 +350,9 @@ pub fn product_page(
     shell(ctx, Some(s), title, form.status(), body)
 }
 
+/// Under the photo field of a refused product form that carried one.
+const PHOTO_AGAIN: &str = "Foto belum tersimpan: pilih fotonya lagi sebelum menyimpan.";
+
 /// The product form's fields and photo; the `csrf` field is checked here.
 async fn product_form(req: &mut Request, s: &PageSession) -> ApiResult<(Posted, Option<Upload>)> {
     session::same_site(req)?;
@@ -367,21 +372,32 @@ async fn product_form(req: &mut Request, s: &PageSession) -> ApiResult<(Posted, 
 
 pub async fn product_create(ctx: &Ctx, req: &mut Request, s: &PageSession, trip_id: &str) -> ApiResult<Response> {
     let trip = trips::owned(ctx, &s.user, trip_id).await?;
+    let read = product_form(req, s).await;
+    // A refused form cannot hand the chosen photo back to the browser: say so.
+    let had_photo = read.as_ref().is_ok_and(|(_, image)| image.is_some());
     answer_read(
-        product_form(req, s).await,
+        read,
         async |input, image| {
             products::create(ctx, &s.user, &trip, NewProductForm::parse(input, trip.currency())?, image).await?;
             respond::see_other(&format!("/dashboard/trips/{}", trip.id))
         },
-        async |state| product_page(ctx, s, &trip, None, state),
+        async |mut state| {
+            if had_photo {
+                state.ensure_error("image", PHOTO_AGAIN.into());
+            }
+            product_page(ctx, s, &trip, None, state)
+        },
     )
     .await
 }
 
 pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &str) -> ApiResult<Response> {
     let (product, trip) = products::owned_with_trip(ctx, &s.user, id).await?;
+    let read = product_form(req, s).await;
+    // A refused form cannot hand the chosen photo back to the browser: say so.
+    let had_photo = read.as_ref().is_ok_and(|(_, image)| image.is_some());
     answer_read(
-        product_form(req, s).await,
+        read,
         async |mut input, image| {
             // The form always sends the status select: an unchanged one is left out,
             // so new stock for a sold-out product puts it back on sale (the service's rule).
@@ -392,7 +408,12 @@ pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &
             products::update(ctx, &s.user, (product.clone(), &trip), change, image).await?;
             respond::see_other(&format!("/dashboard/trips/{}", trip.id))
         },
-        async |state| product_page(ctx, s, &trip, Some(&product), state),
+        async |mut state| {
+            if had_photo {
+                state.ensure_error("image", PHOTO_AGAIN.into());
+            }
+            product_page(ctx, s, &trip, Some(&product), state)
+        },
     )
     .await
 }

@@ -17,7 +17,7 @@ use crate::platform::limits::Limit;
 use crate::service::bills::{self, BillAccess, BillView};
 use crate::service::orders::{self, BuyerForm, OrderForm, PROOF_LIMIT};
 use crate::web::auth::{limit_address, limit_phone};
-use crate::web::form::{cart_errors, cart_input, is_cart_field, notice, Field, FormState, Posted};
+use crate::web::form::{cart_errors, cart_field, cart_input, is_cart_field, notice, Field, FormState, Posted};
 use crate::web::html::{encode_component, Query};
 use crate::web::page::{html_response, not_found, page, payment_details, script, Meta};
 use crate::web::{body, respond, upload};
@@ -159,8 +159,8 @@ pub fn cart(trip_slug: &str, items: &[crate::store::products::ProductRow], form:
                 h2 { "Pesan beberapa barang sekaligus" }
                 (notice(form))
                 @if let Some(e) = form.error("items") { p.err #cart-items { (e) } }
-                @for p in &on_sale {
-                    @let name = format!("qty-{}", p.id);
+                @for (i, p) in on_sale.iter().enumerate() {
+                    @let name = cart_field(i, &p.id);
                     @let max = p.stock.min(p.max_per_buyer).to_string();
                     (Field::number(&name, &format!("{} · {}", p.title, rupiah(p.price))).range("0", Some(&max)).of(form, Some("0")))
                 }

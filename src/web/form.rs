@@ -265,12 +265,22 @@ async fn settle(
 /// have their own names).
 const CART_FIELDS: [(&str, &str); 3] = [("buyerName", "name"), ("buyerPhone", "phone"), ("buyerNotes", "notes")];
 
-/// A cart form (`qty-<productId>` fields and the buyer's) as the order
+/// The quantity field of a cart's `position`-th product: `qty-<position>-<id>`,
+/// so the lines keep the page's order (a posted form is read sorted by name).
+pub fn cart_field(position: usize, product_id: &str) -> String {
+    format!("qty-{position:03}-{product_id}")
+}
+
+/// A cart form (`qty-<position>-<productId>` or `qty-<productId>` fields and the buyer's) as the order
 /// body `service::orders::OrderForm` parses: `items` and the buyer.
 pub fn cart_input(mut input: Input) -> ApiResult<Input> {
     let mut items = Vec::new();
     for (k, v) in input.map() {
-        let Some(id) = k.strip_prefix("qty-") else { continue };
+        let Some(rest) = k.strip_prefix("qty-") else { continue };
+        let id = match rest.split_once('-') {
+            Some((position, id)) if position.bytes().all(|b| b.is_ascii_digit()) => id,
+            _ => rest,
+        };
         let text = v.as_str().map(str::trim).map_or_else(|| v.to_string(), String::from);
         match text.parse::<i64>() {
             Ok(0) => {}

@@ -212,9 +212,9 @@ describe("the bill page", () => {
     const a = await createProduct(app, j.token, trip.id, { title: "Tokyo Banana", price: 125000 });
     const b = await createProduct(app, j.token, trip.id, { title: "Kitkat", price: 45000 });
     const page = await (await app.fetch("/join?trip=cart1")).text();
-    assert.ok(page.includes(`name="qty-${a.id}"`) && page.includes(`name="qty-${b.id}"`));
+    const field = (id) => page.match(new RegExp(`name="(qty-\\d{3}-${id})"`))[1];
     const key = page.match(/name="checkoutKey" value="([^"]+)"/)[1];
-    const body = new URLSearchParams({ [`qty-${a.id}`]: "2", [`qty-${b.id}`]: "1", buyerName: "Rina", buyerPhone: "081244440001", buyerNotes: "", checkoutKey: key }).toString();
+    const body = new URLSearchParams({ [field(a.id)]: "2", [field(b.id)]: "1", buyerName: "Rina", buyerPhone: "081244440001", buyerNotes: "", checkoutKey: key }).toString();
     const post = () => app.fetch("/checkout?trip=cart1", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
     const first = await post();
     assert.equal(first.status, 303);
@@ -225,6 +225,9 @@ describe("the bill page", () => {
     assert.equal(n.n, 2, "placed once");
     const bill = await (await app.fetch(first.headers.get("location"))).text();
     assert.ok(bill.includes("Rp 295.000"));
+    const onPage = [field(a.id), field(b.id)].sort()[0] === field(a.id) ? ["Tokyo Banana", "Kitkat"] : ["Kitkat", "Tokyo Banana"];
+    const lines = bill.slice(bill.indexOf("bill-lines"));
+    assert.ok(lines.indexOf(onPage[0]) < lines.indexOf(onPage[1]), "the bill keeps the page's order");
     // A one-product order's own page leads to the bill that holds it.
     const single = await app.json("POST", "/api/orders", { productId: a.id, quantity: 1, phone: "081244440001", name: "Rina" });
     const orderPage = await (await app.fetch(`/order/${single.body.order.id}?token=${single.body.order.accessToken}`)).text();
@@ -274,10 +277,12 @@ describe("the dashboard's prices", () => {
     assert.equal((await app.db.prepare("SELECT price FROM products WHERE trip_id = ?").bind(tripId).first()).price, 125000);
     const bad = new FormData();
     for (const [k, v] of Object.entries({ title: "Teh", price: "12,5", stock: "5", maxPerBuyer: "10", status: "active", description: "" })) bad.set(k, v);
+    bad.set("image", new Blob([PNG_1x1], { type: "image/png" }), "teh.png");
     const refused = await b.postMultipart(`/dashboard/trips/${tripId}/products/new`, bad);
     assert.equal(refused.status, 400);
     assert.ok(refused.html.includes("mis. 125000, 125.000 atau Rp 125.000"));
     assert.ok(refused.html.includes('value="12,5"'), "what was typed is kept");
+    assert.ok(refused.html.includes("pilih fotonya lagi"), "the chosen photo must be chosen again, and it says so");
   });
 });
 
