@@ -144,18 +144,6 @@ pub fn confirm_text(code: &str) -> String {
     format!("KONFIRMASI {code}")
 }
 
-/// Sent when a pending order is placed (or confirmed by its phone): what was ordered and how to pay.
-pub fn order_receipt(o: &OrderInfo<'_>) -> Message {
-    let what = format!("{} ×{} ({})", o.product, o.quantity, rupiah(o.total));
-    Message {
-        body: format!(
-            "🧾 Pesananmu tercatat: {what}.\nMenunggu konfirmasi jastiper. Bayar & unggah bukti di: {}",
-            o.link
-        ),
-        params: vec![OrderStatus::Pending.as_str().into(), o.product.into(), rupiah(o.total), o.link.into()],
-    }
-}
-
 /// One checkout's receipt: every line and the bill's total, in one message
 /// (never one per line: every message costs).
 pub fn checkout_receipt(lines: &[(&str, i64, i64)], bill_total: i64, link: &str) -> Message {

@@ -5,7 +5,7 @@
 use crate::ctx::Ctx;
 use crate::domain::fields;
 use crate::domain::page::Cursor;
-use crate::domain::token::{bill_token, check_bill_token};
+use crate::domain::token::check_bill_token;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
 use crate::store::bills::{self, BillRow, LineRow};
@@ -29,7 +29,6 @@ pub struct BillView {
     pub buyer: Option<ParticipantRow>,
     pub trip: Option<TripRow>,
     pub owner: Option<UserRow>,
-    pub token: String,
 }
 
 /// The bill `access` may see (404 otherwise, whether it exists or not), in
@@ -52,14 +51,12 @@ pub async fn visible(ctx: &Ctx, id: &str, access: &BillAccess) -> ApiResult<Bill
         ))
         .await?;
     let bill = bill.into_iter().next().ok_or_else(not_found)?;
-    let token = bill_token(ctx.config.jwt_key()?, &bill.id);
     Ok(BillView {
         bill,
         lines,
         buyer: buyer.into_iter().next(),
         trip: trip.into_iter().next(),
         owner: owner.into_iter().next(),
-        token,
     })
 }
 

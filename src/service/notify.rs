@@ -144,7 +144,14 @@ async fn receipt(
 /// A checkout was placed: its one receipt goes now when the buyer's phone
 /// has confirmed this trip, else when it does (`participant_confirmed`); the
 /// jastiper hears of it in the trip's next coalesced notice.
-pub async fn checkout_placed(ctx: &Ctx, orders: &[OrderRow], bill: &BillRow, p: &ParticipantRow) -> ApiResult<()> {
+/// `titles` are (product id, title) of the cart's products, read already by the checkout.
+pub async fn checkout_placed(
+    ctx: &Ctx,
+    orders: &[OrderRow],
+    titles: &[(&str, &str)],
+    bill: &BillRow,
+    p: &ParticipantRow,
+) -> ApiResult<()> {
     schedule_order_digest(ctx, &bill.trip_id).await?;
     let Some(checkout) = orders.first().and_then(|o| o.checkout_id.as_deref()) else {
         return Ok(());
@@ -153,9 +160,7 @@ pub async fn checkout_placed(ctx: &Ctx, orders: &[OrderRow], bill: &BillRow, p: 
         event(ctx, "order_placed", json!({"billId": bill.id, "lines": orders.len(), "receipt": "after confirmation"}));
         return Ok(());
     }
-    let ids: Vec<&str> = orders.iter().map(|o| o.product_id.as_str()).collect();
-    let titles = products::titles(&ctx.db, &ids).await?;
-    let title = |id: &str| titles.iter().find(|(pid, _)| pid == id).map_or("pesanan", |(_, t)| t.as_str());
+    let title = |id: &str| titles.iter().find(|(pid, _)| *pid == id).map_or("pesanan", |(_, t)| *t);
     let lines: Vec<(&OrderRow, &str)> = orders.iter().map(|o| (o, title(&o.product_id))).collect();
     receipt(ctx, checkout, &lines, bill, p).await?;
     event(ctx, "order_placed", json!({"billId": bill.id, "lines": orders.len(), "receipt": "queued"}));

@@ -303,7 +303,8 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
             // The stock shown on the public pages changed.
             let one = (lines.len() == 1).then(|| lines[0].0.slug.as_str());
             super::public_cache::trip_changed(ctx, &trip.id, one).await;
-            notify::checkout_placed(ctx, &orders, &bill, &participant).await?;
+            let titles: Vec<(&str, &str)> = lines.iter().map(|(p, _, _)| (p.id.as_str(), p.title.as_str())).collect();
+            notify::checkout_placed(ctx, &orders, &titles, &bill, &participant).await?;
             let bill_token = bill_token(&bill.id)?;
             let access_token = ids.into_iter().next().map(|(_, t)| t);
             Ok(Placed {

@@ -185,12 +185,6 @@ pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange)
     Ok(updated)
 }
 
-/// How many open bills of a trip keep the prices they were placed at when
-/// its kurs or fee changes (the dashboard says so before saving).
-pub async fn open_bills(ctx: &Ctx, trip: &TripRow) -> ApiResult<i64> {
-    crate::store::bills::open_count(&ctx.db, &trip.id).await
-}
-
 /// A trip with everybody in it and everything on it.
 pub async fn details(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(TripRow, Vec<ParticipantRow>, Vec<ProductRow>)> {
     let trip = owned(ctx, me, id).await?;

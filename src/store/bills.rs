@@ -145,11 +145,6 @@ pub async fn lines_of(db: &Db, bill_ids: &[&str]) -> ApiResult<Vec<LineRow>> {
     db.many(&line_sql("o.bill_id IN (SELECT value FROM json_each(?1))"), &[ids.as_str().into()]).await
 }
 
-pub async fn open_count(db: &Db, trip_id: &str) -> ApiResult<i64> {
-    let sql = format!("SELECT COUNT(*) AS n FROM bills WHERE trip_id = ?1 AND status IN {OPEN}");
-    super::count(db, &sql, &[trip_id.into()]).await
-}
-
 /// Cancels an open bill: its goods go back on sale, its lines are refused
 /// with the reason, and it is settled; all in one transaction. Answers the
 /// bill after it, and whether it was open (false: nothing changed).

@@ -392,34 +392,6 @@ pub async fn transition(
     Ok(moved == 1)
 }
 
-/// What a buyer already holds of a product (open orders) and how many of
-/// their orders wait for payment in the trip; zeros for a new buyer.
-pub async fn buyer_position(db: &Db, product_id: &str, trip_id: &str, buyer: &Buyer<'_>) -> ApiResult<(i64, i64)> {
-    #[derive(Deserialize)]
-    struct Row {
-        held: i64,
-        pending: i64,
-    }
-    let (buyer_sql, arg): (&str, Arg<'_>) = match buyer {
-        Buyer::Existing(id) => ("?3", Arg::Text(id)),
-        Buyer::ByPhone { phone, .. } => {
-            ("(SELECT id FROM participants WHERE trip_id = ?2 AND phone = ?3)", (*phone).into())
-        }
-    };
-    let row: Option<Row> = db
-        .one(
-            &format!(
-                "SELECT (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?1 AND participant_id = {buyer_sql}
-                         AND status IN ('pending', 'confirmed')) AS held,
-                        (SELECT COUNT(*) FROM orders WHERE trip_id = ?2 AND participant_id = {buyer_sql}
-                         AND status = 'pending') AS pending"
-            ),
-            &[product_id.into(), trip_id.into(), arg],
-        )
-        .await?;
-    Ok(row.map_or((0, 0), |r| (r.held, r.pending)))
-}
-
 /// Pending orders with no payment proof placed before `before`: the cron expires them.
 pub async fn unpaid_before(db: &Db, before: &str, limit: i64) -> ApiResult<Vec<OrderRow>> {
     db.many(

@@ -100,20 +100,6 @@ pub async fn by_id_or_slug(db: &Db, key: &str) -> ApiResult<Option<ProductRow>> 
 }
 
 /// All products of one trip (the owner's view), newest first.
-/// (id, title) of the given products (ids as one JSON array).
-pub async fn titles(db: &Db, ids: &[&str]) -> ApiResult<Vec<(String, String)>> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-        title: String,
-    }
-    let ids = serde_json::to_string(ids)?;
-    let rows: Vec<Row> = db
-        .many("SELECT id, title FROM products WHERE id IN (SELECT value FROM json_each(?1))", &[ids.as_str().into()])
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
-}
-
 pub async fn count_of_trip(db: &Db, trip_id: &str) -> ApiResult<i64> {
     #[derive(Deserialize)]
     struct Row {

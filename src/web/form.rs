@@ -398,10 +398,6 @@ impl<'a> Field<'a> {
         Field { value: form.value(self.name, stored), error: form.error(self.name), ..self }
     }
 
-    pub fn value(self, value: &'a str) -> Field<'a> {
-        Field { value, ..self }
-    }
-
     pub fn required(self) -> Field<'a> {
         Field { required: true, ..self }
     }
