@@ -93,6 +93,13 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
         p #bill-status data-status=(b.status.as_str()) { span.badge { (state_words(&v)) } }
         @if let (BillStatus::Cancelled, Some(r)) = (b.status, &b.cancel_reason) { p { "Alasan: " (r) } }
         @if uploaded { p.ok #notice { "Bukti bayar terkirim. Jastiper akan mengeceknya." } }
+        @if let (true, Some(code)) = (b.status.takes_payment(), v.buyer.as_ref().and_then(|p| p.confirm_code.as_deref())) {
+            div.card #confirm-card {
+                h2 { "Kabar lewat WhatsApp" }
+                p { "Kirim kode ini dari nomor WhatsApp-mu untuk menerima kabar tagihan ini." }
+                (super::public::confirm_button(ctx, code))
+            }
+        }
         (lines(&v))
         @if b.status.takes_payment() && b.balance() > 0 {
             div.card #pay {
@@ -115,10 +122,14 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
         } @else {
             p.mute #nothing-to-pay { "Tidak ada yang perlu dibayar sekarang." }
         }
+        @if v.lines.iter().any(|l| l.order.proof_archived_at.is_some()) {
+            p.mute #proof-archived { "Bukti bayar sudah diarsipkan (dihapus 90 hari setelah pesanan dikirim)." }
+        }
         @if let Some(phone) = jastiper_phone {
             a.btn.alt href={ "https://wa.me/" (Query(phone)) } { "Tanya jastiper lewat WhatsApp" }
         }
         p.mute { "Simpan link halaman ini untuk cek tagihanmu." }
+        button.btn.alt.noprint type="button" data-print="1" { "Cetak / simpan PDF" }
         (script())
     };
     let url = format!("{}/b/{}", ctx.config.public_base_url, b.id);
@@ -195,9 +206,4 @@ pub async fn checkout_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, S
             },
         )
         .await
-}
-
-/// `/order/<id>` links carry the bill's link to the page that has it all.
-pub fn bill_link(bill_id: &str, token: &str) -> Markup {
-    html! { a href={ "/b/" (Query(bill_id)) "?token=" (Query(token)) } { "Lihat tagihan lengkap" } }
 }

@@ -41,9 +41,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
         (Method::Post, ["join"]) => public::join_submit(ctx, req, &q).await,
         (Method::Get, ["order"]) => ordering::product(ctx, &q, FormState::default()).await,
         (Method::Post, ["order"]) => ordering::product_submit(ctx, req, &q).await,
-        (Method::Get, ["order", id]) => {
-            ordering::status(ctx, id, param(&q, "token"), FormState::default(), param(&q, "uploaded") == "1").await
-        }
+        (Method::Get, ["order", id]) => ordering::status(ctx, id, param(&q, "token")).await,
         (Method::Post, ["order", id, "proof"]) => ordering::proof_submit(ctx, req, id).await,
         (Method::Get, ["b", id]) => {
             bill::page_for(ctx, id, param(&q, "token"), FormState::default(), param(&q, "uploaded") == "1").await

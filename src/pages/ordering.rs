@@ -1,27 +1,26 @@
-//! Ordering a product (`/order?product=`) and the order's own page
-//! (`/order/<id>?token=`): status timeline, payment, proof upload.
+//! Ordering a product (`/order?product=`), and the links of single orders
+//! (`/order/<id>?token=`), which lead to the order's bill.
 
 use std::collections::HashMap;
 
-use maud::{html, Markup};
+use maud::html;
 use serde_json::Value;
 use worker::{Request, Response};
 
 use crate::ctx::Ctx;
 use crate::domain::fields;
 use crate::domain::money::rupiah;
-use crate::domain::order::OrderStatus;
+use crate::domain::token::bill_token;
 use crate::error::ApiResult;
 use crate::platform::limits::Limit;
-use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm, PROOF_LIMIT};
+use crate::service::orders::{self, BuyerForm, OrderAccess, OrderForm};
 use crate::service::public;
-use crate::store::orders::OrderRow;
 use crate::web::auth::{limit_address, limit_phone};
 use crate::web::form::{notice, Field, FormState, Posted};
 use crate::web::html::{encode_component, Query, SafeUrl};
-use crate::web::page::{html_response, not_found, page, payment_details, Meta};
+use crate::web::page::{html_response, not_found, page, Meta};
 use crate::web::query::{param, params};
-use crate::web::{body, respond, upload};
+use crate::web::{body, respond};
 
 fn product_not_found(ctx: &Ctx) -> ApiResult<Response> {
     not_found(ctx, "Produk tidak ditemukan", "Produk ini tidak ada atau sudah tidak dijual.")
@@ -94,14 +93,7 @@ pub async fn product_submit(ctx: &Ctx, req: &mut Request, q: &HashMap<String, St
                     limit_phone(ctx, "order", phone).await?;
                 }
                 let p = orders::place(ctx, None, form).await?;
-                let first =
-                    p.orders.first().ok_or_else(|| crate::error::ApiError::internal("a checkout without lines"))?;
-                match &p.access_token {
-                    Some(token) => {
-                        respond::see_other(&format!("/order/{}?token={}", first.id, encode_component(token)))
-                    }
-                    None => respond::see_other(&format!("/b/{}?token={}", p.bill.id, encode_component(&p.bill_token))),
-                }
+                respond::see_other(&format!("/b/{}?token={}", p.bill.id, encode_component(&p.bill_token)))
             },
             async |state| product(ctx, q, state).await,
         )
@@ -116,111 +108,39 @@ fn order_not_found(ctx: &Ctx) -> ApiResult<Response> {
     )
 }
 
-/// The order a page link may show (by its token only); `None` for a wrong or missing token.
-async fn visible_order(ctx: &Ctx, id: &str, token: &str) -> ApiResult<Option<OrderRow>> {
+/// The bill of the order a link's token opens (`None` for a wrong or missing token).
+async fn bill_of_order(ctx: &Ctx, id: &str, token: &str) -> ApiResult<Option<String>> {
     if token.is_empty() {
         return Ok(None);
     }
-    super::found(orders::visible(ctx, id, &OrderAccess::Token(token.to_string())).await)
+    let order = super::found(orders::visible(ctx, id, &OrderAccess::Token(token.to_string())).await)?;
+    Ok(order.and_then(|o| o.bill_id))
 }
 
-/// `/order/<id>?token=`: the penitip's order; `uploaded` after a proof was stored.
-pub async fn status(ctx: &Ctx, id: &str, token: &str, form: FormState, uploaded: bool) -> ApiResult<Response> {
-    let Some(order) = visible_order(ctx, id, token).await? else {
-        return order_not_found(ctx);
-    };
-    let around = orders::context(ctx, &order, true).await?;
-    let secret = ctx.config.jwt_key()?;
-    let bill_token = order.bill_id.as_deref().map(|b| crate::domain::token::bill_token(secret, b)).unwrap_or_default();
-    let title = around.product.as_ref().map_or("Pesanan", |p| p.title.as_str());
-    let jastiper_phone = around.owner.as_ref().and_then(|o| o.phone.as_deref());
-    let body = html! {
-        h1.mt15 { "Pesanan " (title) }
-        p.mute { "No. " (&order.id[..8]) " · " (order.quantity) " × " (rupiah(order.unit_price)) }
-        p.price.big { "Total " (rupiah(order.total_price)) }
-        @if uploaded { p.ok #notice { "Bukti bayar terkirim. Jastiper akan mengeceknya." } }
-        (timeline(&order))
-        @if let (true, Some(code)) = (order.status.takes_proof(), around.buyer.as_ref().and_then(|b| b.confirm_code.as_deref())) {
-            div.card #confirm-card {
-                h2 { "Kabar lewat WhatsApp" }
-                p { "Kirim kode ini dari nomor WhatsApp-mu untuk menerima kabar pesanan ini." }
-                (super::public::confirm_button(ctx, code))
-            }
-        }
-        div.card {
-            h2 { "Pembayaran" }
-            @if order.proof_key.is_some() {
-                p.ok #proof-ok { "Bukti bayar sudah diterima ✓" }
-            }
-            @if order.proof_archived_at.is_some() {
-                p.mute #proof-archived { "Bukti bayar sudah diarsipkan (dihapus 90 hari setelah pesanan dikirim)." }
-            }
-            p { "Bayar " b { (rupiah(order.total_price)) } " ke salah satu cara di bawah, lalu unggah bukti bayarnya." }
-            (payment_details(around.owner.as_ref().map(|u| &u.payment)))
-            p { a href={ "/invoice/" (Query(&order.id)) "?token=" (Query(token)) } { "Lihat invoice" } }
-            @if let Some(bill) = &order.bill_id {
-                p #bill-link { (super::bill::bill_link(bill, &bill_token)) " (semua pesananmu di trip ini)" }
-            }
-            @if let Some(phone) = jastiper_phone {
-                a.btn.alt href={ "https://wa.me/" (Query(phone)) } { "Tanya jastiper lewat WhatsApp" }
-            }
-        }
-        @if order.status.takes_proof() {
-            form.card method="post" enctype="multipart/form-data" action={ "/order/" (Query(&order.id)) "/proof?token=" (Query(token)) } {
-                (notice(&form))
-                (Field::image("image", if order.proof_key.is_some() { "Ganti bukti bayar" } else { "Unggah bukti bayar" }, None).required().of(&form, None))
-                p.mute { "JPEG, PNG atau WebP, maks. 5 MB." }
-                button.btn type="submit" { "Kirim bukti bayar" }
-            }
-        }
-        p.mute { "Simpan link halaman ini untuk cek status pesananmu." }
-    };
-    let url = format!("{}/order/{}", ctx.config.public_base_url, order.id);
-    let meta =
-        Meta { title: &format!("Pesanan {title}"), description: "Status pesanan jastip", image: None, url: &url };
-    html_response(form.status(), page(&meta, body), "private, no-store")
+/// The bill's own link, with its token.
+fn bill_url(ctx: &Ctx, bill_id: &str) -> ApiResult<String> {
+    let token = bill_token(ctx.config.jwt_key()?, bill_id);
+    Ok(format!("/b/{bill_id}?token={}", encode_component(&token)))
 }
 
-fn timeline(o: &OrderRow) -> Markup {
-    let step = |done: bool, bad: bool, label: &str| {
-        html! {
-            @if bad { li.bad { (label) } } @else if done { li.done { (label) } } @else { li { (label) } }
-        }
-    };
-    let s = o.status;
-    html! {
-        div.card {
-            h2 { "Status" }
-            ol.steps #timeline data-status=(s.as_str()) {
-                (step(true, false, "Dipesan"))
-                @if s == OrderStatus::Rejected {
-                    @let label = match &o.reject_reason { Some(r) => format!("Ditolak: {r}"), None => "Ditolak".into() };
-                    (step(false, true, &label))
-                } @else {
-                    (step(matches!(s, OrderStatus::Confirmed | OrderStatus::Shipped), false, "Dikonfirmasi jastiper"))
-                    (step(s == OrderStatus::Shipped, false, "Dikirim"))
-                }
-            }
-        }
+/// `/order/<id>?token=`: an order's link leads to its bill, the one page a
+/// penitip pays and follows her orders on (every link sent before bills existed still works).
+pub async fn status(ctx: &Ctx, id: &str, token: &str) -> ApiResult<Response> {
+    match bill_of_order(ctx, id, token).await? {
+        Some(bill) => respond::see_other(&bill_url(ctx, &bill)?),
+        None => order_not_found(ctx),
     }
 }
 
-/// The proof form posted: stored like `POST /api/orders/:id/proof`, then back to the page.
-pub async fn proof_submit(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+/// A proof posted from an order page opened before bills existed: the same
+/// upload, kept whole, goes to the bill's proof form (307 repeats the POST).
+pub async fn proof_submit(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     let token = params(req).get("token").cloned().unwrap_or_default();
-    let Some(order) = visible_order(ctx, id, &token).await? else {
-        return order_not_found(ctx);
-    };
-    limit_address(ctx, req, Limit::Public, "proof").await?;
-    Posted::empty()
-        .answer(
-            async |_| {
-                orders::check_takes_proof(&order)?;
-                let image = upload::required_image(req, PROOF_LIMIT).await?;
-                let o = orders::attach_proof(ctx, order, image).await?;
-                respond::see_other(&format!("/order/{}?token={}&uploaded=1", o.id, encode_component(&token)))
-            },
-            async |state| status(ctx, id, &token, state, false).await,
-        )
-        .await
+    match bill_of_order(ctx, id, &token).await? {
+        Some(bill) => {
+            let target = bill_url(ctx, &bill)?.replacen("?token=", "/proof?token=", 1);
+            respond::repeat_post_at(&target)
+        }
+        None => order_not_found(ctx),
+    }
 }

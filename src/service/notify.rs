@@ -32,10 +32,19 @@ pub fn order_link(ctx: &Ctx, order_id: &str) -> ApiResult<String> {
     Ok(format!("{}/order/{order_id}?token={token}", ctx.config.public_base_url))
 }
 
-/// What an order message names: the product's title and the order's page.
+/// The page a message about an order links to: its bill (the order's own
+/// link leads there too), or the order's link for an order without one.
+fn link_of(ctx: &Ctx, order: &OrderRow) -> ApiResult<String> {
+    match &order.bill_id {
+        Some(bill) => bill_link(ctx, bill),
+        None => order_link(ctx, &order.id),
+    }
+}
+
+/// What an order message names: the product's title and the order's bill.
 async fn title_and_link(ctx: &Ctx, order: &OrderRow) -> ApiResult<(String, String)> {
     let product = products::by_id_or_slug(&ctx.db, &order.product_id).await?;
-    Ok((product.map_or_else(|| "pesanan".into(), |p| p.title), order_link(ctx, &order.id)?))
+    Ok((product.map_or_else(|| "pesanan".into(), |p| p.title), link_of(ctx, order)?))
 }
 
 /// A product was added to an open trip: every subscribed participant hears
@@ -293,7 +302,6 @@ pub async fn send_order_digest(ctx: &Ctx, trip_id: &str) -> ApiResult<()> {
 /// them and what happens next, once; the jastiper gets the trip's totals.
 pub async fn trip_closed(ctx: &Ctx, trip: &TripRow, deadline: &str) -> ApiResult<usize> {
     let open = orders::of_trip_detailed(&ctx.db, &trip.id, true, "").await?;
-    let link = format!("{}/t/{}", ctx.config.public_base_url, trip.slug);
     let mut told = 0;
     let mut buyers: Vec<&str> = open.iter().map(|o| o.order.participant_id.as_str()).collect();
     buyers.sort_unstable();
@@ -307,8 +315,7 @@ pub async fn trip_closed(ctx: &Ctx, trip: &TripRow, deadline: &str) -> ApiResult
         let unpaid =
             mine.iter().filter(|o| o.order.status == crate::domain::order::OrderStatus::Pending).count() as i64;
         let first = mine[0];
-        let order_link = order_link(ctx, &first.order.id)?;
-        let link = if mine.len() == 1 { order_link.as_str() } else { link.as_str() };
+        let bill = link_of(ctx, &first.order)?;
         let key = format!("trip_closed:{}:{deadline}:{pid}", trip.id);
         let to = To {
             key: &key,
@@ -319,7 +326,7 @@ pub async fn trip_closed(ctx: &Ctx, trip: &TripRow, deadline: &str) -> ApiResult
         let draft = Draft {
             kind: "trip_closed",
             queue: Queue::Notifications,
-            message: messages::trip_closed_summary(&first.participant_name, &trip.title, &lines, unpaid, link),
+            message: messages::trip_closed_summary(&first.participant_name, &trip.title, &lines, unpaid, &bill),
             template: Some(&ctx.config.wa.template_trip_closed),
         };
         if send_one(ctx, &to, &draft).await? {

@@ -17,7 +17,7 @@ use crate::store::trips::{self, TripRow};
 
 use super::{notify, AuthUser};
 
-const MAX_PRICE: i64 = 1_000_000_000;
+pub const MAX_PRICE: i64 = 1_000_000_000;
 const MAX_STOCK: i64 = 100_000;
 /// The fields of a product body (JSON, or the text fields of a multipart form).
 pub const FIELDS: &[&str] =

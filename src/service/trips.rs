@@ -170,19 +170,39 @@ pub async fn update(ctx: &Ctx, me: &AuthUser, trip: TripRow, change: TripChange)
     if p.currency.is_some_and(|c| c != trip.currency()) && products::count_of_trip(&ctx.db, &trip.id).await? > 0 {
         return Err(ApiError::price_conflict("currency", "cannot change once the trip has products: open a new trip"));
     }
+    let prices = match change.pricing.is_empty() {
+        true => Vec::new(),
+        false => new_prices(ctx, &trip, &change.pricing).await?,
+    };
     let now = ctx.now_iso();
-    trips::update(&ctx.db, &trip.id, &me.id, &change, &now).await?;
+    trips::update(&ctx.db, &trip.id, &me.id, &change, &prices, &now).await?;
     let updated = owned(ctx, me, &trip.id).await?;
-    if !change.pricing.is_empty() {
-        if let Some(pricing) = updated.pricing() {
-            let items = products::of_trip(&ctx.db, &trip.id).await?;
-            let prices: Vec<(String, i64)> =
-                items.iter().filter_map(|item| Some((item.id.clone(), pricing.price(item.price_original?)?))).collect();
-            products::set_prices(&ctx.db, &prices, &now).await?;
-        }
-    }
     super::public_cache::trip_changed(ctx, &trip.id, None).await;
     Ok(updated)
+}
+
+/// The rupiah price each foreign-priced product of `trip` has under the new
+/// pricing; refused, before anything is written, when one would pass the
+/// highest price a product may have.
+async fn new_prices(ctx: &Ctx, trip: &TripRow, change: &PricingChange) -> ApiResult<Vec<(String, i64)>> {
+    let Some(pricing) = change.applied_to(trip) else {
+        return Ok(Vec::new());
+    };
+    let items = products::of_trip(&ctx.db, &trip.id).await?;
+    let mut prices = Vec::new();
+    for item in &items {
+        let Some(original) = item.price_original else { continue };
+        match pricing.price(original).filter(|p| *p <= super::products::MAX_PRICE) {
+            Some(price) => prices.push((item.id.clone(), price)),
+            None => {
+                return Err(ApiError::price_conflict(
+                    "exchangeRate",
+                    format!("{} would cost more than Rp 1.000.000.000 at this rate and fee", item.title),
+                ))
+            }
+        }
+    }
+    Ok(prices)
 }
 
 /// A trip with everybody in it and everything on it.

@@ -111,11 +111,8 @@ pub async fn count_of_trip(db: &Db, trip_id: &str) -> ApiResult<i64> {
         .map_or(0, |r| r.n))
 }
 
-/// New rupiah prices (a trip's kurs or fee changed), in one batch.
-pub async fn set_prices(db: &Db, prices: &[(String, i64)], now: &str) -> ApiResult<()> {
-    if prices.is_empty() {
-        return Ok(());
-    }
+/// New rupiah prices (a trip's kurs or fee changed), for the trip's own batch.
+pub fn set_prices(db: &Db, prices: &[(String, i64)], now: &str) -> ApiResult<super::Writes> {
     let writes = prices
         .iter()
         .map(|(id, price)| {
@@ -125,8 +122,7 @@ pub async fn set_prices(db: &Db, prices: &[(String, i64)], now: &str) -> ApiResu
             )
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    db.read((super::Writes(writes),)).await?;
-    Ok(())
+    Ok(super::Writes(writes))
 }
 
 pub async fn of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<ProductRow>> {

@@ -89,6 +89,21 @@ pub struct PricingChange {
 }
 
 impl PricingChange {
+    /// The pricing `trip` has once this change is saved (`None`: rupiah prices).
+    pub fn applied_to(&self, trip: &TripRow) -> Option<Pricing> {
+        let mut after = trip.clone();
+        if let Some(c) = self.currency {
+            after.currency = c.code().to_string();
+        }
+        if let Some(rate) = self.exchange_rate {
+            after.exchange_rate = rate;
+        }
+        after.fee_percent = self.fee_percent.unwrap_or(after.fee_percent);
+        after.fee_per_item = self.fee_per_item.unwrap_or(after.fee_per_item);
+        after.round_to = self.round_to.unwrap_or(after.round_to);
+        after.pricing()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.currency.is_none()
             && self.exchange_rate.is_none()
@@ -202,7 +217,16 @@ pub struct TripChange {
     pub pricing: PricingChange,
 }
 
-pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -> ApiResult<()> {
+/// The trip's change as one statement, and its products' new rupiah prices
+/// (a kurs or fee changed) in the same batch: either all of it or nothing.
+pub async fn update(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    c: &TripChange,
+    prices: &[(String, i64)],
+    now: &str,
+) -> ApiResult<()> {
     let mut changes = Changes::new(vec![id.into(), owner.into()]);
     changes.set("updated_at", now.into());
     if let Some(title) = &c.title {
@@ -230,7 +254,8 @@ pub async fn update(db: &Db, id: &str, owner: &str, c: &TripChange, now: &str) -
     if let Some(v) = p.round_to {
         changes.set("round_to", v.into());
     }
-    db.exec(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args).await?;
+    let trip = db.stmt(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args)?;
+    db.read((super::Write(trip), super::products::set_prices(db, prices, now)?)).await?;
     Ok(())
 }
 

@@ -86,6 +86,11 @@ pub fn see_other(location: &str) -> ApiResult<Response> {
     with_headers(Response::empty()?.with_status(303), &[("location", location), ("cache-control", "no-store")])
 }
 
+/// 307 to where a POST belongs now: the browser repeats it there, body and all.
+pub fn repeat_post_at(location: &str) -> ApiResult<Response> {
+    with_headers(Response::empty()?.with_status(307), &[("location", location), ("cache-control", "no-store")])
+}
+
 /// Sets one header on a response already built.
 pub fn header(mut resp: Response, name: &str, value: &str) -> ApiResult<Response> {
     resp.headers_mut().set(name, value)?;

@@ -173,19 +173,19 @@ for (const [label, viewport, mobile] of [["phone", { width: 390, height: 844 }, 
     await buyer.getByLabel("Nomor WhatsApp").fill(buyerPhone);
     await buyer.getByLabel("Jumlah").fill("2");
     await buyer.getByRole("button", { name: "Pesan sekarang" }).click();
-    await buyer.waitForURL(/\/order\/[0-9a-f]{32}\?token=/);
+    await buyer.waitForURL(/\/b\/[0-9a-f]{32}\?token=b\./);
     assert.ok(await buyer.getByText("1234567890").isVisible(), "the buyer sees the bank account");
     const confirmText = (await buyer.locator("#confirm-card b").textContent()).trim();
     assert.equal((await deliver(app, textDelivery(confirmText, { from: `62${buyerPhone.slice(1)}` }).body)).status, 200);
     await buyer.setInputFiles("#image", { name: "bukti.png", mimeType: "image/png", buffer: PNG_1x1 });
     await buyer.getByRole("button", { name: "Kirim bukti bayar" }).click();
-    await buyer.getByText("Bukti bayar sudah diterima").waitFor();
-    const orderId = new URL(buyer.url()).pathname.split("/")[2];
-    const orderToken = new URL(buyer.url()).searchParams.get("token");
+    await buyer.getByText("Menunggu dicek jastiper").waitFor();
+    const billUrl = buyer.url();
 
     // The jastiper is told, with a link to the order in her dashboard.
     const notice = await eventually(() => app.graph.sends().find((s) => s.body.to === jastiperPhone && s.body.type === "template"), { what: "proof notice" });
     const link = JSON.stringify(notice.body).match(/\/dashboard\/orders\/[0-9a-f]{32}/)[0];
+    const orderId = link.split("/").pop();
     await page.goto(`${app.url}${link}`);
     await page.locator("#proof").waitFor();
     assert.ok(await page.locator("#proof").evaluate((img) => img.complete && img.naturalWidth > 0), "the proof image loads");
@@ -229,11 +229,12 @@ for (const [label, viewport, mobile] of [["phone", { width: 390, height: 844 }, 
     }
     assert.ok(reached, "the keyboard reaches + Buat trip");
 
-    // The invoice, for the buyer's link, prints without the page furniture.
+    // The buyer's bill is her invoice: it says shipped, asks for nothing, and prints without the page furniture.
     const invoice = await context.newPage();
-    await invoice.goto(`${app.url}/invoice/${orderId}?token=${encodeURIComponent(orderToken)}`);
-    assert.equal(await invoice.locator("#invoice-total").textContent(), "Rp 370.000");
-    assert.equal(await invoice.locator("#invoice-status").textContent(), "Dikirim");
+    await invoice.goto(billUrl);
+    assert.equal(await invoice.locator("#bill-total").textContent(), "Rp 370.000");
+    assert.equal(await invoice.locator("#bill-status").getAttribute("data-status"), "shipped");
+    assert.ok(await invoice.locator("#nothing-to-pay").isVisible());
     await audit(invoice, `${label}:invoice`);
     await invoice.emulateMedia({ media: "print" });
     assert.equal(await invoice.getByRole("button", { name: "Cetak / simpan PDF" }).isVisible(), false, "no buttons on paper");

@@ -74,25 +74,29 @@ test("a penitip goes from the jastiper's link to a confirmed order", async () =>
   await shot("3-order-form");
   await page.getByRole("button", { name: "Pesan sekarang" }).click();
 
-  // 4. The order's own page.
-  await page.waitForURL(/\/order\/[0-9a-f]{32}\?token=/);
-  assert.ok(await page.getByText("Total Rp 370.000").isVisible());
-  assert.equal(await page.locator("#timeline").getAttribute("data-status"), "pending");
-  await shot("4-order-page");
+  // 4. Her bill: the line, what to pay now, the payment details.
+  await page.waitForURL(/\/b\/[0-9a-f]{32}\?token=b\./);
+  assert.equal(await page.locator("#bill-total").textContent(), "Rp 370.000");
+  assert.equal(await page.locator("#bill-status").getAttribute("data-status"), "unpaid");
+  assert.ok(await page.getByRole("heading", { name: "Bayar sekarang" }).isVisible());
+  await shot("4-bill-page");
 
   // 5. The payment proof.
   await page.setInputFiles("#image", { name: "bukti.png", mimeType: "image/png", buffer: PNG_1x1 });
   await page.getByRole("button", { name: "Kirim bukti bayar" }).click();
-  await page.getByText("Bukti bayar sudah diterima").waitFor();
+  await page.getByText("Menunggu dicek jastiper").waitFor();
   await shot("5-proof-received");
-  const orderId = new URL(page.url()).pathname.split("/")[2];
+  const billId = new URL(page.url()).pathname.split("/")[2];
+  const billToken = new URL(page.url()).searchParams.get("token");
+  const orderId = (await app.json("GET", `/api/bills/${billId}?token=${billToken}`)).body.bill.items[0].orderId;
 
   // 6. The jastiper confirms through the API; the penitip sees it.
   const confirmed = await app.json("PATCH", `/api/orders/${orderId}/confirm`, undefined, { token: tina.token });
   assert.equal(confirmed.status, 200);
-  await page.reload();
-  assert.equal(await page.locator("#timeline").getAttribute("data-status"), "confirmed");
-  assert.equal(await page.locator("#timeline li.done").count(), 2);
+  await page.goto(`${app.url}/b/${billId}?token=${billToken}`);
+  assert.equal(await page.locator("#bill-status").getAttribute("data-status"), "paid");
+  assert.ok(await page.getByText("Lunas ✓").isVisible());
+  assert.equal(await page.getByRole("heading", { name: "Bayar sekarang" }).count(), 0, "nothing more to pay");
   await shot("6-confirmed");
 
   assert.deepEqual(consoleErrors, [], "no console errors");

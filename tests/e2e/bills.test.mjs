@@ -37,6 +37,14 @@ describe("prices", () => {
     assert.equal(after.price, 151000, "¥1.200 × 110 × 1,1 = 145.200 → 146.000, + 5.000");
     const line = await app.db.prepare("SELECT unit_price FROM orders WHERE id = ?").bind(placed.body.order.id).first();
     assert.equal(line.unit_price, 145000);
+    // A kurs that would price a product past Rp 1.000.000.000 is refused whole: neither the trip nor a price changes.
+    const pricey = await createProduct(app, j.token, trip.id, { title: "Rolex", price: undefined, priceOriginal: 5000000 });
+    const tooHigh = await app.json("PATCH", `/api/trips/${trip.id}`, { exchangeRate: 900, title: "Jepang mahal" }, { token: j.token });
+    assert.equal(tooHigh.status, 409);
+    assert.equal(tooHigh.body.code, "price_conflict");
+    assert.match(tooHigh.body.fields.exchangeRate, /Rolex/);
+    const kept = await app.db.prepare("SELECT t.exchange_rate, t.title, p.price FROM trips t JOIN products p ON p.trip_id = t.id WHERE p.id = ?").bind(pricey.id).first();
+    assert.deepEqual([kept.exchange_rate, kept.title, kept.price], [1100000, trip.title, 5000000 * 110 * 11 / 10 + 5000]);
     // A dollar price with cents.
     const usd = await createTrip(app, j.token, { currency: "USD", exchangeRate: 16250, roundTo: 500 });
     const cap = await createProduct(app, j.token, usd.id, { title: "Cap", price: undefined, priceOriginal: "12,50" });
@@ -228,10 +236,11 @@ describe("the bill page", () => {
     const onPage = [field(a.id), field(b.id)].sort()[0] === field(a.id) ? ["Tokyo Banana", "Kitkat"] : ["Kitkat", "Tokyo Banana"];
     const lines = bill.slice(bill.indexOf("bill-lines"));
     assert.ok(lines.indexOf(onPage[0]) < lines.indexOf(onPage[1]), "the bill keeps the page's order");
-    // A one-product order's own page leads to the bill that holds it.
+    // A one-product order's own link leads to the bill that holds it.
     const single = await app.json("POST", "/api/orders", { productId: a.id, quantity: 1, phone: "081244440001", name: "Rina" });
-    const orderPage = await (await app.fetch(`/order/${single.body.order.id}?token=${single.body.order.accessToken}`)).text();
-    assert.ok(orderPage.includes(`href="/b/${single.body.bill.id}?token=${single.body.bill.accessToken}"`), "the order page links its bill");
+    const orderLink = await app.fetch(`/order/${single.body.order.id}?token=${single.body.order.accessToken}`);
+    assert.equal(orderLink.status, 303);
+    assert.equal(orderLink.headers.get("location"), `/b/${single.body.bill.id}?token=${encodeURIComponent(single.body.bill.accessToken)}`, "the order's link opens its bill");
     const bad = await app.fetch("/checkout?trip=cart1", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ [`qty-${a.id}`]: "0", buyerName: "Rina", buyerPhone: "12", checkoutKey: "k-123456789" }).toString() });
     assert.equal(bad.status, 400);
     const html = await bad.text();

@@ -182,7 +182,7 @@ describe("profile and WhatsApp", () => {
     const trip = await tripOf(b);
     const product = await productOf(b, trip.id, { title: "Kitkat", price: "50000" });
     const order = (await placeOrder(app, product.id, { phone: "081277002200", name: "Rina" })).body.order;
-    const page = await (await app.fetch(`/order/${order.id}?token=${order.accessToken}`)).text();
+    const page = await (await app.fetch(`/order/${order.id}?token=${order.accessToken}`, { redirect: "follow" })).text();
     assert.match(page, /Transfer BCA: <b class="acct">1234567890<\/b> a\.n\. Tina Wijaya/);
     assert.match(page, /GoPay: <b class="acct">081211112222<\/b>/);
     assert.match(page, /alt="QRIS untuk membayar"/);

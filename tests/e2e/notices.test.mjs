@@ -180,7 +180,7 @@ test("a shipped order's proof is deleted 90 days after shipping, not before; its
   await (await app.mf.getWorker()).scheduled({ cron: "*/10 * * * *" });
   assert.equal(await bucket.head(keys[0]), null, "the 91-day-old proof is gone");
   assert.ok(await bucket.head(keys[1]), "the 30-day-old proof stays");
-  const page = await (await app.fetch(`/order/${orders[0].id}?token=${orders[0].accessToken}`)).text();
+  const page = await (await app.fetch(`/order/${orders[0].id}?token=${orders[0].accessToken}`, { redirect: "follow" })).text();
   assert.match(page, /Bukti bayar sudah diarsipkan/);
   assert.equal((await app.fetch(`/api/orders/${orders[0].id}/proof?token=${orders[0].accessToken}`)).status, 404);
   assert.equal((await app.fetch(`/api/orders/${orders[1].id}/proof?token=${orders[1].accessToken}`)).status, 200);

@@ -217,10 +217,11 @@ describe("events", () => {
     await app.json("PATCH", `/api/orders/${order.order.id}/confirm`, undefined, { token: j.token });
     const confirm = await eventually(() => sendsTo("6281500000001").find((s) => JSON.stringify(s.body).includes("dikonfirmasi")), { what: "confirmation" });
     const link = new URL(confirm.body.text.body.match(/https?:\/\/\S+/)[0]);
-    assert.equal(link.pathname, `/order/${order.order.id}`);
-    const viaLink = await app.json("GET", `/api/orders/${order.order.id}/status?token=${link.searchParams.get("token")}`);
-    assert.equal(viaLink.status, 200, "the link in the message opens the order");
-    assert.equal((await app.json("GET", `/api/orders/${order.order.id}/status?token=l.forged`)).status, 404);
+    assert.equal(link.pathname, `/b/${order.bill.id}`, "the message links the penitip's bill");
+    const viaLink = await app.json("GET", `/api/bills/${order.bill.id}?token=${link.searchParams.get("token")}`);
+    assert.equal(viaLink.status, 200, "the link in the message opens the bill");
+    assert.equal(viaLink.body.bill.items[0].status, "confirmed");
+    assert.equal((await app.json("GET", `/api/bills/${order.bill.id}?token=b.forged`)).status, 404);
     await app.json("PATCH", `/api/orders/${order.order.id}/ship`, undefined, { token: j.token });
     await eventually(() => sendsTo("6281500000001").some((s) => JSON.stringify(s.body).includes("dikirim")), { what: "shipped message" });
   });

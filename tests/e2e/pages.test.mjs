@@ -172,27 +172,38 @@ describe("forms", () => {
     assert.ok(tooMany.html.includes("stok tidak cukup"));
   });
 
-  test("a placed order leads to its page; a proof uploaded there shows as received", async () => {
+  test("a placed order leads to its bill; an order's own link leads there too; a proof posted on either waits for the jastiper", async () => {
     const r = await app.fetch("/order?product=tkbnn", { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=Siti&phone=08123456789&quantity=2&notes=pink" });
     assert.equal(r.status, 303);
     const location = r.headers.get("location");
-    assert.match(location, /^\/order\/[0-9a-f]{32}\?token=/);
+    assert.match(location, /^\/b\/[0-9a-f]{32}\?token=b\./, "the order form lands on the bill");
     const page = await get(location);
     assert.equal(page.status, 200);
     assert.match(page.headers.get("cache-control"), /no-store/);
-    assert.ok(page.html.includes("Total Rp 2.500.000"));
-    assert.ok(page.html.includes("data-status=\"pending\""));
+    assert.ok(page.html.includes("Rp 2.500.000"));
+    assert.ok(page.html.includes("data-status=\"pending\""), "the line waits");
+    assert.ok(page.html.includes("Belum dibayar"));
     assert.ok(page.html.includes("href=\"https://wa.me/6281234567890\""), "the jastiper's WhatsApp");
-    const id = location.split("/")[2].split("?")[0];
-    const token = new URL(location, app.url).searchParams.get("token");
-    const bad = await upload(app, "POST", `/order/${id}/proof?token=${encodeURIComponent(token)}`, form({}, GIF_TINY, { type: "image/gif" }));
+    const bad = await upload(app, "POST", location.replace("?token=", "/proof?token="), form({}, GIF_TINY, { type: "image/gif" }));
     assert.equal(bad.status, 415);
     assert.ok(bad.body.includes("JPEG, PNG atau WebP"));
-    const ok = await app.fetch(`/order/${id}/proof?token=${encodeURIComponent(token)}`, { method: "POST", body: form({}, PNG_1x1) });
+    // A link sent before bills existed (/order/<id>) opens the same bill, and its proof form still works.
+    const placed = await app.json("POST", "/api/orders", { productSlug: "tkbnn", quantity: 1, name: "Siti", phone: "08123456789" });
+    const { order, bill } = placed.body;
+    assert.equal(bill.url.split("?")[0].endsWith(location.split("?")[0]), true, "the same penitip's second order joins her bill");
+    const old = await app.fetch(`/order/${order.id}?token=${encodeURIComponent(order.accessToken)}`);
+    assert.equal(old.status, 303);
+    assert.equal(old.headers.get("location"), location, "one canonical link: the bill");
+    const viaOld = await app.fetch(`/order/${order.id}/proof?token=${encodeURIComponent(order.accessToken)}`, { method: "POST", body: form({}, PNG_1x1) });
+    assert.equal(viaOld.status, 307, "the upload is repeated on the bill's form");
+    assert.equal(viaOld.headers.get("location"), location.replace("?token=", "/proof?token="));
+    const ok = await app.fetch(viaOld.headers.get("location"), { method: "POST", body: form({}, PNG_1x1) });
     assert.equal(ok.status, 303);
     const after = await get(ok.headers.get("location"));
-    assert.ok(after.html.includes("Bukti bayar sudah diterima"));
+    assert.ok(after.html.includes("Menunggu dicek jastiper"));
     assert.ok(after.html.includes("Bukti bayar terkirim"));
+    assert.ok(after.html.includes("Rp 3.750.000"), "both orders on one bill");
+    assert.equal((await app.fetch(`/order/${order.id}?token=l.forged`)).status, 404);
   });
 
   test("the web join form joins; a bad number is explained", async () => {
