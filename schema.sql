@@ -17,7 +17,7 @@ CREATE TABLE users (
   phone         TEXT,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL
-, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT, connect_code_expires_at INTEGER, connect_code_failures INTEGER NOT NULL DEFAULT 0, previous_phone TEXT, phone_changed_at TEXT);
+, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT, connect_code_expires_at INTEGER, connect_code_failures INTEGER NOT NULL DEFAULT 0, previous_phone TEXT, phone_changed_at TEXT, unique_codes INTEGER NOT NULL DEFAULT 0 CHECK (unique_codes IN (0, 1)));
 CREATE UNIQUE INDEX users_by_connect_code ON users (connect_code);
 
 CREATE TABLE trips (
@@ -30,7 +30,7 @@ CREATE TABLE trips (
   is_active   INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
-, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT, currency TEXT NOT NULL DEFAULT 'IDR', exchange_rate INTEGER, exchange_rate_at TEXT, fee_percent INTEGER NOT NULL DEFAULT 0 CHECK (fee_percent BETWEEN 0 AND 10000), fee_per_item INTEGER NOT NULL DEFAULT 0 CHECK (fee_per_item >= 0), round_to INTEGER NOT NULL DEFAULT 1 CHECK (round_to IN (1, 100, 500, 1000)));
+, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT, currency TEXT NOT NULL DEFAULT 'IDR', exchange_rate INTEGER, exchange_rate_at TEXT, fee_percent INTEGER NOT NULL DEFAULT 0 CHECK (fee_percent BETWEEN 0 AND 10000), fee_per_item INTEGER NOT NULL DEFAULT 0 CHECK (fee_per_item >= 0), round_to INTEGER NOT NULL DEFAULT 1 CHECK (round_to IN (1, 100, 500, 1000)), dp_percent INTEGER NOT NULL DEFAULT 0 CHECK (dp_percent BETWEEN 0 AND 100), shipping_flat INTEGER CHECK (shipping_flat >= 0));
 CREATE INDEX trips_by_jastiper ON trips (jastiper_id, created_at);
 CREATE INDEX trips_by_deadline ON trips (deadline);
 
@@ -201,9 +201,34 @@ CREATE TABLE bills (
   cancel_reason  TEXT,
   created_at     TEXT NOT NULL,
   updated_at     TEXT NOT NULL
-);
+, jastiper_id TEXT, dp_due INTEGER NOT NULL DEFAULT 0, shipping_cost INTEGER NOT NULL DEFAULT 0 CHECK (shipping_cost >= 0), unique_code INTEGER NOT NULL DEFAULT 0 CHECK (unique_code BETWEEN 0 AND 999), address TEXT, pickup INTEGER NOT NULL DEFAULT 0 CHECK (pickup IN (0, 1)), courier TEXT, tracking_number TEXT, shipped_at TEXT);
 CREATE UNIQUE INDEX bills_one_open ON bills (trip_id, participant_id) WHERE status IN ('unpaid', 'dp_paid', 'paid');
 CREATE INDEX bills_by_trip ON bills (trip_id, created_at);
+-- A kode unik names one open bill of its jastiper.
+CREATE UNIQUE INDEX bills_unique_code ON bills (jastiper_id, unique_code)
+  WHERE unique_code > 0 AND status IN ('unpaid', 'dp_paid', 'paid');
+
+-- A payment: a proof and the amount claimed; confirmed with the amount
+-- received, or rejected with a reason. A bill's `paid` is the sum of its
+-- confirmed payments. The proof's SHA-256 finds the same bytes sent twice.
+CREATE TABLE payments (
+  id            TEXT PRIMARY KEY,
+  bill_id       TEXT NOT NULL REFERENCES bills(id) ON DELETE CASCADE,
+  trip_id       TEXT NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+  jastiper_id   TEXT NOT NULL,
+  claimed       INTEGER NOT NULL CHECK (claimed >= 0),
+  amount        INTEGER CHECK (amount >= 0),
+  status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'rejected')),
+  proof_key     TEXT,
+  proof_hash    TEXT,
+  reject_reason TEXT,
+  decided_at    TEXT,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX payments_by_bill ON payments (bill_id, created_at);
+CREATE INDEX payments_by_trip ON payments (trip_id, status, created_at);
+CREATE INDEX payments_by_proof ON payments (jastiper_id, proof_hash) WHERE proof_hash IS NOT NULL;
 
 -- One submitted cart. A form's one-time key (hashed with the trip, the buyer
 -- and the cart) makes a resubmission find the checkout that exists.

@@ -68,6 +68,9 @@ pub struct WhatsApp {
     pub broadcast_templates: Vec<String>,
     /// How long new orders are gathered before the jastiper is told (seconds; at most one notice per 5 minutes).
     pub order_digest_delay_secs: u32,
+    /// How long a rejected payment can be taken back (seconds); the penitip
+    /// is told of the rejection once it can no longer be.
+    pub payment_undo_secs: u32,
     pub template_language: String,
     pub rates: Rates,
 }
@@ -146,6 +149,7 @@ impl Config {
                     .map(|list| list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
                     .unwrap_or_default(),
                 order_digest_delay_secs: number("ORDER_DIGEST_DELAY_SECONDS", 120.0).clamp(0.0, 300.0) as u32,
+                payment_undo_secs: number("PAYMENT_UNDO_SECONDS", 300.0).clamp(0.0, 900.0) as u32,
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {
                     marketing_usd: number("WA_RATE_MARKETING_USD", 0.0411),

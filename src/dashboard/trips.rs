@@ -350,9 +350,6 @@ pub fn product_page(
     shell(ctx, Some(s), title, form.status(), body)
 }
 
-/// Under the photo field of a refused product form that carried one.
-const PHOTO_AGAIN: &str = "Foto belum tersimpan: pilih fotonya lagi sebelum menyimpan.";
-
 /// The product form's fields and photo; the `csrf` field is checked here.
 async fn product_form(req: &mut Request, s: &PageSession) -> ApiResult<(Posted, Option<Upload>)> {
     session::same_site(req)?;
@@ -360,12 +357,8 @@ async fn product_form(req: &mut Request, s: &PageSession) -> ApiResult<(Posted, 
     let form = upload::form(req, PRODUCT_MAX, &allowed).await?;
     session::check_token(s, &upload::text_field(&form, "csrf"))?;
     let mut posted = Posted::new(Input::from_map(upload::text_fields(&form, FIELDS, NUMERIC)), &[]);
-    // A file input left empty arrives as an empty file: no new photo.
-    let image = match upload::image_field(&form, "image", PRODUCT_MAX).await {
-        Ok(image) => image,
-        Err(e) if e.fields.contains_key("image") && upload::file_is_empty(&form, "image") => None,
-        Err(e) => return Err(e),
-    };
+    // A file input left empty: no new photo.
+    let image = upload::chosen_image(&form, "image", PRODUCT_MAX).await?;
     drop_empty(&mut posted.input, "description");
     Ok((posted, image))
 }
@@ -383,7 +376,7 @@ pub async fn product_create(ctx: &Ctx, req: &mut Request, s: &PageSession, trip_
         },
         async |mut state| {
             if had_photo {
-                state.ensure_error("image", PHOTO_AGAIN.into());
+                state.ensure_error("image", crate::web::form::PHOTO_AGAIN.into());
             }
             product_page(ctx, s, &trip, None, state)
         },
@@ -410,7 +403,7 @@ pub async fn product_update(ctx: &Ctx, req: &mut Request, s: &PageSession, id: &
         },
         async |mut state| {
             if had_photo {
-                state.ensure_error("image", PHOTO_AGAIN.into());
+                state.ensure_error("image", crate::web::form::PHOTO_AGAIN.into());
             }
             product_page(ctx, s, &trip, Some(&product), state)
         },

@@ -174,6 +174,30 @@ pub fn bill_cancelled(reason: Option<&str>, link: &str) -> Message {
     }
 }
 
+/// A payment the jastiper confirmed: what she received and what is left
+/// (the same four parameters as `order_update`'s template).
+pub fn payment_confirmed(received: i64, balance: i64, link: &str) -> Message {
+    let left = match balance {
+        0 => "Tagihanmu sudah lunas ✓".to_string(),
+        n => format!("Sisa tagihan: {}", rupiah(n)),
+    };
+    Message {
+        body: format!("✅ Pembayaran {} sudah diterima jastiper. {left}. Detail: {link}", rupiah(received)),
+        params: vec!["confirmed".into(), "pembayaran".into(), rupiah(received), link.into()],
+    }
+}
+
+/// A payment the jastiper rejected, with her reason.
+pub fn payment_rejected(claimed: i64, reason: &str, link: &str) -> Message {
+    Message {
+        body: format!(
+            "❌ Bukti bayar {} ditolak jastiper. Alasan: {reason}. Cek tagihanmu dan kirim bukti yang benar: {link}",
+            rupiah(claimed)
+        ),
+        params: vec!["rejected".into(), "pembayaran".into(), reason.into(), link.into()],
+    }
+}
+
 /// The one-time code to reset a jastiper's password (authentication template).
 pub fn password_reset_code(code: &str) -> Message {
     Message {

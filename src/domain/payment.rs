@@ -2,7 +2,44 @@
 //! holder) and e-wallet numbers, each checked on its own. Pages show a bank
 //! transfer once it has an account number.
 
+use serde::{Deserialize, Serialize};
+
 use super::fields;
+
+/// A payment waits for the jastiper, who confirms it with the amount
+/// received or rejects it with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Pending,
+    Confirmed,
+    Rejected,
+}
+
+impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 3] = [PaymentStatus::Pending, PaymentStatus::Confirmed, PaymentStatus::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "pending",
+            PaymentStatus::Confirmed => "confirmed",
+            PaymentStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PaymentStatus> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// As the penitip and the jastiper read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "Menunggu dicek jastiper",
+            PaymentStatus::Confirmed => "Diterima",
+            PaymentStatus::Rejected => "Ditolak",
+        }
+    }
+}
 
 /// The e-wallets Indonesian buyers use, as (field, label).
 pub const WALLETS: [(&str, &str); 4] =

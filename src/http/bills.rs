@@ -4,14 +4,19 @@
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::views::{Bill, BillBuyer};
+use super::views::{Bill, BillBuyer, Payment};
 use crate::ctx::Ctx;
-use crate::error::ApiResult;
-use crate::service::bills::{self, BillAccess, CancelForm};
+use crate::domain::payment::PaymentStatus;
+use crate::error::{ApiError, ApiResult};
+use crate::input::Input;
+use crate::platform::limits::Limit;
+use crate::service::bills::{self, BillAccess, BillView, CancelForm};
+use crate::service::orders::PROOF_LIMIT;
+use crate::service::payments::{self, Claim, ConfirmForm, RejectForm};
 use crate::service::trips;
-use crate::web::auth::{link_token, require_user};
+use crate::web::auth::{limit_address, link_token, require_user};
 use crate::web::query::{params, Paging};
-use crate::web::{body, respond};
+use crate::web::{body, respond, upload};
 
 /// The bill token of `?token=` or `X-Bill-Token`, else the signed-in owner.
 fn bill_access(ctx: &Ctx, req: &Request) -> ApiResult<BillAccess> {
@@ -24,8 +29,7 @@ fn bill_access(ctx: &Ctx, req: &Request) -> ApiResult<BillAccess> {
 /// `GET /api/bills/:id` (the bill's token, or its owner).
 pub async fn get(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     let v = bills::visible(ctx, id, &bill_access(ctx, req)?).await?;
-    let buyer = BillBuyer { id: &v.bill.participant_id, name: v.buyer.as_ref().map_or("", |p| p.name.as_str()) };
-    respond::json(200, &json!({ "bill": Bill::new(&v.bill, buyer, v.lines.iter()) }))
+    respond::json(200, &json!({ "bill": bill_json(&v) }))
 }
 
 /// `GET /api/trips/:tripId/bills` (owner, paged, newest first).
@@ -33,16 +37,16 @@ pub async fn list_for_trip(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult
     let me = require_user(ctx, req)?;
     let paging = Paging::from(&params(req))?;
     let trip = trips::owned(ctx, &me, trip_id).await?;
-    let (page, buyers, lines) = bills::of_trip(ctx, &trip, paging.after.as_ref(), paging.limit).await?;
+    let page = bills::of_trip(ctx, &trip, paging.after.as_ref(), paging.limit).await?;
     let views: Vec<Bill<'_>> = page
+        .bills
         .iter()
         .map(|b| {
-            let name = buyers.iter().find(|p| p.id == b.participant_id).map_or("", |p| p.name.as_str());
-            let buyer = BillBuyer { id: &b.participant_id, name };
-            Bill::new(b, buyer, lines.iter().filter(|l| l.order.bill_id.as_deref() == Some(b.id.as_str())))
+            let buyer = BillBuyer { id: &b.participant_id, name: page.buyer_name(b) };
+            Bill::new(b, buyer, page.lines_of(b), page.payments_of(b))
         })
         .collect();
-    let next = paging.next(&page, |b| (b.created_at.clone(), b.id.clone()));
+    let next = paging.next(&page.bills, |b| (b.created_at.clone(), b.id.clone()));
     respond::json(200, &json!({ "bills": views, "nextCursor": next }))
 }
 
@@ -52,6 +56,94 @@ pub async fn cancel(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respons
     let form = CancelForm::parse(body::json(req).await?)?;
     let bill = bills::cancel(ctx, &me, id, form).await?;
     let v = bills::visible(ctx, &bill.id, &BillAccess::Owner(me)).await?;
+    respond::json(200, &json!({ "bill": bill_json(&v) }))
+}
+
+fn bill_json(v: &BillView) -> serde_json::Value {
     let buyer = BillBuyer { id: &v.bill.participant_id, name: v.buyer.as_ref().map_or("", |p| p.name.as_str()) };
-    respond::json(200, &json!({ "bill": Bill::new(&v.bill, buyer, v.lines.iter()) }))
+    json!(Bill::new(&v.bill, buyer, v.lines.iter(), v.payments.iter()))
+}
+
+/// `POST /api/bills/:id/payments` (the bill's token, or its owner): multipart
+/// `image` (the transfer proof) and `amount` (what she sent); 201, pending.
+pub async fn pay(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let v = bills::visible(ctx, id, &bill_access(ctx, req)?).await?;
+    payments::check_takes_payment(&v.bill)?;
+    limit_address(ctx, req, Limit::Public, "proof").await?;
+    let form = upload::form(req, PROOF_LIMIT, &["image", "amount"]).await?;
+    let claim = Claim::parse(Input::from_map(upload::text_fields(&form, &["amount"], &["amount"])))?;
+    let image = upload::image_field(&form, "image", PROOF_LIMIT)
+        .await?
+        .ok_or_else(|| ApiError::field("image", "is required"))?;
+    let payment = payments::create(ctx, &v.bill, claim, image).await?;
+    let after = bills::visible(ctx, id, &bill_access(ctx, req)?).await?;
+    respond::json(201, &json!({ "payment": Payment::from(&payment), "bill": bill_json(&after) }))
+}
+
+/// `GET /api/trips/:tripId/payments?status=pending&limit=` (owner): oldest first.
+pub async fn list_for_trip_payments(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let q = params(req);
+    let status = match q.get("status").map(String::as_str) {
+        None | Some("") => None,
+        Some(s) => Some(
+            PaymentStatus::parse(s)
+                .ok_or_else(|| ApiError::field("status", "must be pending, confirmed or rejected"))?,
+        ),
+    };
+    let limit = match q.get("limit") {
+        None => 100,
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| ApiError::field("limit", "must be a whole number from 1 to 100"))?,
+    };
+    let trip = trips::owned(ctx, &me, trip_id).await?;
+    let rows = payments::of_trip(ctx, &trip, status, limit).await?;
+    let list: Vec<Payment<'_>> = rows.iter().map(Payment::from).collect();
+    respond::json(200, &json!({ "payments": list }))
+}
+
+/// `POST /api/payments/:id/confirm` `{ amount? }` (owner): the amount received.
+pub async fn confirm_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let form = ConfirmForm::parse(body::json(req).await?)?;
+    let (payment, _) = payments::confirm(ctx, &me, id, form).await?;
+    decided(ctx, me, &payment).await
+}
+
+/// `POST /api/payments/:id/reject` `{ reason }` (owner).
+pub async fn reject_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let form = RejectForm::parse(body::json(req).await?)?;
+    let (payment, _) = payments::reject(ctx, &me, id, form).await?;
+    decided(ctx, me, &payment).await
+}
+
+/// `POST /api/payments/:id/undo` (owner): a recent rejection taken back.
+pub async fn undo_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let mut input = body::json(req).await?;
+    input.only(&[]);
+    input.finish()?;
+    let payment = payments::undo_reject(ctx, &me, id).await?;
+    decided(ctx, me, &payment).await
+}
+
+/// `GET /api/payments/:id/proof` (owner): the transfer proof.
+pub async fn payment_proof(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let payment = payments::owned(ctx, &me, id).await?;
+    let key = payment.proof_key.ok_or_else(|| ApiError::not_found("Proof"))?;
+    super::media::object(ctx, &key, "private, no-store").await
+}
+
+async fn decided(
+    ctx: &Ctx,
+    me: crate::domain::user::AuthUser,
+    payment: &crate::store::payments::PaymentRow,
+) -> ApiResult<Response> {
+    let v = bills::visible(ctx, &payment.bill_id, &BillAccess::Owner(me)).await?;
+    respond::json(200, &json!({ "payment": Payment::from(payment), "bill": bill_json(&v) }))
 }

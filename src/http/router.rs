@@ -159,6 +159,36 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Re
             Get => bills::get(ctx, req, id).await,
             _ => not_allowed("GET"),
         },
+        // POST /api/bills/{billId}/payments — a transfer proof with its amount (the bill's token, or the owner)
+        ["api", "bills", id, "payments"] => match method {
+            Post => bills::pay(ctx, req, id).await,
+            _ => not_allowed("POST"),
+        },
+        // GET /api/trips/{tripId}/payments — the trip's payments, ?status=pending (owner)
+        ["api", "trips", id, "payments"] => match method {
+            Get => bills::list_for_trip_payments(ctx, req, id).await,
+            _ => not_allowed("GET"),
+        },
+        // POST /api/payments/{paymentId}/confirm — confirmed with the amount received (owner)
+        ["api", "payments", id, "confirm"] => match method {
+            Post => bills::confirm_payment(ctx, req, id).await,
+            _ => not_allowed("POST"),
+        },
+        // POST /api/payments/{paymentId}/reject — rejected with a reason (owner)
+        ["api", "payments", id, "reject"] => match method {
+            Post => bills::reject_payment(ctx, req, id).await,
+            _ => not_allowed("POST"),
+        },
+        // POST /api/payments/{paymentId}/undo — a recent rejection taken back (owner)
+        ["api", "payments", id, "undo"] => match method {
+            Post => bills::undo_payment(ctx, req, id).await,
+            _ => not_allowed("POST"),
+        },
+        // GET /api/payments/{paymentId}/proof — the transfer proof (owner)
+        ["api", "payments", id, "proof"] => match method {
+            Get => bills::payment_proof(ctx, req, id).await,
+            _ => not_allowed("GET"),
+        },
         // POST /api/bills/{billId}/cancel — cancel a bill and release its stock (owner)
         ["api", "bills", id, "cancel"] => match method {
             Post => bills::cancel(ctx, req, id).await,

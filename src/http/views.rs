@@ -7,15 +7,17 @@ use serde::Serialize;
 use crate::domain::bill::BillStatus;
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
+use crate::domain::payment::PaymentStatus;
 use crate::domain::pricing::{FEE_PLACES, RATE_PLACES};
 use crate::domain::product::ProductStatus;
 use crate::store::bills::{BillRow, LineRow};
 use crate::store::orders::{OrderDetailRow, OrderRow};
 use crate::store::outbox::OutboxRow;
 use crate::store::participants::ParticipantRow;
+use crate::store::payments::PaymentRow;
 use crate::store::products::ProductRow;
 use crate::store::trips::TripRow;
-use crate::store::users::{Payment, UserRow};
+use crate::store::users::{Payment as PayTo, UserRow};
 
 /// What register and login answer with.
 #[derive(Serialize)]
@@ -46,6 +48,8 @@ pub struct UserPrivate<'a> {
     /// Whether `phone` sent the connect code: notifications go to it only then.
     pub whatsapp_connected: bool,
     pub payment_details: PaymentDetails<'a>,
+    /// Each new open bill gets a kode unik (1–999 rupiah on top).
+    pub unique_codes: bool,
 }
 
 /// How buyers pay; every part is optional.
@@ -62,8 +66,8 @@ pub struct PaymentDetails<'a> {
     pub qris_image: Option<&'a str>,
 }
 
-impl<'a> From<&'a Payment> for PaymentDetails<'a> {
-    fn from(p: &'a Payment) -> Self {
+impl<'a> From<&'a PayTo> for PaymentDetails<'a> {
+    fn from(p: &'a PayTo) -> Self {
         PaymentDetails {
             bank_name: p.pay_bank_name.as_deref(),
             bank_account: p.pay_bank_account.as_deref(),
@@ -90,6 +94,7 @@ impl<'a> From<&'a UserRow> for UserPrivate<'a> {
             phone: u.phone.as_deref(),
             whatsapp_connected: u.phone_connected_at.is_some() && u.phone.is_some(),
             payment_details: PaymentDetails::from(&u.payment),
+            unique_codes: u.unique_codes,
         }
     }
 }
@@ -138,6 +143,8 @@ pub struct Trip<'a> {
     pub fee_percent: serde_json::Number,
     pub fee_per_item: i64,
     pub round_to: i64,
+    /// The DP asked, whole percent of a bill's items (0: pay in full).
+    pub dp_percent: i64,
 }
 
 use crate::domain::money::json_decimal as decimal;
@@ -159,6 +166,7 @@ impl<'a> From<&'a TripRow> for Trip<'a> {
             fee_percent: decimal(t.fee_percent, FEE_PLACES),
             fee_per_item: t.fee_per_item,
             round_to: t.round_to,
+            dp_percent: t.dp_percent,
         }
     }
 }
@@ -359,7 +367,48 @@ pub struct BillBuyer<'a> {
     pub name: &'a str,
 }
 
-/// A whole bill: `{ id, participant, items, subtotal, total, paid, balance, status }`.
+/// A payment: `{ id, amount, claimed, status, reusedProof, … }`; `amount`
+/// is what was received once confirmed, what was claimed before.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment<'a> {
+    pub id: &'a str,
+    pub bill_id: &'a str,
+    pub amount: i64,
+    pub claimed: i64,
+    pub status: PaymentStatus,
+    pub reused_proof: bool,
+    pub reject_reason: Option<&'a str>,
+    pub proof_url: Option<String>,
+    pub decided_at: Option<&'a str>,
+    pub created_at: &'a str,
+}
+
+impl<'a> From<&'a PaymentRow> for Payment<'a> {
+    fn from(p: &'a PaymentRow) -> Self {
+        Payment {
+            id: &p.id,
+            bill_id: &p.bill_id,
+            amount: p.shown_amount(),
+            claimed: p.claimed,
+            status: p.status,
+            reused_proof: p.reused_proof,
+            reject_reason: p.reject_reason.as_deref(),
+            proof_url: p.proof_key.as_ref().map(|_| format!("/api/payments/{}/proof", p.id)),
+            decided_at: p.decided_at.as_deref(),
+            created_at: &p.created_at,
+        }
+    }
+}
+
+/// What the penitip is asked to transfer now: `{ kind: dp | balance | nothing, amount }`.
+#[derive(Serialize)]
+pub struct PayNow {
+    pub kind: &'static str,
+    pub amount: i64,
+}
+
+/// A whole bill: `{ id, participant, items, subtotal, total, paid, balance, status, dpDue, payments, … }`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Bill<'a> {
@@ -368,27 +417,45 @@ pub struct Bill<'a> {
     pub participant: BillBuyer<'a>,
     pub items: Vec<BillItem<'a>>,
     pub subtotal: i64,
+    pub shipping_cost: i64,
+    pub unique_code: i64,
     pub total: i64,
+    pub dp_due: i64,
     pub paid: i64,
     pub balance: i64,
+    pub refund_due: i64,
+    pub pay_now: PayNow,
     pub status: BillStatus,
+    pub payments: Vec<Payment<'a>>,
     pub cancel_reason: Option<&'a str>,
     pub created_at: &'a str,
     pub updated_at: &'a str,
 }
 
 impl<'a> Bill<'a> {
-    pub fn new(b: &'a BillRow, buyer: BillBuyer<'a>, lines: impl Iterator<Item = &'a LineRow>) -> Bill<'a> {
+    pub fn new(
+        b: &'a BillRow,
+        buyer: BillBuyer<'a>,
+        lines: impl Iterator<Item = &'a LineRow>,
+        payments: impl Iterator<Item = &'a PaymentRow>,
+    ) -> Bill<'a> {
+        let due = b.due();
         Bill {
             id: &b.id,
             trip_id: &b.trip_id,
             participant: buyer,
             items: lines.map(BillItem::from).collect(),
             subtotal: b.subtotal,
+            shipping_cost: b.shipping_cost,
+            unique_code: b.unique_code,
             total: b.total,
+            dp_due: b.dp_due,
             paid: b.paid,
             balance: b.balance(),
+            refund_due: b.refund_due(),
+            pay_now: PayNow { kind: due.kind(), amount: due.amount() },
             status: b.status,
+            payments: payments.map(Payment::from).collect(),
             cancel_reason: b.cancel_reason.as_deref(),
             created_at: &b.created_at,
             updated_at: &b.updated_at,

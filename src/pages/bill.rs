@@ -9,15 +9,21 @@ use maud::{html, Markup};
 use worker::{Request, Response};
 
 use crate::ctx::Ctx;
-use crate::domain::bill::BillStatus;
+use crate::domain::bill::{BillStatus, Due};
 use crate::domain::money::rupiah;
 use crate::domain::order::OrderStatus;
-use crate::error::ApiResult;
+use crate::domain::payment::PaymentStatus;
+use crate::error::{ApiError, ApiResult};
+use crate::input::Input;
 use crate::platform::limits::Limit;
+use crate::platform::r2::Upload;
 use crate::service::bills::{self, BillAccess, BillView};
 use crate::service::orders::{self, BuyerForm, OrderForm, PROOF_LIMIT};
+use crate::service::payments;
 use crate::web::auth::{limit_address, limit_phone};
-use crate::web::form::{cart_errors, cart_field, cart_input, is_cart_field, notice, Field, FormState, Posted};
+use crate::web::form::{
+    answer_read, cart_errors, cart_field, cart_input, is_cart_field, notice, Field, FormState, Posted,
+};
 use crate::web::html::{encode_component, Query};
 use crate::web::page::{html_response, not_found, page, payment_details, script, Meta};
 use crate::web::{body, respond, upload};
@@ -40,17 +46,22 @@ async fn visible(ctx: &Ctx, id: &str, token: &str) -> ApiResult<Option<BillView>
 
 /// What the bill's state means for the penitip, in her words.
 fn state_words(v: &BillView) -> &'static str {
+    let waiting = v.payments.iter().any(|p| p.status == PaymentStatus::Pending);
     match v.bill.status {
-        BillStatus::Unpaid if v.bill.proof_key.is_some() => "Menunggu dicek jastiper",
-        BillStatus::Unpaid => "Belum dibayar",
-        BillStatus::DpPaid => "DP masuk, sisa belum dibayar",
-        BillStatus::Paid => "Lunas ✓ — tinggal menunggu barangnya dikirim",
-        BillStatus::Shipped => "Sudah dikirim",
         BillStatus::Cancelled => "Dibatalkan",
+        BillStatus::Shipped => "Sudah dikirim",
+        BillStatus::Paid => "Lunas ✓ — tinggal menunggu barangnya dikirim",
+        _ if waiting => "Menunggu dicek jastiper",
+        BillStatus::DpPaid => "DP masuk, sisa belum dibayar",
+        BillStatus::Unpaid if v.bill.paid > 0 => "Belum lunas",
+        BillStatus::Unpaid => "Belum dibayar",
     }
 }
 
 fn lines(v: &BillView) -> Markup {
+    let b = &v.bill;
+    let row =
+        |label: &str, amount: i64| html! { tr { th scope="row" colspan="3" { (label) } td { (rupiah(amount)) } } };
     html! {
         table.totals #bill-lines {
             thead { tr { th scope="col" { "Barang" } th scope="col" { "Jumlah" } th scope="col" { "Harga" } th scope="col" { "Subtotal" } } }
@@ -70,8 +81,31 @@ fn lines(v: &BillView) -> Markup {
                 }
             }
             tfoot {
-                tr { th scope="row" colspan="3" { "Total" } td #bill-total { b { (rupiah(v.bill.total)) } } }
-                @if v.bill.paid > 0 { tr { th scope="row" colspan="3" { "Sudah dibayar" } td { (rupiah(v.bill.paid)) } } }
+                @if b.shipping_cost > 0 || b.unique_code > 0 { (row("Subtotal", b.subtotal)) }
+                @if b.shipping_cost > 0 { (row("Ongkir", b.shipping_cost)) }
+                @if b.unique_code > 0 { (row("Kode unik", b.unique_code)) }
+                tr { th scope="row" colspan="3" { "Total" } td #bill-total { b { (rupiah(b.total)) } } }
+                @if b.dp_due > 0 && b.status.is_open() { (row("DP", b.dp_due + b.unique_code)) }
+                @if b.paid > 0 { tr { th scope="row" colspan="3" { "Sudah dibayar" } td #bill-paid { (rupiah(b.paid)) } } }
+                @if b.paid > 0 && b.balance() > 0 { tr { th scope="row" colspan="3" { "Sisa" } td #bill-balance { (rupiah(b.balance())) } } }
+            }
+        }
+    }
+}
+
+fn payments(v: &BillView) -> Markup {
+    html! {
+        @if !v.payments.is_empty() {
+            div.card {
+                h2 { "Pembayaranmu" }
+                ul.plain #payments {
+                    @for p in &v.payments {
+                        li data-status=(p.status.as_str()) {
+                            (rupiah(p.shown_amount())) " · " span.badge { (p.status.label()) }
+                            @if let Some(r) = &p.reject_reason { br; span.mute { "Alasan: " (r) } }
+                        }
+                    }
+                }
             }
         }
     }
@@ -84,8 +118,11 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
     };
     let b = &v.bill;
     let trip_title = v.trip.as_ref().map_or("Trip", |t| t.title.as_str());
+    let dp_percent = v.trip.as_ref().map_or(0, |t| t.dp_percent);
     let jastiper_phone = v.owner.as_ref().and_then(|o| o.phone.as_deref());
     let action = format!("/b/{}/proof?token={}", b.id, encode_component(token));
+    let due = b.due();
+    let due_text = due.amount().to_string();
     let body = html! {
         h1.mt15 { "Tagihan" }
         p.mute { (trip_title) " · No. " (b.id[..8].to_ascii_uppercase())
@@ -101,11 +138,18 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
             }
         }
         (lines(&v))
-        @if b.status.takes_payment() && b.balance() > 0 {
-            div.card #pay {
-                h2 { "Bayar sekarang" }
-                p.price.big { (rupiah(b.balance())) }
-                p { input #pay-amount readonly aria-label="Jumlah yang dibayar" value=(b.balance());
+        @if b.refund_due() > 0 {
+            p.ok #refund { "Kelebihan bayar " b { (rupiah(b.refund_due())) } ": jastiper akan mengembalikannya ke kamu." }
+        }
+        @if due != Due::Nothing {
+            div.card #pay data-due=(due.kind()) {
+                h2 { (due.label(b.dp_due)) }
+                @if let Due::Dp(_) = due { p.mute { "DP " (dp_percent) "% dulu, sisanya dilunasi saat barang sampai." } }
+                p.price.big { (rupiah(due.amount())) }
+                @if b.unique_code > 0 {
+                    p.mute { "Transfer tepat sampai 3 angka terakhir: kode unik " b { (b.unique_code) } " menandai tagihanmu." }
+                }
+                p { input #pay-amount readonly aria-label="Jumlah yang dibayar" value=(due.amount());
                     button.btn.alt.small type="button" data-copy="pay-amount" { "Salin jumlah" } }
                 (payment_details(v.owner.as_ref().map(|u| &u.payment)))
                 @if let Some(acct) = v.owner.as_ref().and_then(|u| u.payment.pay_bank_account.as_deref()) {
@@ -115,13 +159,15 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
             }
             form.card method="post" enctype="multipart/form-data" action=(action) {
                 (notice(&form))
-                (Field::image("image", if b.proof_key.is_some() { "Ganti bukti bayar" } else { "Unggah bukti bayar" }, None).required().of(&form, None))
+                (Field::text("amount", "Jumlah yang kamu transfer (Rp)").inputmode("numeric").required().of(&form, Some(&due_text)))
+                (Field::image("image", "Bukti transfer", None).required().of(&form, None))
                 p.mute { "JPEG, PNG atau WebP, maks. 5 MB." }
                 button.btn type="submit" { "Kirim bukti bayar" }
             }
         } @else {
             p.mute #nothing-to-pay { "Tidak ada yang perlu dibayar sekarang." }
         }
+        (payments(&v))
         @if v.lines.iter().any(|l| l.order.proof_archived_at.is_some()) {
             p.mute #proof-archived { "Bukti bayar sudah diarsipkan (dihapus 90 hari setelah pesanan dikirim)." }
         }
@@ -137,28 +183,40 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
     html_response(form.status(), page(&meta, body), "private, no-store")
 }
 
-/// The proof posted on the bill: stored on each of its lines that waits for payment.
+/// A multipart payment form: the amount typed and the proof chosen.
+pub async fn payment_form(req: &mut Request) -> ApiResult<(Posted, Option<Upload>)> {
+    let form = upload::form(req, PROOF_LIMIT, &["image", "amount"]).await?;
+    let posted = Posted::new(Input::from_map(upload::text_fields(&form, &["amount"], &["amount"])), &[]);
+    Ok((posted, upload::chosen_image(&form, "image", PROOF_LIMIT).await?))
+}
+
+/// The payment posted on the bill: its amount and proof, pending until the jastiper checks it.
 pub async fn proof_submit(ctx: &Ctx, req: &mut Request, id: &str, token: &str) -> ApiResult<Response> {
     let Some(v) = visible(ctx, id, token).await? else {
         return bill_not_found(ctx);
     };
     limit_address(ctx, req, Limit::Public, "proof").await?;
-    Posted::empty()
-        .answer(
-            async |_| {
-                if !v.bill.status.takes_payment() {
-                    return Err(crate::error::ApiError::new(
-                        crate::error::ErrorCode::InvalidTransition,
-                        "This bill takes no payment now",
-                    ));
-                }
-                let image = upload::required_image(req, PROOF_LIMIT).await?;
-                bills::attach_proof(ctx, &v.bill, image).await?;
-                respond::see_other(&format!("/b/{}?token={}&uploaded=1", v.bill.id, encode_component(token)))
-            },
-            async |state| page_for(ctx, id, token, state, false).await,
-        )
-        .await
+    let read = match payments::check_takes_payment(&v.bill) {
+        Ok(()) => payment_form(req).await,
+        Err(e) => Err(e),
+    };
+    let had_photo = read.as_ref().is_ok_and(|(_, image)| image.is_some());
+    answer_read(
+        read,
+        async |input, image| {
+            let claim = payments::Claim::parse(input)?;
+            let image = image.ok_or_else(|| ApiError::field("image", "is required"))?;
+            payments::create(ctx, &v.bill, claim, image).await?;
+            respond::see_other(&format!("/b/{}?token={}&uploaded=1", v.bill.id, encode_component(token)))
+        },
+        async |mut state| {
+            if had_photo {
+                state.ensure_error("image", crate::web::form::PHOTO_AGAIN.into());
+            }
+            page_for(ctx, id, token, state, false).await
+        },
+    )
+    .await
 }
 
 /// The trip page's cart: a quantity for each product on sale, then the buyer once.

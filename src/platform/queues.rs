@@ -93,6 +93,11 @@ pub enum InboundJob {
     PasswordReset {
         email: String,
     },
+    /// A payment was rejected: its penitip is told, unless it was taken back
+    /// meanwhile (sent delayed by the undo window).
+    PaymentRejected {
+        payment_id: String,
+    },
 }
 
 fn producer(env: &Env, queue: Queue) -> ApiResult<worker::Queue> {

@@ -131,6 +131,7 @@ pub async fn register(ctx: &Ctx, f: RegisterForm, client: Option<&str>) -> ApiRe
         connect_code_expires_at: None,
         previous_phone: None,
         phone_changed_at: None,
+        unique_codes: false,
         payment: Default::default(),
     };
     Ok(Session { access_token: access_token(ctx, &user)?, user, refresh_secret: refresh.secret })

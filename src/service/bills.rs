@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
 use crate::store::bills::{self, BillRow, LineRow};
 use crate::store::participants::{self, ParticipantRow};
+use crate::store::payments::{self, PaymentRow};
 use crate::store::trips::TripRow;
 use crate::store::users::UserRow;
 use crate::store::{trips, users};
@@ -29,6 +30,7 @@ pub struct BillView {
     pub buyer: Option<ParticipantRow>,
     pub trip: Option<TripRow>,
     pub owner: Option<UserRow>,
+    pub payments: Vec<PaymentRow>,
 }
 
 /// The bill `access` may see (404 otherwise, whether it exists or not), in
@@ -41,13 +43,14 @@ pub async fn visible(ctx: &Ctx, id: &str, access: &BillAccess) -> ApiResult<Bill
         BillAccess::Token(_) => return Err(not_found()),
         BillAccess::Owner(me) => bills::owned_query(db, id, &me.id)?,
     };
-    let (bill, lines, buyer, trip, owner) = db
+    let (bill, lines, buyer, trip, owner, payments) = db
         .read((
             bill,
             bills::lines_query(db, id)?,
             participants::of_bill_query(db, id)?,
             trips::of_bill_query(db, id)?,
             users::owner_of_bill_query(db, id)?,
+            payments::of_bill_query(db, id)?,
         ))
         .await?;
     let bill = bill.into_iter().next().ok_or_else(not_found)?;
@@ -57,20 +60,40 @@ pub async fn visible(ctx: &Ctx, id: &str, access: &BillAccess) -> ApiResult<Bill
         buyer: buyer.into_iter().next(),
         trip: trip.into_iter().next(),
         owner: owner.into_iter().next(),
+        payments,
     })
 }
 
-/// One page of a trip's bills with their lines (two round trips after the trip).
-pub async fn of_trip(
-    ctx: &Ctx,
-    trip: &TripRow,
-    after: Option<&Cursor>,
-    limit: i64,
-) -> ApiResult<(Vec<BillRow>, Vec<ParticipantRow>, Vec<LineRow>)> {
-    let (page, buyers) = bills::page_of_trip(&ctx.db, &trip.id, after, limit).await?;
-    let ids: Vec<&str> = page.iter().map(|b| b.id.as_str()).collect();
-    let lines = bills::lines_of(&ctx.db, &ids).await?;
-    Ok((page, buyers, lines))
+/// One page of a trip's bills with their buyers, lines and payments.
+pub struct BillPage {
+    pub bills: Vec<BillRow>,
+    pub buyers: Vec<ParticipantRow>,
+    pub lines: Vec<LineRow>,
+    pub payments: Vec<PaymentRow>,
+}
+
+impl BillPage {
+    pub fn buyer_name(&self, b: &BillRow) -> &str {
+        self.buyers.iter().find(|p| p.id == b.participant_id).map_or("", |p| p.name.as_str())
+    }
+
+    pub fn lines_of<'a>(&'a self, b: &'a BillRow) -> impl Iterator<Item = &'a LineRow> {
+        self.lines.iter().filter(move |l| l.order.bill_id.as_deref() == Some(b.id.as_str()))
+    }
+
+    pub fn payments_of<'a>(&'a self, b: &'a BillRow) -> impl Iterator<Item = &'a PaymentRow> {
+        self.payments.iter().filter(move |p| p.bill_id == b.id)
+    }
+}
+
+/// One page of a trip's bills (two round trips after the trip).
+pub async fn of_trip(ctx: &Ctx, trip: &TripRow, after: Option<&Cursor>, limit: i64) -> ApiResult<BillPage> {
+    let db = &ctx.db;
+    let (bills, buyers) = bills::page_of_trip(db, &trip.id, after, limit).await?;
+    let ids: Vec<&str> = bills.iter().map(|b| b.id.as_str()).collect();
+    let ids = serde_json::to_string(&ids)?;
+    let (lines, payments) = db.read((bills::lines_of_query(db, &ids)?, payments::of_bills_query(db, &ids)?)).await?;
+    Ok(BillPage { bills, buyers, lines, payments })
 }
 
 /// `{ reason }`: why the jastiper cancels (the penitip is told).
@@ -106,20 +129,4 @@ pub async fn cancel(ctx: &Ctx, me: &AuthUser, id: &str, form: CancelForm) -> Api
     super::public_cache::trip_changed(ctx, &bill.trip_id, None).await;
     super::notify::bill_cancelled(ctx, &after).await?;
     Ok(after)
-}
-
-/// A payment proof for the whole bill: stored privately, set on the bill and
-/// on each of its lines waiting for payment (the jastiper checks them there),
-/// and the jastiper told once.
-pub async fn attach_proof(ctx: &Ctx, bill: &BillRow, upload: crate::platform::r2::Upload) -> ApiResult<()> {
-    let key = ctx.media().put(&format!("orders/bill-{}", bill.id), upload).await?;
-    let old = bills::set_proof(&ctx.db, &bill.id, &key, &ctx.now_iso()).await?;
-    if let Some(old) = old.filter(|o| *o != key) {
-        ctx.media().delete_quietly(&[old]).await;
-    }
-    let lines = crate::store::orders::of_bill(&ctx.db, &bill.id).await?;
-    if let Some(line) = lines.iter().find(|o| o.status.takes_proof()) {
-        super::notify::proof_uploaded(ctx, line).await?;
-    }
-    Ok(())
 }

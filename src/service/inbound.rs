@@ -52,6 +52,9 @@ pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<Processed> {
         InboundJob::Status(s) => status(ctx, s).await.map(|()| Processed::Done),
         InboundJob::OrderDigest { trip_id } => notify::send_order_digest(ctx, &trip_id).await.map(|()| Processed::Done),
         InboundJob::PasswordReset { email } => accounts::send_reset(ctx, &email).await.map(|()| Processed::Done),
+        InboundJob::PaymentRejected { payment_id } => {
+            notify::send_payment_rejected(ctx, &payment_id).await.map(|()| Processed::Done)
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod notify;
 pub mod orders;
 pub mod outbox;
 pub mod participants;
+pub mod payments;
 pub mod products;
 pub mod profile;
 pub mod public;

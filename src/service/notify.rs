@@ -7,6 +7,7 @@ use serde_json::json;
 use super::outbox::{fan_out, send_one, Draft};
 use crate::ctx::Ctx;
 use crate::domain::messages::{self, OrderInfo};
+use crate::domain::payment::PaymentStatus;
 use crate::domain::product::ProductStatus;
 use crate::domain::token::{bill_token, order_link_token, unsubscribe_token};
 use crate::error::ApiResult;
@@ -15,6 +16,7 @@ use crate::store::bills::{self, BillRow};
 use crate::store::orders::{self, OrderRow};
 use crate::store::outbox::To;
 use crate::store::participants::{self, ParticipantRow};
+use crate::store::payments::PaymentRow;
 use crate::store::products::{self, ProductRow};
 use crate::store::trips::{self, TripRow};
 use crate::store::users;
@@ -119,6 +121,76 @@ pub async fn bill_cancelled(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
     };
     send_one(ctx, &to, &draft).await?;
     event(ctx, "bill_cancelled", json!({"billId": bill.id}));
+    Ok(())
+}
+
+/// A payment was confirmed: its penitip hears what was received and what is
+/// left, once (`payment_confirmed:{paymentId}`).
+pub async fn payment_confirmed(ctx: &Ctx, bill: &BillRow, payment: &PaymentRow) -> ApiResult<()> {
+    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
+        return Ok(());
+    };
+    let link = bill_link(ctx, &bill.id)?;
+    let key = format!("payment_confirmed:{}", payment.id);
+    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
+    let draft = Draft {
+        kind: "payment_confirmed",
+        queue: Queue::Confirmation,
+        message: messages::payment_confirmed(payment.shown_amount(), bill.balance(), &link),
+        template: Some(&ctx.config.wa.template_order),
+    };
+    send_one(ctx, &to, &draft).await?;
+    event(ctx, "payment_confirmed", json!({"billId": bill.id, "paymentId": payment.id}));
+    Ok(())
+}
+
+/// A payment was rejected: its penitip hears why once the rejection can no
+/// longer be taken back (`PAYMENT_UNDO_SECONDS`), through the inbound queue.
+pub async fn schedule_payment_rejected(ctx: &Ctx, payment: &PaymentRow) -> ApiResult<()> {
+    let job = InboundJob::PaymentRejected { payment_id: payment.id.clone() };
+    enqueue_inbound_after(&ctx.env, job, ctx.config.wa.payment_undo_secs).await?;
+    event(ctx, "payment_rejected", json!({"paymentId": payment.id, "tellInSeconds": ctx.config.wa.payment_undo_secs}));
+    Ok(())
+}
+
+/// The delayed half of `schedule_payment_rejected`: told only if the payment
+/// is still rejected, once per rejection (`payment_rejected:{id}:{decidedAt}`).
+pub async fn send_payment_rejected(ctx: &Ctx, payment_id: &str) -> ApiResult<()> {
+    let (payment, bill) = ctx
+        .db
+        .read((
+            crate::store::payments::by_id_query(&ctx.db, payment_id)?,
+            crate::store::Select::<BillRow>::new(
+                &ctx.db,
+                &format!(
+                    "SELECT {} FROM bills b WHERE b.id = (SELECT bill_id FROM payments WHERE id = ?1)",
+                    bills::COLUMNS
+                ),
+                &[payment_id.into()],
+            )?,
+        ))
+        .await?;
+    let (Some(payment), Some(bill)) = (payment.into_iter().next(), bill.into_iter().next()) else {
+        return Ok(());
+    };
+    if payment.status != PaymentStatus::Rejected {
+        event(ctx, "payment_rejected", json!({"paymentId": payment.id, "told": false, "why": "taken back"}));
+        return Ok(());
+    }
+    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
+        return Ok(());
+    };
+    let link = bill_link(ctx, &bill.id)?;
+    let key = format!("payment_rejected:{}:{}", payment.id, payment.decided_at.as_deref().unwrap_or_default());
+    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
+    let reason = payment.reject_reason.as_deref().unwrap_or("-");
+    let draft = Draft {
+        kind: "payment_rejected",
+        queue: Queue::Confirmation,
+        message: messages::payment_rejected(payment.claimed, reason, &link),
+        template: Some(&ctx.config.wa.template_order),
+    };
+    send_one(ctx, &to, &draft).await?;
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRef
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
 use crate::domain::token::{bill_token, check_order_link_token, hash_secret};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ConstraintKind};
 use crate::input::{Input, Patch};
 use crate::platform::r2::Upload;
 use crate::store::bills::{self, BillRow};
@@ -284,7 +284,14 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
         now: &now,
     };
     let bill_token = |id: &str| -> ApiResult<String> { Ok(bill_token(ctx.config.jwt_key()?, id)) };
-    match orders::place(&ctx.db, &checkout, &buyer).await? {
+    let placed = match orders::place(&ctx.db, &checkout, &buyer).await {
+        // Two new bills drew the same kode unik at once: draw again.
+        Err(e) if e.broke(ConstraintKind::Unique, "bills", "jastiper_id") => {
+            orders::place(&ctx.db, &checkout, &buyer).await?
+        }
+        other => other?,
+    };
+    match placed {
         Checkout::Repeat { bill_id } => {
             let bill = bills::by_id(&ctx.db, &bill_id).await?.ok_or_else(|| ApiError::not_found("Bill"))?;
             let orders = orders::of_bill(&ctx.db, &bill.id).await?;

@@ -57,7 +57,8 @@ pub const PAYMENT_FIELDS: [(&str, &str, Rule); 7] = [
 ];
 
 /// Every field `PATCH /api/profile/me` takes.
-pub const FIELDS: [&str; 13] = [
+pub const FIELDS: [&str; 14] = [
+    "uniqueCodes",
     "profileName",
     "profileBio",
     "avatar",
@@ -74,7 +75,7 @@ pub const FIELDS: [&str; 13] = [
 ];
 
 /// `{ profileName?, profileBio?, avatar?: null, coverImage?: null, qrisImage?: null, phone?,
-/// bankName?, bankAccount?, bankHolder?, gopay?, ovo?, dana?, shopeepay? }`.
+/// bankName?, bankAccount?, bankHolder?, gopay?, ovo?, dana?, shopeepay?, uniqueCodes? }`.
 pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
     input.only(&FIELDS);
     let mut payment = Vec::new();
@@ -90,6 +91,14 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
     let avatar = input.patch_str("avatar");
     let cover = input.patch_str("coverImage");
     let phone = input.patch_str("phone");
+    let unique_codes = match input.patch_bool("uniqueCodes") {
+        Patch::Set(on) => Some(on),
+        Patch::Null => {
+            input.error("uniqueCodes", "must be true or false");
+            None
+        }
+        Patch::Absent => None,
+    };
     let change = ProfileChange {
         profile_name: input.check("profileName", patch_text(name, |s| fields::NAME.clean(s))).flatten(),
         profile_bio: input.check("profileBio", patch_text(bio, |s| fields::PROFILE_BIO.clean(s))).flatten(),
@@ -98,6 +107,7 @@ pub fn parse_change(mut input: Input) -> ApiResult<ProfileChange> {
         phone: input.check("phone", patch_text(phone, Phone::parse)).flatten(),
         qris_image: input.check("qrisImage", clear_only(qris)).flatten(),
         payment,
+        unique_codes,
         ..Default::default()
     };
     input.finish()?;

@@ -32,6 +32,15 @@ fn description(p: Patch<String>) -> Result<Option<Option<String>>, String> {
 /// The pricing fields of a trip's body, every problem reported on its field.
 pub const PRICING_FIELDS: [&str; 5] = ["currency", "exchangeRate", "feePercent", "feePerItem", "roundTo"];
 
+/// `dpPercent`: the DP a trip asks, whole percent 0–100 (`null`: none).
+fn parse_dp(input: &mut Input) -> Option<i64> {
+    match input.patch_int("dpPercent", 0, 100) {
+        Patch::Set(v) => Some(v),
+        Patch::Null => Some(0),
+        Patch::Absent => None,
+    }
+}
+
 fn parse_pricing(input: &mut Input) -> PricingChange {
     let currency = match input.patch_str("currency") {
         Patch::Set(c) => {
@@ -89,12 +98,15 @@ pub struct NewTripForm {
     pub deadline: Option<String>,
     pub is_active: bool,
     pub pricing: PricingChange,
+    pub dp_percent: Option<i64>,
 }
 
 impl NewTripForm {
     pub fn parse(mut input: Input, ctx: &Ctx) -> ApiResult<NewTripForm> {
-        let allowed: Vec<&str> =
-            ["title", "description", "slug", "deadline", "isActive"].into_iter().chain(PRICING_FIELDS).collect();
+        let allowed: Vec<&str> = ["title", "description", "slug", "deadline", "isActive", "dpPercent"]
+            .into_iter()
+            .chain(PRICING_FIELDS)
+            .collect();
         input.only(&allowed);
         let title = input.required_with("title", |s| fields::TITLE.clean(s));
         let slug = input.required_with("slug", Slug::trip);
@@ -104,10 +116,13 @@ impl NewTripForm {
             input.optional_str("deadline").and_then(|s| input.check("deadline", time::parse_deadline(&s, ctx.now)));
         let is_active = matches!(input.patch_bool("isActive"), Patch::Set(true));
         let pricing = parse_pricing(&mut input);
+        let dp_percent = parse_dp(&mut input);
         input.finish()?;
         check_pricing(pricing.currency.unwrap_or(Currency::IDR), pricing.exchange_rate.flatten())?;
         match (title, slug) {
-            (Some(title), Some(slug)) => Ok(NewTripForm { title, slug, description, deadline, is_active, pricing }),
+            (Some(title), Some(slug)) => {
+                Ok(NewTripForm { title, slug, description, deadline, is_active, pricing, dp_percent })
+            }
             _ => Err(ApiError::field("title", "is required")),
         }
     }
@@ -124,6 +139,7 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
         deadline: f.deadline.as_deref(),
         is_active: f.is_active,
         pricing: &f.pricing,
+        dp_percent: f.dp_percent,
         now: &ctx.now_iso(),
     };
     trips::insert(&ctx.db, &new).await?;
@@ -135,7 +151,7 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
 /// only what is named changes.
 pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
     let allowed: Vec<&str> =
-        ["title", "description", "isActive", "deadline"].into_iter().chain(PRICING_FIELDS).collect();
+        ["title", "description", "isActive", "deadline", "dpPercent"].into_iter().chain(PRICING_FIELDS).collect();
     input.only(&allowed);
     let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
     let desc = input.patch_str("description");
@@ -154,8 +170,9 @@ pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
         Patch::Absent => None,
     };
     let pricing = parse_pricing(&mut input);
+    let dp_percent = parse_dp(&mut input);
     input.finish()?;
-    Ok(TripChange { title, description, deadline, is_active, pricing })
+    Ok(TripChange { title, description, deadline, is_active, pricing, dp_percent })
 }
 
 /// Changes an owned trip (see `owned`). A new kurs or fee re-prices its

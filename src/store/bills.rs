@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::participants::ParticipantRow;
 use super::{Db, Select, Write};
-use crate::domain::bill::BillStatus;
+use crate::domain::bill::{BillStatus, Due};
 use crate::domain::page::Cursor;
 use crate::error::ApiResult;
 
@@ -24,6 +24,18 @@ pub struct BillRow {
     pub cancel_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The DP asked (its items' total × the trip's DP percent, rounded up
+    /// to Rp 1.000; 0 when the trip asks none), the ongkir and the kode
+    /// unik: the last two are in `total`.
+    pub dp_due: i64,
+    pub shipping_cost: i64,
+    pub unique_code: i64,
+    pub address: Option<String>,
+    #[serde(deserialize_with = "super::flag")]
+    pub pickup: bool,
+    pub courier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub shipped_at: Option<String>,
 }
 
 impl BillRow {
@@ -31,35 +43,71 @@ impl BillRow {
     pub fn balance(&self) -> i64 {
         (self.total - self.paid).max(0)
     }
+
+    /// What was paid beyond the total (a line not found, an overpayment): owed back.
+    pub fn refund_due(&self) -> i64 {
+        (self.paid - self.total).max(0)
+    }
+
+    /// What the penitip is asked to transfer now.
+    pub fn due(&self) -> Due {
+        Due::of(self.status, self.total, self.paid, self.dp_due, self.unique_code)
+    }
 }
 
 pub const COLUMNS: &str = "b.id, b.trip_id, b.participant_id, b.status, b.subtotal, b.total, b.paid, b.proof_key, \
-                           b.proof_at, b.cancel_reason, b.created_at, b.updated_at";
+                           b.proof_at, b.cancel_reason, b.created_at, b.updated_at, b.dp_due, b.shipping_cost, \
+                           b.unique_code, b.address, b.pickup, b.courier, b.tracking_number, b.shipped_at";
 
 /// The statuses of a bill that still takes lines.
 pub const OPEN: &str = "('unpaid', 'dp_paid', 'paid')";
 
-/// Recomputes a bill's sums and status from its lines; `bill` is SQL naming
-/// its id (`?1`, or a subquery), `now_arg` the placeholder of the time.
-/// Rejected lines count for nothing; a bill whose every line was rejected is
-/// cancelled; one whose every other line shipped is shipped; one with no
-/// line waiting for payment is paid.
+/// Recomputes a bill's sums and status from its lines and payments; `bill`
+/// is SQL naming its id (`?1`, or a subquery), `now_arg` the placeholder of
+/// the time. Rejected lines count for nothing; `paid` is the sum of the
+/// confirmed payments; the DP is the items' total × the trip's percent,
+/// rounded up to Rp 1.000 (never more than the items); the total adds the
+/// ongkir and the kode unik. A bill whose every line was rejected is
+/// cancelled (its total 0, so whatever was paid is owed back); one whose
+/// every other line shipped is shipped; then lunas, DP paid, or unpaid.
 pub fn settle_sql(bill: &str, now_arg: &str) -> String {
+    settle_where_sql(&format!("x.id = {bill}"), now_arg)
+}
+
+/// `settle_sql` of every bill `x` that `filter` (SQL on `bills x`) picks.
+pub fn settle_where_sql(filter: &str, now_arg: &str) -> String {
+    const DP: &str = "CASE WHEN s.dp > 0 THEN MIN(s.subtotal, (s.subtotal * s.dp + 99999) / 100000 * 1000) ELSE 0 END";
     format!(
         "UPDATE bills SET
-           subtotal = (SELECT COALESCE(SUM(total_price), 0) FROM orders WHERE bill_id = bills.id AND status != 'rejected'),
-           total = (SELECT COALESCE(SUM(total_price), 0) FROM orders WHERE bill_id = bills.id AND status != 'rejected'),
-           paid = (SELECT COALESCE(SUM(total_price), 0) FROM orders
-                   WHERE bill_id = bills.id AND status IN ('confirmed', 'shipped')),
+           subtotal = s.subtotal,
+           dp_due = {DP},
+           total = CASE WHEN s.subtotal = 0 THEN 0 ELSE s.subtotal + bills.shipping_cost + bills.unique_code END,
+           paid = s.paid,
            status = CASE
-             WHEN status = 'cancelled' THEN 'cancelled'
-             WHEN NOT EXISTS (SELECT 1 FROM orders WHERE bill_id = bills.id AND status != 'rejected') THEN 'cancelled'
-             WHEN NOT EXISTS (SELECT 1 FROM orders WHERE bill_id = bills.id AND status NOT IN ('rejected', 'shipped'))
-               THEN 'shipped'
-             WHEN NOT EXISTS (SELECT 1 FROM orders WHERE bill_id = bills.id AND status = 'pending') THEN 'paid'
+             WHEN bills.status = 'cancelled' OR s.lines = 0 THEN 'cancelled'
+             WHEN s.waiting = 0 THEN 'shipped'
+             WHEN s.paid >= s.subtotal + bills.shipping_cost + bills.unique_code THEN 'paid'
+             WHEN s.dp > 0 AND s.paid >= {DP} THEN 'dp_paid'
              ELSE 'unpaid' END,
            updated_at = {now_arg}
-         WHERE id = {bill}"
+         FROM (SELECT x.id AS id,
+             (SELECT COALESCE(SUM(total_price), 0) FROM orders WHERE bill_id = x.id AND status != 'rejected') AS subtotal,
+             (SELECT COUNT(*) FROM orders WHERE bill_id = x.id AND status != 'rejected') AS lines,
+             (SELECT COUNT(*) FROM orders WHERE bill_id = x.id AND status NOT IN ('rejected', 'shipped')) AS waiting,
+             (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE bill_id = x.id AND status = 'confirmed') AS paid,
+             (SELECT dp_percent FROM trips WHERE id = x.trip_id) AS dp
+           FROM bills x WHERE {filter}) AS s
+         WHERE bills.id = s.id"
+    )
+}
+
+/// After a payment is confirmed: once the bill has its DP (or is lunas),
+/// every line still waiting is confirmed (the jastiper will buy it).
+pub fn confirm_covered_lines_sql(bill: &str, now_arg: &str) -> String {
+    format!(
+        "UPDATE orders SET status = 'confirmed', updated_at = {now_arg}
+         WHERE bill_id = {bill} AND status = 'pending'
+           AND EXISTS (SELECT 1 FROM bills WHERE id = {bill} AND status IN ('dp_paid', 'paid'))"
     )
 }
 
@@ -137,12 +185,8 @@ pub async fn page_of_trip(
 }
 
 /// Lines of every bill of a page (`bill_ids` as one JSON array).
-pub async fn lines_of(db: &Db, bill_ids: &[&str]) -> ApiResult<Vec<LineRow>> {
-    if bill_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids = serde_json::to_string(bill_ids)?;
-    db.many(&line_sql("o.bill_id IN (SELECT value FROM json_each(?1))"), &[ids.as_str().into()]).await
+pub fn lines_of_query(db: &Db, bill_ids: &str) -> ApiResult<Select<LineRow>> {
+    Select::new(db, &line_sql("o.bill_id IN (SELECT value FROM json_each(?1))"), &[bill_ids.into()])
 }
 
 /// Cancels an open bill: its goods go back on sale, its lines are refused
@@ -183,22 +227,17 @@ pub async fn cancel(db: &Db, id: &str, reason: &str, now: &str) -> ApiResult<(bo
     Ok((cancelled == 1, bill.into_iter().next()))
 }
 
-/// Sets the bill's proof and its waiting lines' in one batch; answers the
-/// proof it replaced (to delete), if any.
-pub async fn set_proof(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<Option<String>> {
-    #[derive(Deserialize)]
-    struct Old {
-        proof_key: Option<String>,
-    }
-    let (old, _, _) = db
-        .read((
-            Select::<Old>::new(db, "SELECT proof_key FROM bills WHERE id = ?1", &[id.into()])?,
-            Write(db.stmt("UPDATE bills SET proof_key = ?2, proof_at = ?3, updated_at = ?3 WHERE id = ?1", &[id.into(), key.into(), now.into()])?),
-            Write(db.stmt(
-                "UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE bill_id = ?1 AND status IN ('pending', 'confirmed')",
-                &[id.into(), key.into(), now.into()],
-            )?),
-        ))
-        .await?;
-    Ok(old.into_iter().next().and_then(|o| o.proof_key))
+/// The latest proof, on the bill and on its lines waiting for payment (the
+/// jastiper's order pages show it; a line with a proof does not expire).
+pub fn set_proof_writes(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<super::Writes> {
+    Ok(super::Writes(vec![
+        db.stmt(
+            "UPDATE bills SET proof_key = ?2, proof_at = ?3, updated_at = ?3 WHERE id = ?1",
+            &[id.into(), key.into(), now.into()],
+        )?,
+        db.stmt(
+            "UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE bill_id = ?1 AND status IN ('pending', 'confirmed')",
+            &[id.into(), key.into(), now.into()],
+        )?,
+    ]))
 }

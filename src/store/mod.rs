@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod pacer;
 pub mod participants;
 pub mod password_resets;
+pub mod payments;
 pub mod products;
 pub mod public;
 pub mod refresh_tokens;
@@ -74,6 +75,12 @@ impl<'a> From<&'a String> for Arg<'a> {
 impl From<i64> for Arg<'_> {
     fn from(i: i64) -> Self {
         Arg::Int(i)
+    }
+}
+
+impl From<Option<i64>> for Arg<'_> {
+    fn from(i: Option<i64>) -> Self {
+        i.map_or(Arg::Null, Arg::Int)
     }
 }
 
@@ -419,6 +426,7 @@ mod columns_match_rows {
         let text: String = decl.split('"').skip(1).step_by(2).collect::<Vec<_>>().join("");
         let text = text.replace('\\', " ");
         text.split(',')
+            .map(|c| c.rsplit(" AS ").next().unwrap_or_default())
             .map(|c| c.split_whitespace().collect::<Vec<_>>().join(""))
             .map(|c| c.rsplit('.').next().unwrap_or_default().to_string())
             .filter(|c| !c.is_empty())
@@ -435,6 +443,7 @@ mod columns_match_rows {
             (include_str!("outbox.rs"), "OutboxRow", "COLUMNS"),
             (include_str!("users.rs"), "UserRow", "COLUMNS"),
             (include_str!("bills.rs"), "BillRow", "COLUMNS"),
+            (include_str!("payments.rs"), "PaymentRow", "COLUMNS"),
         ] {
             let (fields, columns) = (fields(file, row), columns(file, list));
             let missing: Vec<_> = fields.difference(&columns).collect();

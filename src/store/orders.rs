@@ -161,6 +161,14 @@ pub async fn of_bill(db: &Db, bill_id: &str) -> ApiResult<Vec<OrderRow>> {
     .await
 }
 
+/// A kode unik no open bill of the trip's jastiper (`t`) has, chosen at
+/// random (0 once all 999 are taken). Two checkouts choosing the same one at
+/// once break `bills_unique_code`; the use case tries again.
+const FREE_CODE: &str = "COALESCE((WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 999)
+      SELECT x FROM n WHERE x NOT IN (SELECT unique_code FROM bills WHERE jastiper_id = t.jastiper_id
+        AND unique_code > 0 AND status IN ('unpaid', 'dp_paid', 'paid'))
+      ORDER BY random() LIMIT 1), 0)";
+
 /// What a checkout did: placed its lines, or found the same form already placed.
 pub enum Checkout {
     Placed { bill: Box<BillRow>, orders: Vec<OrderRow>, participant: Box<ParticipantRow> },
@@ -190,9 +198,12 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
     }
     first.push(db.stmt(
         &format!(
-            "INSERT INTO bills (id, trip_id, participant_id, status, created_at, updated_at)
-             SELECT ?4, ?1, {b}, 'unpaid', ?3, ?3
-             WHERE NOT EXISTS (SELECT 1 FROM bills WHERE trip_id = ?1 AND participant_id = {b} AND status IN {OPEN})"
+            "INSERT INTO bills (id, trip_id, participant_id, status, created_at, updated_at, jastiper_id, unique_code)
+             SELECT ?4, ?1, {b}, 'unpaid', ?3, ?3, t.jastiper_id,
+                    CASE WHEN u.unique_codes = 1 THEN {FREE_CODE} ELSE 0 END
+             FROM trips t JOIN users u ON u.id = t.jastiper_id
+             WHERE t.id = ?1
+               AND NOT EXISTS (SELECT 1 FROM bills WHERE trip_id = ?1 AND participant_id = {b} AND status IN {OPEN})"
         ),
         &base().into_iter().chain([c.new_bill_id.into()]).collect::<Vec<_>>(),
     )?);
@@ -378,7 +389,35 @@ pub async fn transition(
         "UPDATE orders SET status = ?3, reject_reason = ?4, updated_at = ?5 WHERE id = ?1 AND status = ?2",
         &[o.id.as_str().into(), from.into(), to.into(), reason.into(), now.into()],
     )?);
-    let moved = if to == OrderStatus::Rejected {
+    let moved = if to == OrderStatus::Confirmed {
+        // Confirming one line is the jastiper saying its money came: the
+        // bill's pending payment that carries this line's proof is
+        // confirmed as claimed, or (no such payment: cash, an old proof) the
+        // line's total is recorded as received. Both only when the line moved.
+        let bill = "(SELECT bill_id FROM orders WHERE id = ?1)";
+        let payment_id = crate::domain::ids::new_id();
+        let args = [o.id.as_str().into(), now.into(), payment_id.as_str().into()];
+        let by_proof = Write(db.stmt(
+            &format!(
+                "UPDATE payments SET status = 'confirmed', amount = claimed, decided_at = ?2, updated_at = ?2
+                 WHERE bill_id = {bill} AND status = 'pending' AND proof_key IS NOT NULL
+                   AND proof_key = (SELECT proof_key FROM orders WHERE id = ?1) AND changes() = 1"
+            ),
+            &args[..2],
+        )?);
+        let recorded = Write(db.stmt(
+            "INSERT INTO payments (id, bill_id, trip_id, jastiper_id, claimed, amount, status, proof_key,
+                                   decided_at, created_at, updated_at)
+             SELECT ?3, o.bill_id, o.trip_id, t.jastiper_id, o.total_price, o.total_price, 'confirmed', o.proof_key,
+                    ?2, ?2, ?2
+             FROM orders o JOIN trips t ON t.id = o.trip_id
+             WHERE o.id = ?1 AND o.bill_id IS NOT NULL AND changes() = 0 AND o.status = 'confirmed' AND o.updated_at = ?2
+               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = o.bill_id AND p.decided_at = ?2
+                               AND p.proof_key IS o.proof_key AND p.status = 'confirmed')",
+            &args,
+        )?);
+        db.read((moved, by_proof, recorded, super::bills::settle_of_order(db, &o.id, now)?)).await?.0
+    } else if to == OrderStatus::Rejected {
         let release = Write(db.stmt(
             "UPDATE products SET stock = stock + ?2,
                  status = CASE WHEN status = 'sold_out' THEN 'active' ELSE status END, updated_at = ?3

@@ -33,6 +33,10 @@ pub struct TripRow {
     pub fee_percent: i64,
     pub fee_per_item: i64,
     pub round_to: i64,
+    /// The DP asked, in whole percent of a bill's items (0: pay in full),
+    /// and one ongkir for every shipped bill (`None`: set per bill).
+    pub dp_percent: i64,
+    pub shipping_flat: Option<i64>,
 }
 
 impl TripRow {
@@ -64,7 +68,7 @@ impl TripRow {
 }
 
 pub const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at, \
-     currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to";
+     currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent, shipping_flat";
 
 pub struct NewTrip<'a> {
     pub id: &'a str,
@@ -75,6 +79,7 @@ pub struct NewTrip<'a> {
     pub deadline: Option<&'a str>,
     pub is_active: bool,
     pub pricing: &'a PricingChange,
+    pub dp_percent: Option<i64>,
     pub now: &'a str,
 }
 
@@ -118,8 +123,8 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
     let currency = p.currency.unwrap_or(Currency::IDR);
     db.exec(
         "INSERT INTO trips (id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at,
-                            currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL ELSE ?8 END, ?11, ?12, ?13)",
+                            currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL ELSE ?8 END, ?11, ?12, ?13, ?14)",
         &[
             t.id.into(),
             t.jastiper_id.into(),
@@ -134,6 +139,7 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
             p.fee_percent.unwrap_or(0).into(),
             p.fee_per_item.unwrap_or(0).into(),
             p.round_to.unwrap_or(if currency.is_idr() { 1 } else { 1000 }).into(),
+            t.dp_percent.unwrap_or(0).into(),
         ],
     )
     .await?;
@@ -215,6 +221,7 @@ pub struct TripChange {
     pub deadline: Option<Option<String>>,
     pub is_active: Option<bool>,
     pub pricing: PricingChange,
+    pub dp_percent: Option<i64>,
 }
 
 /// The trip's change as one statement, and its products' new rupiah prices
@@ -254,8 +261,15 @@ pub async fn update(
     if let Some(v) = p.round_to {
         changes.set("round_to", v.into());
     }
+    if let Some(v) = c.dp_percent {
+        changes.set("dp_percent", v.into());
+    }
     let trip = db.stmt(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args)?;
-    db.read((super::Write(trip), super::products::set_prices(db, prices, now)?)).await?;
+    // A new DP percent changes what each open bill asks first.
+    let bills = super::bills::settle_where_sql(&format!("x.trip_id = ?1 AND x.status IN {}", super::bills::OPEN), "?2");
+    let settle = db.stmt(&bills, &[id.into(), now.into()])?;
+    let settle = super::Writes(if c.dp_percent.is_some() { vec![settle] } else { Vec::new() });
+    db.read((super::Write(trip), super::products::set_prices(db, prices, now)?, settle)).await?;
     Ok(())
 }
 

@@ -31,6 +31,9 @@ pub struct UserRow {
     /// the dashboard with an undo, and told on that old number.
     pub previous_phone: Option<Phone>,
     pub phone_changed_at: Option<String>,
+    /// Each new open bill gets a kode unik (1–999 rupiah on top).
+    #[serde(deserialize_with = "super::flag")]
+    pub unique_codes: bool,
     #[serde(flatten)]
     pub payment: Payment,
 }
@@ -67,7 +70,7 @@ impl Payment {
 
 const COLUMNS: &str = "id, email, password_hash, slug, profile_name, profile_bio, avatar, cover_image, avatar_key, \
      cover_key, phone, phone_connected_at, connect_code, connect_code_expires_at, previous_phone, phone_changed_at, pay_bank_name, pay_bank_account, pay_bank_holder, pay_gopay, \
-     pay_ovo, pay_dana, pay_shopeepay, qris_image, qris_key";
+     pay_ovo, pay_dana, pay_shopeepay, qris_image, qris_key, unique_codes";
 
 /// The columns of a user, for statements of other tables that read one along.
 pub const USER_COLUMNS: &str = COLUMNS;
@@ -141,6 +144,7 @@ pub struct ProfileChange {
     pub payment: Vec<(&'static str, Option<String>)>,
     pub qris_image: Option<Option<String>>,
     pub qris_key: Option<Option<String>>,
+    pub unique_codes: Option<bool>,
 }
 
 pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> ApiResult<()> {
@@ -154,6 +158,9 @@ pub async fn update_profile(db: &Db, id: &str, c: &ProfileChange, now: &str) -> 
     changes.change("cover_key", &c.cover_key);
     changes.change("qris_image", &c.qris_image);
     changes.change("qris_key", &c.qris_key);
+    if let Some(on) = c.unique_codes {
+        changes.set("unique_codes", on.into());
+    }
     for (column, value) in &c.payment {
         changes.set(column, value.as_deref().into());
     }

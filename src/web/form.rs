@@ -227,6 +227,9 @@ impl Posted {
     }
 }
 
+/// A refused form cannot hand a chosen photo back to the browser: it says so.
+pub const PHOTO_AGAIN: &str = "Foto belum tersimpan: pilih fotonya lagi sebelum menyimpan.";
+
 /// `Posted::answer` for a form whose reading can itself be refused (a
 /// multipart upload too large, of the wrong type …): `read` is the form and
 /// what came with it (the photo), or why it could not be read.

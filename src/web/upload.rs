@@ -116,6 +116,15 @@ pub async fn image_field(form: &FormData, name: &str, max: usize) -> ApiResult<O
     }
 }
 
+/// The image a form's file input holds, or `None` when nobody chose one (a
+/// browser sends an empty file for an input left empty).
+pub async fn chosen_image(form: &FormData, name: &str, max: usize) -> ApiResult<Option<Upload>> {
+    match image_field(form, name, max).await {
+        Err(e) if e.fields.contains_key(name) && file_is_empty(form, name) => Ok(None),
+        other => other,
+    }
+}
+
 /// The one image of an image-only upload (avatar, cover, proof): field `image`.
 pub async fn required_image(req: &mut Request, max: usize) -> ApiResult<Upload> {
     let form = form(req, max, &["image"]).await?;

@@ -178,7 +178,7 @@ describe("the bill page", () => {
     assert.ok(page.includes("Bayar sekarang") && page.includes("Rp 198.000") && page.includes("Shiroi Koibito"));
     assert.ok(page.includes('data-copy="pay-amount"'), "the amount has a copy button");
     assert.ok(page.includes("Belum dibayar"));
-    const up = await app.fetch(`/b/${placed.body.bill.id}/proof?token=${placed.body.bill.accessToken}`, { method: "POST", body: form({}, PNG_1x1) });
+    const up = await app.fetch(`/b/${placed.body.bill.id}/proof?token=${placed.body.bill.accessToken}`, { method: "POST", body: form({ amount: "198.000" }, PNG_1x1) });
     assert.equal(up.status, 303);
     const after = await (await app.fetch(up.headers.get("location"))).text();
     assert.ok(after.includes("Menunggu dicek jastiper"));

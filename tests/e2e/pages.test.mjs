@@ -194,10 +194,10 @@ describe("forms", () => {
     const old = await app.fetch(`/order/${order.id}?token=${encodeURIComponent(order.accessToken)}`);
     assert.equal(old.status, 303);
     assert.equal(old.headers.get("location"), location, "one canonical link: the bill");
-    const viaOld = await app.fetch(`/order/${order.id}/proof?token=${encodeURIComponent(order.accessToken)}`, { method: "POST", body: form({}, PNG_1x1) });
+    const viaOld = await app.fetch(`/order/${order.id}/proof?token=${encodeURIComponent(order.accessToken)}`, { method: "POST", body: form({ amount: "3.750.000" }, PNG_1x1) });
     assert.equal(viaOld.status, 307, "the upload is repeated on the bill's form");
     assert.equal(viaOld.headers.get("location"), location.replace("?token=", "/proof?token="));
-    const ok = await app.fetch(viaOld.headers.get("location"), { method: "POST", body: form({}, PNG_1x1) });
+    const ok = await app.fetch(viaOld.headers.get("location"), { method: "POST", body: form({ amount: "3.750.000" }, PNG_1x1) });
     assert.equal(ok.status, 303);
     const after = await get(ok.headers.get("location"));
     assert.ok(after.html.includes("Menunggu dicek jastiper"));

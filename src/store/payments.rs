@@ -1,0 +1,169 @@
+//! SQL for `payments`: a proof and the amount a penitip says she sent,
+//! confirmed by the jastiper with the amount received or rejected with a
+//! reason. Every change of a payment settles its bill in the same batch.
+
+use serde::Deserialize;
+
+use super::bills::{self, confirm_covered_lines_sql, settle_sql, BillRow};
+use super::{Db, Select, Write};
+use crate::domain::payment::PaymentStatus;
+use crate::error::ApiResult;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentRow {
+    pub id: String,
+    pub bill_id: String,
+    pub trip_id: String,
+    pub claimed: i64,
+    pub amount: Option<i64>,
+    pub status: PaymentStatus,
+    pub proof_key: Option<String>,
+    pub reject_reason: Option<String>,
+    pub decided_at: Option<String>,
+    pub created_at: String,
+    /// The same image bytes came with another payment to the same jastiper.
+    #[serde(deserialize_with = "super::flag")]
+    pub reused_proof: bool,
+}
+
+impl PaymentRow {
+    /// What the payment counts for: the amount received once confirmed, the claim before.
+    pub fn shown_amount(&self) -> i64 {
+        self.amount.unwrap_or(self.claimed)
+    }
+}
+
+pub const COLUMNS: &str = "p.id, p.bill_id, p.trip_id, p.claimed, p.amount, p.status, p.proof_key, p.reject_reason, \
+     p.decided_at, p.created_at, \
+     EXISTS (SELECT 1 FROM payments q WHERE q.jastiper_id = p.jastiper_id AND q.proof_hash = p.proof_hash \
+     AND q.id != p.id) AS reused_proof";
+
+pub struct NewPayment<'a> {
+    pub id: &'a str,
+    pub bill: &'a BillRow,
+    pub claimed: i64,
+    pub proof_key: &'a str,
+    pub proof_hash: &'a str,
+    pub now: &'a str,
+}
+
+/// A pending payment on an open bill (nothing when the bill stopped taking
+/// payments meanwhile); the proof is also set on the bill's waiting lines
+/// (the jastiper's order pages show it). Answers whether it was stored.
+pub async fn insert(db: &Db, p: &NewPayment<'_>) -> ApiResult<bool> {
+    let (inserted, _) = db
+        .read((
+            Write(db.stmt(
+                "INSERT INTO payments (id, bill_id, trip_id, jastiper_id, claimed, status, proof_key, proof_hash,
+                                       created_at, updated_at)
+                 SELECT ?1, b.id, b.trip_id, b.jastiper_id, ?3, 'pending', ?4, ?5, ?6, ?6
+                 FROM bills b WHERE b.id = ?2 AND b.status IN ('unpaid', 'dp_paid')",
+                &[
+                    p.id.into(),
+                    p.bill.id.as_str().into(),
+                    p.claimed.into(),
+                    p.proof_key.into(),
+                    p.proof_hash.into(),
+                    p.now.into(),
+                ],
+            )?),
+            bills::set_proof_writes(db, &p.bill.id, p.proof_key, p.now)?,
+        ))
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub fn by_id_query(db: &Db, id: &str) -> ApiResult<Select<PaymentRow>> {
+    Select::new(db, &format!("SELECT {COLUMNS} FROM payments p WHERE p.id = ?1"), &[id.into()])
+}
+
+/// The payment if `owner` is its jastiper: the one owned-payment read.
+pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<PaymentRow>> {
+    db.first(Select::new(
+        db,
+        &format!("SELECT {COLUMNS} FROM payments p WHERE p.id = ?1 AND p.jastiper_id = ?2"),
+        &[id.into(), owner.into()],
+    )?)
+    .await
+}
+
+/// A bill's payments, oldest first.
+pub fn of_bill_query(db: &Db, bill_id: &str) -> ApiResult<Select<PaymentRow>> {
+    Select::new(
+        db,
+        &format!("SELECT {COLUMNS} FROM payments p WHERE p.bill_id = ?1 ORDER BY p.created_at, p.id"),
+        &[bill_id.into()],
+    )
+}
+
+/// Payments of the bills `ids` (one JSON array), oldest first.
+pub fn of_bills_query(db: &Db, ids: &str) -> ApiResult<Select<PaymentRow>> {
+    Select::new(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM payments p WHERE p.bill_id IN (SELECT value FROM json_each(?1))
+             ORDER BY p.created_at, p.id"
+        ),
+        &[ids.into()],
+    )
+}
+
+/// A trip's payments, oldest first, of one status or all.
+pub async fn of_trip(db: &Db, trip_id: &str, status: Option<PaymentStatus>, limit: i64) -> ApiResult<Vec<PaymentRow>> {
+    let status = status.map(PaymentStatus::as_str);
+    db.many(
+        &format!(
+            "SELECT {COLUMNS} FROM payments p WHERE p.trip_id = ?1 AND (?2 IS NULL OR p.status = ?2)
+             ORDER BY p.created_at, p.id LIMIT ?3"
+        ),
+        &[trip_id.into(), status.into(), limit.into()],
+    )
+    .await
+}
+
+/// Decides a pending payment: confirmed with the amount received, or
+/// rejected with a reason; the bill is settled and, once it has its DP or
+/// is lunas, its waiting lines are confirmed. Answers whether it was still
+/// pending (false: nothing changed) and the bill after it.
+pub async fn decide(
+    db: &Db,
+    id: &str,
+    to: PaymentStatus,
+    amount: Option<i64>,
+    reason: Option<&str>,
+    now: &str,
+) -> ApiResult<(bool, Option<BillRow>)> {
+    let bill = "(SELECT bill_id FROM payments WHERE id = ?1)";
+    let (moved, _, _, after) = db
+        .read((
+            Write(db.stmt(
+                "UPDATE payments SET status = ?2, amount = CASE WHEN ?2 = 'confirmed' THEN COALESCE(?3, claimed) END,
+                        reject_reason = ?4, decided_at = ?5, updated_at = ?5
+                 WHERE id = ?1 AND status = 'pending'",
+                &[id.into(), to.as_str().into(), amount.into(), reason.into(), now.into()],
+            )?),
+            Write(db.stmt(&settle_sql(bill, "?2"), &[id.into(), now.into()])?),
+            Write(db.stmt(&confirm_covered_lines_sql(bill, "?2"), &[id.into(), now.into()])?),
+            Select::<BillRow>::new(
+                db,
+                &format!("SELECT {} FROM bills b WHERE b.id = {bill}", bills::COLUMNS),
+                &[id.into()],
+            )?,
+        ))
+        .await?;
+    Ok((moved == 1, after.into_iter().next()))
+}
+
+/// Takes a rejection back while it is recent (`since`: the oldest decision
+/// time that may be undone): the payment waits again.
+pub async fn undo_reject(db: &Db, id: &str, since: &str, now: &str) -> ApiResult<bool> {
+    let n = db
+        .exec(
+            "UPDATE payments SET status = 'pending', reject_reason = NULL, decided_at = NULL, updated_at = ?3
+             WHERE id = ?1 AND status = 'rejected' AND decided_at >= ?2
+               AND EXISTS (SELECT 1 FROM bills b WHERE b.id = payments.bill_id AND b.status IN ('unpaid', 'dp_paid', 'paid'))",
+            &[id.into(), since.into(), now.into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
