@@ -4,6 +4,7 @@
 //! (`service::dashboard`) after the session lookup: two round trips.
 
 pub mod account;
+pub mod bills;
 pub mod home;
 pub mod invoice;
 pub mod orders;
@@ -120,6 +121,15 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
         (Post, ["trips", id, "bills"]) => {
             let form = checked_form(req, me).await?;
             trips::keyed_in(ctx, me, id, form).await
+        }
+        (Get, ["bills"]) => bills::find(ctx, me, q).await,
+        (Get, ["bills", id]) => bills::page(ctx, me, id, FormState::default(), q).await,
+        (Get, ["trips", id, "payments"]) => bills::trip_payments(ctx, me, id).await,
+        (Get, ["payments", id, "reject"]) => bills::reject_page(ctx, me, id, FormState::default()).await,
+        (Get, ["payments", id, "proof"]) => bills::proof(ctx, me, id).await,
+        (Post, ["payments", id, action @ ("confirm" | "reject" | "undo")]) => {
+            let form = checked_form(req, me).await?;
+            bills::act(ctx, me, id, action, form).await
         }
         (Get, ["orders", id]) => orders::page(ctx, me, id, FormState::default()).await,
         (Get, ["orders", id, "proof"]) => orders::proof(ctx, me, id).await,

@@ -24,6 +24,7 @@ pub async fn page(ctx: &Ctx, s: &PageSession, form: FormState, saved: Option<&st
     let (profile_form, password_state) =
         if form.sent("currentPassword") { (FormState::default(), form) } else { (form, FormState::default()) };
     let f = &profile_form;
+    let codes = if f.is_refused() { f.sent("uniqueCodes") } else { u.unique_codes };
     let body = html! {
         h1.mt15 { "Profil & pembayaran" }
         @match saved {
@@ -43,6 +44,10 @@ pub async fn page(ctx: &Ctx, s: &PageSession, form: FormState, saved: Option<&st
             // Room for the separators people type between the digits (dropped when saved).
             (Field::text("bankAccount", "Nomor rekening").inputmode("numeric").maxlength(fields::ACCOUNT_DIGITS.1 + 4).of(f, p.pay_bank_account.as_deref()))
             (Field::text("bankHolder", "Atas nama").limit(fields::BANK_HOLDER).of(f, p.pay_bank_holder.as_deref()))
+            label.check for="uniqueCodes" {
+                input #uniqueCodes type="checkbox" name="uniqueCodes" value="on" checked[codes];
+                " Kode unik: tambahkan Rp 1–999 ke setiap tagihan baru, supaya tiap transfer di mutasi rekening menunjuk tagihannya"
+            }
             h2 { "E-wallet" }
             @for ((name, label), stored) in WALLETS.iter().zip(wallets) {
                 (Field::tel(name, &format!("Nomor {label}")).of(f, stored.as_deref()))
@@ -86,7 +91,10 @@ fn image_form(s: &PageSession, f: &FormState, i: ImageForm<'_>) -> maud::Markup 
 
 pub async fn submit(ctx: &Ctx, s: &PageSession, form: Posted) -> ApiResult<Response> {
     form.answer(
-        async |input| {
+        async |mut input| {
+            // The checkbox is sent only when ticked.
+            let on = input.map().get("uniqueCodes").is_some();
+            input.insert("uniqueCodes", serde_json::Value::Bool(on));
             profile::update(ctx, &s.user, profile::parse_change(input)?).await?;
             respond::see_other("/dashboard/profile?saved=profile")
         },

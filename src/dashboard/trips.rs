@@ -79,6 +79,17 @@ fn pricing_input(mut input: Input, editing: bool) -> Input {
     if let Some(n) = input.map().get("roundTo").and_then(Value::as_str).and_then(|r| r.parse::<i64>().ok()) {
         input.insert("roundTo", Value::from(n));
     }
+    // "50" or "50%": the DP percent; empty is no DP.
+    if let Some(text) = input.map().get("dpPercent").and_then(Value::as_str).map(str::to_string) {
+        match text.trim().trim_end_matches('%').trim() {
+            "" => input.insert("dpPercent", Value::from(0)),
+            t => {
+                if let Ok(n) = t.parse::<i64>() {
+                    input.insert("dpPercent", Value::from(n));
+                }
+            }
+        }
+    }
     input
 }
 
@@ -89,6 +100,7 @@ fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
     let rate = t.and_then(|t| t.exchange_rate).map(|r| money::show_scaled(r, RATE_PLACES).replace('.', ""));
     let fee = t.map(|t| money::show_scaled(t.fee_percent, FEE_PLACES));
     let per_item = t.map(|t| t.fee_per_item.to_string());
+    let dp = t.filter(|t| t.dp_percent > 0).map(|t| t.dp_percent.to_string());
     let round = f.value("roundTo", None).parse::<i64>().ok().or(t.map(|t| t.round_to)).unwrap_or(1000);
     html! {
         (Field::text("title", "Judul trip").limit(fields::TITLE).required().placeholder("Jastip Jepang Desember").of(f, t.map(|t| t.title.as_str())))
@@ -119,6 +131,9 @@ fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
             }
         }
         p.mute { "Harga = harga toko × kurs × (1 + fee%), dibulatkan ke atas, + fee per barang." }
+        h2 { "Pembayaran" }
+        (Field::text("dpPercent", "DP (%) — kosongkan atau 0 untuk bayar lunas di depan").inputmode("numeric").placeholder("50").of(f, dp.as_deref()))
+        p.mute { "Penitip membayar DP dulu (dibulatkan ke atas ke Rp 1.000), lalu pelunasan saat barang sampai." }
     }
 }
 
@@ -225,6 +240,7 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiR
         }
         nav.tabs aria-label="Bagian trip" {
             a href={ (base) "/orders" } { "Pesanan (" (orders) ")" }
+            a href={ (base) "/payments" } { "Pembayaran" }
             a href={ (base) "/participants" } { "Penitip" }
             a href={ (base) "/messages" } { "Broadcast" }
         }

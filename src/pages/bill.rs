@@ -98,7 +98,7 @@ fn payments(v: &BillView) -> Markup {
         @if !v.payments.is_empty() {
             div.card {
                 h2 { "Pembayaranmu" }
-                ul.plain #payments {
+                ul.list #payments {
                     @for p in &v.payments {
                         li data-status=(p.status.as_str()) {
                             (rupiah(p.shown_amount())) " · " span.badge { (p.status.label()) }

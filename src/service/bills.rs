@@ -96,6 +96,11 @@ pub async fn of_trip(ctx: &Ctx, trip: &TripRow, after: Option<&Cursor>, limit: i
     Ok(BillPage { bills, buyers, lines, payments })
 }
 
+/// `me`'s open bills asking `amount` (a line of her bank statement), with their buyers.
+pub async fn asking(ctx: &Ctx, me: &AuthUser, amount: i64) -> ApiResult<(Vec<BillRow>, Vec<ParticipantRow>)> {
+    bills::asking(&ctx.db, &me.id, amount).await
+}
+
 /// `{ reason }`: why the jastiper cancels (the penitip is told).
 pub struct CancelForm {
     pub reason: String,

@@ -293,8 +293,11 @@ pub async fn proof_uploaded(ctx: &Ctx, order: &OrderRow) -> ApiResult<()> {
     };
     let penitip = participants::by_id(&ctx.db, &order.participant_id).await?.map(|p| p.name).unwrap_or_default();
     let (title, _) = title_and_link(ctx, order).await?;
-    // The jastiper confirms in her dashboard, not on the buyer's page.
-    let link = format!("{}/dashboard/orders/{}", ctx.config.public_base_url, order.id);
+    // The jastiper checks payments on the bill in her dashboard, not on the buyer's page.
+    let link = match &order.bill_id {
+        Some(bill) => format!("{}/dashboard/bills/{bill}", ctx.config.public_base_url),
+        None => format!("{}/dashboard/orders/{}", ctx.config.public_base_url, order.id),
+    };
     let info = OrderInfo { product: &title, quantity: order.quantity, total: order.total_price, link: &link };
     let key = format!("proof:{}:{}", order.id, order.proof_key.as_deref().unwrap_or_default());
     let to = To { key: &key, recipient: &phone, trip_id: Some(&trip.id), participant_id: None };

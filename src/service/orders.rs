@@ -441,8 +441,9 @@ pub fn check_takes_proof(order: &OrderRow) -> ApiResult<()> {
 /// Stores a payment proof for `order` (replacing an earlier one) and tells the jastiper.
 pub async fn attach_proof(ctx: &Ctx, order: OrderRow, upload: Upload) -> ApiResult<OrderRow> {
     check_takes_proof(&order)?;
+    let hash = super::payments::proof_hash(&upload);
     let key = ctx.media().put(&format!("orders/{}", order.id), upload).await?;
-    orders::set_proof(&ctx.db, &order.id, &key, &ctx.now_iso()).await?;
+    orders::set_proof(&ctx.db, &order, &key, &hash, &ctx.now_iso()).await?;
     if let Some(old) = &order.proof_key {
         ctx.media().delete_quietly(std::slice::from_ref(old)).await;
     }

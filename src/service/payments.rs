@@ -92,11 +92,16 @@ pub fn check_takes_payment(bill: &BillRow) -> ApiResult<()> {
     }
 }
 
+/// The SHA-256 of a proof's bytes: the same image sent twice has the same one.
+pub fn proof_hash(upload: &Upload) -> String {
+    hex(&Sha256::digest(&upload.bytes))
+}
+
 /// A proof with its claimed amount for a bill that takes payment: stored
 /// privately, pending, flagged when its bytes came before; the jastiper is told.
 pub async fn create(ctx: &Ctx, bill: &BillRow, claim: Claim, upload: Upload) -> ApiResult<PaymentRow> {
     check_takes_payment(bill)?;
-    let proof_hash = hex(&Sha256::digest(&upload.bytes));
+    let proof_hash = proof_hash(&upload);
     let key = ctx.media().put(&format!("payments/{}", bill.id), upload).await?;
     let (id, now) = (new_id(), ctx.now_iso());
     let new = NewPayment { id: &id, bill, claimed: claim.amount, proof_key: &key, proof_hash: &proof_hash, now: &now };
@@ -177,6 +182,14 @@ pub async fn undo_reject(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<Paymen
         ));
     }
     owned(ctx, me, id).await
+}
+
+/// An owned trip's payments waiting to be checked, with their bills and buyers (one batch).
+pub async fn waiting_of_trip(
+    ctx: &Ctx,
+    trip: &TripRow,
+) -> ApiResult<(Vec<PaymentRow>, Vec<BillRow>, Vec<crate::store::participants::ParticipantRow>)> {
+    payments::of_trip_with_bills(&ctx.db, &trip.id, PaymentStatus::Pending, 100).await
 }
 
 /// An owned trip's payments, oldest first, of one status or all.

@@ -189,6 +189,30 @@ pub fn lines_of_query(db: &Db, bill_ids: &str) -> ApiResult<Select<LineRow>> {
     Select::new(db, &line_sql("o.bill_id IN (SELECT value FROM json_each(?1))"), &[bill_ids.into()])
 }
 
+/// `owner`'s open bills that ask, or add up to, `amount`: its total, its
+/// balance, or its DP with the kode unik (what a line of her bank statement
+/// shows), newest first, with their buyers. Reads her open bills.
+pub async fn asking(db: &Db, owner: &str, amount: i64) -> ApiResult<(Vec<BillRow>, Vec<ParticipantRow>)> {
+    let matching = format!(
+        "SELECT b.id FROM bills b WHERE b.jastiper_id = ?1 AND b.status IN {OPEN}
+           AND (b.total = ?2 OR b.total - b.paid = ?2 OR (b.dp_due > 0 AND b.dp_due + b.unique_code - b.paid = ?2))
+         ORDER BY b.created_at DESC LIMIT 20"
+    );
+    let args = [owner.into(), amount.into()];
+    db.read((
+        Select::new(db, &format!("SELECT {COLUMNS} FROM bills b WHERE b.id IN ({matching}) ORDER BY b.created_at DESC"), &args)?,
+        Select::new(
+            db,
+            &format!(
+                "SELECT {} FROM participants WHERE id IN (SELECT b2.participant_id FROM bills b2 WHERE b2.id IN ({matching}))",
+                super::participants::COLUMNS
+            ),
+            &args,
+        )?,
+    ))
+    .await
+}
+
 /// Cancels an open bill: its goods go back on sale, its lines are refused
 /// with the reason, and it is settled; all in one transaction. Answers the
 /// bill after it, and whether it was open (false: nothing changed).

@@ -476,9 +476,26 @@ pub async fn pending_of_participant(db: &Db, participant_id: &str) -> ApiResult<
     Ok(rows.into_iter().map(|r| (r.order, r.product_title)).collect())
 }
 
-pub async fn set_proof(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<()> {
-    db.exec("UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE id = ?1", &[id.into(), key.into(), now.into()])
-        .await?;
+/// A proof for one line (`POST /api/orders/:id/proof`): set on the line,
+/// and a pending payment of the line's total on its bill (while the bill
+/// takes payment), replacing the pending one its previous proof made; one batch.
+pub async fn set_proof(db: &Db, o: &OrderRow, key: &str, hash: &str, now: &str) -> ApiResult<()> {
+    let payment_id = crate::domain::ids::new_id();
+    let old = o.proof_key.as_deref().unwrap_or_default();
+    db.read((
+        Write(db.stmt("UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE id = ?1", &[o.id.as_str().into(), key.into(), now.into()])?),
+        Write(db.stmt(
+            "DELETE FROM payments WHERE bill_id = ?1 AND status = 'pending' AND proof_key = ?2",
+            &[(&o.bill_id).into(), old.into()],
+        )?),
+        Write(db.stmt(
+            "INSERT INTO payments (id, bill_id, trip_id, jastiper_id, claimed, status, proof_key, proof_hash, created_at, updated_at)
+             SELECT ?1, b.id, b.trip_id, b.jastiper_id, ?3, 'pending', ?4, ?5, ?6, ?6
+             FROM bills b WHERE b.id = ?2 AND b.status IN ('unpaid', 'dp_paid')",
+            &[payment_id.as_str().into(), (&o.bill_id).into(), o.total_price.into(), key.into(), hash.into(), now.into()],
+        )?),
+    ))
+    .await?;
     Ok(())
 }
 

@@ -121,6 +121,32 @@ pub async fn of_trip(db: &Db, trip_id: &str, status: Option<PaymentStatus>, limi
     .await
 }
 
+/// A trip's payments of one status with each one's bill and buyer, in one batch.
+pub async fn of_trip_with_bills(
+    db: &Db,
+    trip_id: &str,
+    status: PaymentStatus,
+    limit: i64,
+) -> ApiResult<(Vec<PaymentRow>, Vec<BillRow>, Vec<super::participants::ParticipantRow>)> {
+    let page =
+        "SELECT p.id FROM payments p WHERE p.trip_id = ?1 AND p.status = ?2 ORDER BY p.created_at, p.id LIMIT ?3";
+    let bills_of = format!("SELECT p2.bill_id FROM payments p2 WHERE p2.id IN ({page})");
+    let args = [trip_id.into(), status.as_str().into(), limit.into()];
+    db.read((
+        Select::new(db, &format!("SELECT {COLUMNS} FROM payments p WHERE p.id IN ({page}) ORDER BY p.created_at, p.id"), &args)?,
+        Select::new(db, &format!("SELECT {} FROM bills b WHERE b.id IN ({bills_of})", bills::COLUMNS), &args)?,
+        Select::new(
+            db,
+            &format!(
+                "SELECT {} FROM participants WHERE id IN (SELECT b3.participant_id FROM bills b3 WHERE b3.id IN ({bills_of}))",
+                super::participants::COLUMNS
+            ),
+            &args,
+        )?,
+    ))
+    .await
+}
+
 /// Decides a pending payment: confirmed with the amount received, or
 /// rejected with a reason; the bill is settled and, once it has its DP or
 /// is lunas, its waiting lines are confirmed. Answers whether it was still

@@ -179,19 +179,22 @@ for (const [label, viewport, mobile] of [["phone", { width: 390, height: 844 }, 
     assert.equal((await deliver(app, textDelivery(confirmText, { from: `62${buyerPhone.slice(1)}` }).body)).status, 200);
     await buyer.setInputFiles("#image", { name: "bukti.png", mimeType: "image/png", buffer: PNG_1x1 });
     await buyer.getByRole("button", { name: "Kirim bukti bayar" }).click();
-    await buyer.getByText("Menunggu dicek jastiper").waitFor();
+    await buyer.locator("#bill-status").getByText("Menunggu dicek jastiper").waitFor();
     const billUrl = buyer.url();
 
     // The jastiper is told, with a link to the order in her dashboard.
     const notice = await eventually(() => app.graph.sends().find((s) => s.body.to === jastiperPhone && s.body.type === "template"), { what: "proof notice" });
-    const link = JSON.stringify(notice.body).match(/\/dashboard\/orders\/[0-9a-f]{32}/)[0];
-    const orderId = link.split("/").pop();
+    const link = JSON.stringify(notice.body).match(/\/dashboard\/bills\/[0-9a-f]{32}/)[0];
     await page.goto(`${app.url}${link}`);
-    await page.locator("#proof").waitFor();
-    assert.ok(await page.locator("#proof").evaluate((img) => img.complete && img.naturalWidth > 0), "the proof image loads");
-    await check("order");
+    const proofImg = page.locator("#payments img.proof");
+    await proofImg.waitFor();
+    assert.ok(await proofImg.evaluate((img) => img.complete && img.naturalWidth > 0), "the proof image loads");
+    assert.equal(await page.getByLabel("Jumlah yang masuk ke rekening (Rp)").inputValue(), "370000", "the amount the buyer wrote");
+    await check("bill");
     await page.getByRole("button", { name: "Konfirmasi pembayaran" }).click();
-    await page.getByText("Dikonfirmasi", { exact: true }).waitFor();
+    await page.getByText("Pembayaran dikonfirmasi").waitFor();
+    assert.equal(await page.locator("#bill-status").getAttribute("data-status"), "paid");
+    const orderId = (await page.locator("#lines a").first().getAttribute("href")).split("/").pop();
 
     // The outbox shows the confirmation to the buyer.
     await page.goto(`${tripUrl}/messages`);

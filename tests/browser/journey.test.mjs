@@ -84,7 +84,7 @@ test("a penitip goes from the jastiper's link to a confirmed order", async () =>
   // 5. The payment proof.
   await page.setInputFiles("#image", { name: "bukti.png", mimeType: "image/png", buffer: PNG_1x1 });
   await page.getByRole("button", { name: "Kirim bukti bayar" }).click();
-  await page.getByText("Menunggu dicek jastiper").waitFor();
+  await page.locator("#bill-status").getByText("Menunggu dicek jastiper").waitFor();
   await shot("5-proof-received");
   const billId = new URL(page.url()).pathname.split("/")[2];
   const billToken = new URL(page.url()).searchParams.get("token");

@@ -209,10 +209,13 @@ describe("profile and WhatsApp", () => {
 
     const trip = await tripOf(b);
     const product = await productOf(b, trip.id, { title: "Pocky", price: "20000" });
-    const order = (await placeOrder(app, product.id, { phone: "081277003300", name: "Dina" })).body.order;
+    const placed = (await placeOrder(app, product.id, { phone: "081277003300", name: "Dina" })).body;
+    const order = placed.order;
     await upload(app, "POST", `/api/orders/${order.id}/proof?token=${order.accessToken}`, form({}, PNG_1x1));
     const notice = await eventually(() => app.graph.sends().find((s) => s.body.to === "6281299990000" && s.body.type === "template"), { what: "proof notice" });
-    assert.ok(JSON.stringify(notice.body).includes(`/dashboard/orders/${order.id}`), "links to the dashboard's order");
+    assert.ok(JSON.stringify(notice.body).includes(`/dashboard/bills/${placed.bill.id}`), "links to the bill in the dashboard");
+    const billPage = await b.get(`/dashboard/bills/${placed.bill.id}`);
+    assert.ok(billPage.html.includes("Konfirmasi pembayaran") && billPage.html.includes("Rp 20.000"), "where the proof waits, with its amount");
 
     await b.post("/dashboard/whatsapp", {});
     home = await b.get("/dashboard");

@@ -229,3 +229,72 @@ describe("confirming one line (the order pages) is a payment too", () => {
     assert.deepEqual([after.status, after.paid, after.payments.length, after.payments[0].id, after.payments[0].status], ["paid", 40000, 1, p.id, "confirmed"]);
   });
 });
+
+describe("the dashboard", () => {
+  test("a jastiper sets a DP, sees what waits, confirms with the amount that came in, rejects after a confirmation step and takes it back, and finds a bill by the amount on her bank statement", async () => {
+    const { Browser } = await import("../support/browser-session.mjs");
+    const b = new Browser(app);
+    await b.register("dp@example.com", { slug: "dpjastip" });
+    const made = await b.post("/dashboard/trips/new", { title: "Korea DP", slug: "kordp1", description: "", deadline: "", isActive: "on", currency: "IDR", exchangeRate: "", feePercent: "", feePerItem: "", roundTo: "1", dpPercent: "50%" });
+    assert.equal(made.status, 303, made.html.slice(0, 300));
+    const tripId = made.location.split("/").pop();
+    const tripPage = await b.get(`/dashboard/trips/${tripId}`);
+    assert.ok(tripPage.html.includes('name="dpPercent"') && tripPage.html.includes('value="50"'), "the DP shows in the trip form");
+    assert.ok(tripPage.html.includes(`/dashboard/trips/${tripId}/payments`), "the trip links its payments");
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ title: "Laneige", price: "180.000", stock: "5", maxPerBuyer: "5", status: "active", description: "" })) fd.set(k, v);
+    assert.equal((await b.postMultipart(`/dashboard/trips/${tripId}/products/new`, fd)).status, 303);
+    const product = await app.db.prepare("SELECT id FROM products WHERE trip_id = ?").bind(tripId).first();
+    const placed = (await checkout({ phone: "081266669001", name: "Rina", productId: product.id, quantity: 1 })).body;
+    const first = (await pay(placed.bill, "90.000", freshPng())).body.payment;
+
+    const waiting = await b.get(`/dashboard/trips/${tripId}/payments`);
+    assert.equal(waiting.status, 200);
+    assert.ok(waiting.html.includes("Rina") && waiting.html.includes("Rp 90.000"), "the payment waiting, with the buyer");
+    const billPath = `/dashboard/bills/${placed.bill.id}`;
+    const page = await b.get(billPath);
+    assert.ok(page.html.includes('value="90000"'), "the amount claimed, ready to confirm");
+    assert.ok(page.html.includes(`/dashboard/payments/${first.id}/proof`), "the proof shows");
+    assert.equal((await b.get(`/dashboard/payments/${first.id}/proof`)).status, 200);
+
+    const typo = await b.post(`/dashboard/payments/${first.id}/confirm`, { amount: "sembilan puluh" });
+    assert.equal(typo.status, 400);
+    assert.ok(typo.html.includes('value="sembilan puluh"'), "what she typed is kept");
+    const ok = await b.post(`/dashboard/payments/${first.id}/confirm`, { amount: "90.000" });
+    assert.equal(ok.status, 303);
+    const after = await b.get(ok.location);
+    assert.ok(after.html.includes("Pembayaran dikonfirmasi") && after.html.includes('data-status="dp_paid"'));
+
+    const second = (await pay(placed.bill, "90.000", freshPng())).body.payment;
+    const ask = await b.get(`/dashboard/payments/${second.id}/reject`);
+    assert.ok(ask.html.includes("Tolak pembayaran Rp 90.000?"), "a confirmation step before rejecting");
+    const noReason = await b.post(`/dashboard/payments/${second.id}/reject`, { reason: "" });
+    assert.equal(noReason.status, 400);
+    const rejected = await b.post(`/dashboard/payments/${second.id}/reject`, { reason: "Belum masuk di mutasi" });
+    assert.equal(rejected.status, 303);
+    const undoable = await b.get(rejected.location);
+    assert.ok(undoable.html.includes("Batalkan penolakan"), "an undo for a few minutes");
+    const undone = await b.post(`/dashboard/payments/${second.id}/undo`, {});
+    assert.equal(undone.status, 303);
+    assert.equal((await app.db.prepare("SELECT status FROM payments WHERE id = ?").bind(second.id).first()).status, "pending");
+
+    const found = await b.get("/dashboard/bills?amount=90.000");
+    assert.ok(found.html.includes(billPath), "the bill asking Rp 90.000 is found");
+    const none = await b.get("/dashboard/bills?amount=12345");
+    assert.ok(none.html.includes("Tidak ada tagihan terbuka"));
+    assert.equal((await b.get("/dashboard/bills?amount=sepuluh")).status, 400);
+
+    const thief = new Browser(app);
+    await thief.register("thief-dp@example.com", { slug: "dpthief" });
+    for (const path of [billPath, `/dashboard/trips/${tripId}/payments`, `/dashboard/payments/${second.id}/reject`, `/dashboard/payments/${second.id}/proof`]) {
+      assert.equal((await thief.get(path)).status, 404, path);
+    }
+    assert.equal((await thief.post(`/dashboard/payments/${second.id}/confirm`, { amount: "90000" })).status, 404);
+    assert.ok(!(await thief.get("/dashboard/bills?amount=90.000")).html.includes(billPath), "her search finds only her bills");
+
+    const profile = await b.post("/dashboard/profile", { profileName: "DP Jastip", profileBio: "", bankName: "", bankAccount: "", bankHolder: "", gopay: "", ovo: "", dana: "", shopeepay: "", uniqueCodes: "on" });
+    assert.equal(profile.status, 303);
+    const user = await app.db.prepare("SELECT unique_codes FROM users WHERE email = ?").bind("dp@example.com").first();
+    assert.equal(user.unique_codes, 1, "kode unik switched on from the profile");
+  });
+});

@@ -25,7 +25,7 @@ test("GET /api/profile/me answers the account and all of its trips", async () =>
   await addTrip(user.id, "mira2", false);
   const res = await app.json("GET", "/api/profile/me", undefined, { token });
   assert.equal(res.status, 200);
-  assert.deepEqual(Object.keys(res.body.user).sort(), ["avatar", "coverImage", "email", "id", "paymentDetails", "phone", "profileBio", "profileName", "slug", "whatsappConnected"]);
+  assert.deepEqual(Object.keys(res.body.user).sort(), ["avatar", "coverImage", "email", "id", "paymentDetails", "phone", "profileBio", "profileName", "slug", "uniqueCodes", "whatsappConnected"]);
   assert.deepEqual(res.body.user.paymentDetails, { bankName: null, bankAccount: null, bankHolder: null, gopay: null, ovo: null, dana: null, shopeepay: null, qrisImage: null });
   assert.equal(res.body.user.whatsappConnected, false);
   assert.equal(res.body.user.email, user.email);
