@@ -74,7 +74,7 @@ fn payment_card(ctx: &Ctx, s: &PageSession, p: &PaymentRow, form: &FormState) ->
                         (Field::text("amount", "Jumlah yang masuk ke rekening (Rp)").inputmode("numeric").required().of(form, Some(&claimed)))
                         button.btn type="submit" { "Konfirmasi pembayaran" }
                     }
-                    a.btn.alt.danger href=(action("reject")) { "Tolak…" }
+                    a.btn.danger href=(action("reject")) { "Tolak…" }
                 }
                 PaymentStatus::Rejected if payments::can_undo(ctx, p) => {
                     form method="post" action=(action("undo")) {

@@ -198,7 +198,7 @@ for (const [label, viewport, mobile] of [["phone", { width: 390, height: 844 }, 
 
     // The outbox shows the confirmation to the buyer.
     await page.goto(`${tripUrl}/messages`);
-    await eventually(async () => { await page.reload(); return (await page.locator("#outbox li", { hasText: "order_confirmed" }).count()) === 1; }, { what: "confirmation in the outbox" });
+    await eventually(async () => { await page.reload(); return (await page.locator("#outbox li", { hasText: "payment_confirmed" }).count()) === 1; }, { what: "confirmation in the outbox" });
     await check("messages");
     await page.getByLabel(/Pesan untuk semua penitip/).fill("Barang sudah sampai di Jakarta!\nDikirim besok.");
     await page.getByRole("button", { name: "Lihat biaya" }).click();
