@@ -12,12 +12,13 @@ use worker::Response;
 use super::orders::status_label;
 use super::view::{csrf, shell, wib_time};
 use crate::ctx::Ctx;
+use crate::domain::bill::{courier_name, BillStatus, COURIERS};
 use crate::domain::fields;
 use crate::domain::money::{parse_rupiah_text, rupiah};
 use crate::domain::payment::PaymentStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::service::accounts::PageSession;
-use crate::service::bills::{self, BillAccess};
+use crate::service::bills::{self, BillAccess, ShipForm};
 use crate::service::payments::{self, ConfirmForm, RejectForm};
 use crate::store::bills::BillRow;
 use crate::store::participants::ParticipantRow;
@@ -88,6 +89,50 @@ fn payment_card(ctx: &Ctx, s: &PageSession, p: &PaymentRow, form: &FormState) ->
     }
 }
 
+fn shipping_card(s: &PageSession, b: &BillRow, form: &FormState) -> Markup {
+    let action = |name: &str| format!("/dashboard/bills/{}/{name}", b.id);
+    let cost = b.shipping_cost.to_string();
+    let chosen = form.value("courier", b.courier.as_deref()).to_string();
+    html! {
+        div.card #shipping {
+            h2 { "Pengiriman" }
+            @if b.pickup { p #pickup-note { "Penitip ambil sendiri." } }
+            @match &b.address {
+                Some(a) => p.pre #ship-address { (a) },
+                None if !b.pickup => p.mute { "Penitip belum menulis alamat." },
+                None => {},
+            }
+            @if b.status == BillStatus::Shipped {
+                p #shipped { "Dikirim lewat " b { (b.courier.as_deref().and_then(courier_name).unwrap_or("kurir")) }
+                    @if let Some(t) = &b.tracking_number { " · resi " b { (t) } } }
+            }
+            @if b.status.is_open() && !b.pickup {
+                form method="post" action=(action("shipping")) {
+                    (csrf(s))
+                    @if form.sent("shippingCost") { (notice(form)) }
+                    (Field::text("shippingCost", "Ongkir (Rp)").inputmode("numeric").of(form, Some(&cost)))
+                    button.btn.alt type="submit" { "Simpan ongkir" }
+                }
+            }
+            @if b.status == BillStatus::Paid {
+                form method="post" action=(action("ship")) {
+                    (csrf(s))
+                    @if form.sent("courier") { (notice(form)) }
+                    label for="courier" { "Kurir" }
+                    select #courier name="courier" {
+                        @for (code, name) in COURIERS { option value=(code) selected[chosen == code] { (name) } }
+                    }
+                    @if let Some(e) = form.error("courier") { p.err { (e) } }
+                    (Field::text("trackingNumber", "No. resi").limit(fields::TRACKING).of(form, None))
+                    button.btn type="submit" { "Tandai sudah dikirim" }
+                }
+            } @else if b.status.takes_payment() {
+                p.mute { "Bisa dikirim setelah lunas." }
+            }
+        }
+    }
+}
+
 /// `/dashboard/bills/<id>`: one bill (session + one batch).
 pub async fn page(
     ctx: &Ctx,
@@ -103,6 +148,8 @@ pub async fn page(
         "confirmed" => Some("Pembayaran dikonfirmasi. Penitip diberi tahu."),
         "rejected" => Some("Pembayaran ditolak. Penitip diberi tahu beberapa menit lagi, kecuali kamu membatalkannya."),
         "undone" => Some("Penolakan dibatalkan: pembayaran menunggu dicek lagi."),
+        "shipping" => Some("Ongkir disimpan."),
+        "shipped" => Some("Ditandai sudah dikirim. Penitip menerima kurir dan resinya."),
         _ => None,
     };
     let body = html! {
@@ -127,6 +174,7 @@ pub async fn page(
         h2 { "Pembayaran" }
         @if v.payments.is_empty() { p.card { "Belum ada bukti bayar." } }
         ul.list #payments { @for p in &v.payments { (payment_card(ctx, s, p, &form)) } }
+        (shipping_card(s, b, &form))
     };
     shell(ctx, Some(s), "Tagihan", form.status(), body)
 }
@@ -172,6 +220,26 @@ pub async fn act(ctx: &Ctx, s: &PageSession, id: &str, action: &str, form: Poste
             "reject" => reject_page(ctx, s, id, state).await,
             _ => page(ctx, s, &p.bill_id, state, &HashMap::new()).await,
         },
+    )
+    .await
+}
+
+/// The ongkir set, or the bill shipped; then back to the bill.
+pub async fn act_on_bill(ctx: &Ctx, s: &PageSession, id: &str, action: &str, form: Posted) -> ApiResult<Response> {
+    let action = action.to_string();
+    form.answer(
+        async |input| {
+            let done = if action == "ship" {
+                bills::ship(ctx, &s.user, id, ShipForm::parse(input)?).await?;
+                "shipped"
+            } else {
+                let change = bills::parse_shipping(input, true)?;
+                bills::set_shipping(ctx, id, &BillAccess::Owner(s.user.clone()), change).await?;
+                "shipping"
+            };
+            respond::see_other(&format!("/dashboard/bills/{id}?done={done}"))
+        },
+        async |state| page(ctx, s, id, state, &HashMap::new()).await,
     )
     .await
 }

@@ -124,6 +124,10 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
         }
         (Get, ["bills"]) => bills::find(ctx, me, q).await,
         (Get, ["bills", id]) => bills::page(ctx, me, id, FormState::default(), q).await,
+        (Post, ["bills", id, action @ ("shipping" | "ship")]) => {
+            let form = checked_form(req, me).await?;
+            bills::act_on_bill(ctx, me, id, action, form).await
+        }
         (Get, ["trips", id, "payments"]) => bills::trip_payments(ctx, me, id).await,
         (Get, ["payments", id, "reject"]) => bills::reject_page(ctx, me, id, FormState::default()).await,
         (Get, ["payments", id, "proof"]) => bills::proof(ctx, me, id).await,

@@ -55,6 +55,23 @@ impl BillStatus {
     }
 }
 
+/// The couriers a jastiper ships with, as she names them.
+pub const COURIERS: [(&str, &str); 8] = [
+    ("jne", "JNE"),
+    ("jnt", "J&T"),
+    ("sicepat", "SiCepat"),
+    ("anteraja", "AnterAja"),
+    ("pos", "Pos Indonesia"),
+    ("gosend", "GoSend"),
+    ("grabexpress", "GrabExpress"),
+    ("other", "Lainnya"),
+];
+
+/// A courier's code (`jne`, `jnt`, …) as its name; `None` for an unknown one.
+pub fn courier_name(code: &str) -> Option<&'static str> {
+    COURIERS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
+}
+
 /// What a penitip is asked to transfer now: the DP until it is in (with the
 /// bill's kode unik, so the transfer names the bill), then the balance
 /// (pelunasan); nothing once it is settled, shipped or cancelled.

@@ -39,6 +39,10 @@ pub const PROFILE_BIO: TextLimit = TextLimit::lines(0, 500);
 pub const MESSAGE: TextLimit = TextLimit::lines(1, 1000);
 /// A trip's or a product's title.
 pub const TITLE: TextLimit = TextLimit::line(1, 120);
+/// A shipping address (street, kelurahan, kota, kode pos: several lines).
+pub const ADDRESS: TextLimit = TextLimit::lines(10, 500);
+/// A courier's tracking number (resi).
+pub const TRACKING: TextLimit = TextLimit::line(4, 40);
 /// A trip's or a product's description.
 pub const DESCRIPTION: TextLimit = TextLimit::lines(1, 2000);
 pub const BANK_NAME: TextLimit = TextLimit::line(2, 40);

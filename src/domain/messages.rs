@@ -187,6 +187,15 @@ pub fn payment_confirmed(received: i64, balance: i64, link: &str) -> Message {
     }
 }
 
+/// A bill on its way: the courier and the resi.
+pub fn bill_shipped(courier: &str, tracking: Option<&str>, link: &str) -> Message {
+    let resi = tracking.map(|t| format!(" No. resi: {t}.")).unwrap_or_default();
+    Message {
+        body: format!("📦 Pesananmu sudah dikirim lewat {courier}.{resi} Detail: {link}"),
+        params: vec!["shipped".into(), courier.into(), tracking.unwrap_or("-").into(), link.into()],
+    }
+}
+
 /// A payment the jastiper rejected, with her reason.
 pub fn payment_rejected(claimed: i64, reason: &str, link: &str) -> Message {
     Message {

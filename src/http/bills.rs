@@ -10,7 +10,7 @@ use crate::domain::payment::PaymentStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Input;
 use crate::platform::limits::Limit;
-use crate::service::bills::{self, BillAccess, BillView, CancelForm};
+use crate::service::bills::{self, BillAccess, BillView, CancelForm, ShipForm};
 use crate::service::orders::PROOF_LIMIT;
 use crate::service::payments::{self, Claim, ConfirmForm, RejectForm};
 use crate::service::trips;
@@ -108,6 +108,7 @@ pub async fn list_for_trip_payments(ctx: &Ctx, req: &Request, trip_id: &str) -> 
 /// `POST /api/payments/:id/confirm` `{ amount? }` (owner): the amount received.
 pub async fn confirm_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
+    payments::owned(ctx, &me, id).await?;
     let form = ConfirmForm::parse(body::json(req).await?)?;
     let (payment, _) = payments::confirm(ctx, &me, id, form).await?;
     decided(ctx, me, &payment).await
@@ -116,6 +117,7 @@ pub async fn confirm_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResul
 /// `POST /api/payments/:id/reject` `{ reason }` (owner).
 pub async fn reject_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
+    payments::owned(ctx, &me, id).await?;
     let form = RejectForm::parse(body::json(req).await?)?;
     let (payment, _) = payments::reject(ctx, &me, id, form).await?;
     decided(ctx, me, &payment).await
@@ -124,6 +126,7 @@ pub async fn reject_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult
 /// `POST /api/payments/:id/undo` (owner): a recent rejection taken back.
 pub async fn undo_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
+    payments::owned(ctx, &me, id).await?;
     let mut input = body::json(req).await?;
     input.only(&[]);
     input.finish()?;
@@ -146,4 +149,24 @@ async fn decided(
 ) -> ApiResult<Response> {
     let v = bills::visible(ctx, &payment.bill_id, &BillAccess::Owner(me)).await?;
     respond::json(200, &json!({ "payment": Payment::from(payment), "bill": bill_json(&v) }))
+}
+
+/// `PATCH /api/bills/:id` `{ shippingCost?, address?, pickup? }` (the owner),
+/// `{ address?, pickup? }` (the bill's token).
+pub async fn update(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let access = bill_access(ctx, req)?;
+    bills::visible(ctx, id, &access).await?;
+    let change = bills::parse_shipping(body::json(req).await?, matches!(access, BillAccess::Owner(_)))?;
+    let v = bills::set_shipping(ctx, id, &access, change).await?;
+    respond::json(200, &json!({ "bill": bill_json(&v) }))
+}
+
+/// `POST /api/bills/:id/ship` `{ courier, trackingNumber }` (owner): a lunas bill on its way.
+pub async fn ship(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    bills::visible(ctx, id, &BillAccess::Owner(me.clone())).await?;
+    let form = ShipForm::parse(body::json(req).await?)?;
+    let bill = bills::ship(ctx, &me, id, form).await?;
+    let v = bills::visible(ctx, &bill.id, &BillAccess::Owner(me)).await?;
+    respond::json(200, &json!({ "bill": bill_json(&v) }))
 }

@@ -154,10 +154,16 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Re
             Get => bills::list_for_trip(ctx, req, id).await,
             _ => not_allowed("GET"),
         },
-        // GET /api/bills/{billId} — one bill (its token, or the owner)
+        // GET|PATCH /api/bills/{billId} — one bill; its shipping (its token, or the owner)
         ["api", "bills", id] => match method {
             Get => bills::get(ctx, req, id).await,
-            _ => not_allowed("GET"),
+            Patch => bills::update(ctx, req, id).await,
+            _ => not_allowed("GET, PATCH"),
+        },
+        // POST /api/bills/{billId}/ship — a lunas bill shipped with its courier and resi (owner)
+        ["api", "bills", id, "ship"] => match method {
+            Post => bills::ship(ctx, req, id).await,
+            _ => not_allowed("POST"),
         },
         // POST /api/bills/{billId}/payments — a transfer proof with its amount (the bill's token, or the owner)
         ["api", "bills", id, "payments"] => match method {

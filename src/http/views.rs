@@ -145,6 +145,8 @@ pub struct Trip<'a> {
     pub round_to: i64,
     /// The DP asked, whole percent of a bill's items (0: pay in full).
     pub dp_percent: i64,
+    /// One ongkir for every bill not picked up (`None`: set per bill).
+    pub shipping_flat: Option<i64>,
 }
 
 use crate::domain::money::json_decimal as decimal;
@@ -167,6 +169,7 @@ impl<'a> From<&'a TripRow> for Trip<'a> {
             fee_per_item: t.fee_per_item,
             round_to: t.round_to,
             dp_percent: t.dp_percent,
+            shipping_flat: t.shipping_flat,
         }
     }
 }
@@ -427,6 +430,11 @@ pub struct Bill<'a> {
     pub pay_now: PayNow,
     pub status: BillStatus,
     pub payments: Vec<Payment<'a>>,
+    pub address: Option<&'a str>,
+    pub pickup: bool,
+    pub courier: Option<&'a str>,
+    pub tracking_number: Option<&'a str>,
+    pub shipped_at: Option<&'a str>,
     pub cancel_reason: Option<&'a str>,
     pub created_at: &'a str,
     pub updated_at: &'a str,
@@ -456,6 +464,11 @@ impl<'a> Bill<'a> {
             pay_now: PayNow { kind: due.kind(), amount: due.amount() },
             status: b.status,
             payments: payments.map(Payment::from).collect(),
+            address: b.address.as_deref(),
+            pickup: b.pickup,
+            courier: b.courier.as_deref(),
+            tracking_number: b.tracking_number.as_deref(),
+            shipped_at: b.shipped_at.as_deref(),
             cancel_reason: b.cancel_reason.as_deref(),
             created_at: &b.created_at,
             updated_at: &b.updated_at,

@@ -10,6 +10,7 @@ use worker::{Request, Response};
 
 use crate::ctx::Ctx;
 use crate::domain::bill::{BillStatus, Due};
+use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::order::OrderStatus;
 use crate::domain::payment::PaymentStatus;
@@ -111,6 +112,56 @@ fn payments(v: &BillView) -> Markup {
     }
 }
 
+/// Where the parcel goes: the courier and resi once shipped; before, the
+/// address (or pickup) the penitip can still change.
+fn shipping(v: &BillView, token: &str, form: &FormState) -> Markup {
+    let b = &v.bill;
+    let courier = b.courier.as_deref().and_then(crate::domain::bill::courier_name);
+    html! {
+        @if b.status == BillStatus::Shipped {
+            div.card #shipped {
+                h2 { "Pengiriman" }
+                p { "Dikirim lewat " b { (courier.unwrap_or("kurir")) }
+                    @if let Some(t) = &b.tracking_number { " · No. resi " b #resi { (t) } } }
+            }
+        } @else if b.status.is_open() {
+            form.card #address method="post" action={ "/b/" (Query(&b.id)) "/address?token=" (Query(token)) } {
+                h2 { "Pengiriman" }
+                @if form.sent("address") { (notice(form)) }
+                label.check for="pickup" {
+                    input #pickup type="checkbox" name="pickup" value="on" checked[b.pickup];
+                    " Ambil sendiri (tanpa ongkir)"
+                }
+                (Field::textarea("address", "Alamat lengkap (jalan, kelurahan, kota, kode pos)", "3").limit(fields::ADDRESS).of(form, b.address.as_deref()))
+                button.btn.alt type="submit" { "Simpan alamat" }
+            }
+        }
+    }
+}
+
+/// The address form posted: saved on the bill, then back to it.
+pub async fn address_submit(ctx: &Ctx, req: &mut Request, id: &str, token: &str) -> ApiResult<Response> {
+    if token.is_empty() {
+        return bill_not_found(ctx);
+    }
+    limit_address(ctx, req, Limit::Public, "bill").await?;
+    let mut input = body::form(req, &[]).await?;
+    input.retain(|k| k == "address" || k == "pickup");
+    let pickup = input.map().get("pickup").is_some();
+    Posted::new(input, &[])
+        .answer(
+            async |mut input| {
+                input.insert("pickup", serde_json::Value::Bool(pickup));
+                let change = bills::parse_shipping(input, false)?;
+                super::found(bills::set_shipping(ctx, id, &BillAccess::Token(token.to_string()), change).await)?
+                    .ok_or_else(|| ApiError::not_found("Bill"))?;
+                respond::see_other(&format!("/b/{id}?token={}#address", encode_component(token)))
+            },
+            async |state| page_for(ctx, id, token, state, false).await,
+        )
+        .await
+}
+
 /// `/b/<id>?token=`: the bill.
 pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploaded: bool) -> ApiResult<Response> {
     let Some(v) = visible(ctx, id, token).await? else {
@@ -158,7 +209,7 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
                 }
             }
             form.card method="post" enctype="multipart/form-data" action=(action) {
-                (notice(&form))
+                @if !form.sent("address") { (notice(&form)) }
                 (Field::text("amount", "Jumlah yang kamu transfer (Rp)").inputmode("numeric").required().of(&form, Some(&due_text)))
                 (Field::image("image", "Bukti transfer", None).required().of(&form, None))
                 p.mute { "JPEG, PNG atau WebP, maks. 5 MB." }
@@ -168,6 +219,7 @@ pub async fn page_for(ctx: &Ctx, id: &str, token: &str, form: FormState, uploade
             p.mute #nothing-to-pay { "Tidak ada yang perlu dibayar sekarang." }
         }
         (payments(&v))
+        (shipping(&v, token, &form))
         @if v.lines.iter().any(|l| l.order.proof_archived_at.is_some()) {
             p.mute #proof-archived { "Bukti bayar sudah diarsipkan (dihapus 90 hari setelah pesanan dikirim)." }
         }

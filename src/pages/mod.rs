@@ -47,6 +47,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
             bill::page_for(ctx, id, param(&q, "token"), FormState::default(), param(&q, "uploaded") == "1").await
         }
         (Method::Post, ["b", id, "proof"]) => bill::proof_submit(ctx, req, id, param(&q, "token")).await,
+        (Method::Post, ["b", id, "address"]) => bill::address_submit(ctx, req, id, param(&q, "token")).await,
         (Method::Post, ["checkout"]) => bill::checkout_submit(ctx, req, &q).await,
         (Method::Get, ["unsubscribe"]) => unsubscribe::confirm(ctx, &q),
         (Method::Post, ["unsubscribe"]) => unsubscribe::submit(ctx, &q).await,
@@ -59,7 +60,9 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
                 None => not_found(ctx, "Halaman tidak ditemukan", "Link ini tidak ada. Cek lagi alamatnya ya."),
             }
         }
-        (_, ["checkout"] | ["b", _, "proof"]) => Err(ApiError::method_not_allowed().allowing("POST")),
+        (_, ["checkout"] | ["b", _, "proof"] | ["b", _, "address"]) => {
+            Err(ApiError::method_not_allowed().allowing("POST"))
+        }
         (_, ["join"] | ["order"] | ["order", _, "proof"] | ["unsubscribe"]) => {
             Err(ApiError::method_not_allowed().allowing("GET, HEAD, POST"))
         }

@@ -3,12 +3,14 @@
 //! (`orders::place`, `orders::transition`).
 
 use crate::ctx::Ctx;
+use crate::domain::bill::{BillStatus, COURIERS};
 use crate::domain::fields;
 use crate::domain::page::Cursor;
 use crate::domain::token::check_bill_token;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::Input;
-use crate::store::bills::{self, BillRow, LineRow};
+use crate::input::Patch;
+use crate::store::bills::{self, BillRow, LineRow, ShippingChange};
 use crate::store::participants::{self, ParticipantRow};
 use crate::store::payments::{self, PaymentRow};
 use crate::store::trips::TripRow;
@@ -94,6 +96,106 @@ pub async fn of_trip(ctx: &Ctx, trip: &TripRow, after: Option<&Cursor>, limit: i
     let ids = serde_json::to_string(&ids)?;
     let (lines, payments) = db.read((bills::lines_of_query(db, &ids)?, payments::of_bills_query(db, &ids)?)).await?;
     Ok(BillPage { bills, buyers, lines, payments })
+}
+
+/// `{ shippingCost?, address?, pickup? }` (the owner), `{ address?, pickup? }` (the buyer's link).
+pub fn parse_shipping(mut input: Input, owner: bool) -> ApiResult<ShippingChange> {
+    input.only(if owner { &["shippingCost", "address", "pickup"] } else { &["address", "pickup"] });
+    let cost = match input.patch_rupiah("shippingCost", MAX_SHIPPING) {
+        Patch::Set(v) => Some(v),
+        Patch::Null => Some(0),
+        Patch::Absent => None,
+    };
+    let address = match input.patch_str("address") {
+        Patch::Set(s) if s.trim().is_empty() => Some(None),
+        Patch::Set(s) => input.check("address", fields::ADDRESS.clean(&s)).map(Some),
+        Patch::Null => Some(None),
+        Patch::Absent => None,
+    };
+    let pickup = match input.patch_bool("pickup") {
+        Patch::Set(b) => Some(b),
+        Patch::Null => Some(false),
+        Patch::Absent => None,
+    };
+    input.finish()?;
+    Ok(ShippingChange { cost, address, pickup })
+}
+
+/// The most ongkir one bill takes (what rupiah text can say: Rp 999.999.999).
+pub const MAX_SHIPPING: i64 = 999_999_999;
+
+fn not_open(b: &BillRow) -> ApiError {
+    ApiError::new(ErrorCode::InvalidTransition, format!("A {} bill's shipping cannot change", b.status.as_str()))
+}
+
+/// Changes an open bill's ongkir, address or pickup (its owner, or the
+/// buyer's link for the address and pickup), and answers it after.
+pub async fn set_shipping(ctx: &Ctx, id: &str, access: &BillAccess, change: ShippingChange) -> ApiResult<BillView> {
+    let v = visible(ctx, id, access).await?;
+    if !v.bill.status.is_open() {
+        return Err(not_open(&v.bill));
+    }
+    let owner = match access {
+        BillAccess::Owner(me) => Some(me.id.as_str()),
+        BillAccess::Token(_) => None,
+    };
+    let (changed, after) = bills::set_shipping(&ctx.db, &v.bill.id, owner, &change, &ctx.now_iso()).await?;
+    if !changed {
+        return Err(not_open(after.as_ref().unwrap_or(&v.bill)));
+    }
+    visible(ctx, id, access).await
+}
+
+/// `{ courier, trackingNumber }`: how a lunas bill went (a resi is needed
+/// unless the courier is "other").
+pub struct ShipForm {
+    pub courier: &'static str,
+    pub tracking: Option<String>,
+}
+
+impl ShipForm {
+    pub fn parse(mut input: Input) -> ApiResult<ShipForm> {
+        input.only(&["courier", "trackingNumber"]);
+        let courier = input.required_with("courier", |c| {
+            let c = c.trim().to_ascii_lowercase();
+            COURIERS.iter().find(|(code, _)| *code == c).map(|(code, _)| *code).ok_or_else(|| {
+                format!("must be one of {}", COURIERS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", "))
+            })
+        });
+        let tracking = match input.patch_str("trackingNumber") {
+            Patch::Set(s) if !s.trim().is_empty() => input.check("trackingNumber", fields::TRACKING.clean(&s)),
+            _ => None,
+        };
+        if tracking.is_none() && courier.is_some_and(|c| c != "other") && !input.has_errors_on(&["trackingNumber"]) {
+            input.error("trackingNumber", "is required: the resi the penitip tracks her parcel with");
+        }
+        input.finish()?;
+        let courier = courier.ok_or_else(|| ApiError::field("courier", "is required"))?;
+        Ok(ShipForm { courier, tracking })
+    }
+}
+
+/// Ships an owned lunas bill; the penitip hears the courier and the resi once.
+pub async fn ship(ctx: &Ctx, me: &AuthUser, id: &str, form: ShipForm) -> ApiResult<BillRow> {
+    let bill = bills::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Bill"))?;
+    if bill.status != BillStatus::Paid {
+        let why = match bill.status {
+            BillStatus::Unpaid | BillStatus::DpPaid => {
+                format!("This bill is not paid in full yet: {} is left", crate::domain::money::rupiah(bill.balance()))
+            }
+            s => format!("A {} bill cannot be shipped", s.as_str()),
+        };
+        return Err(ApiError::new(ErrorCode::InvalidTransition, why));
+    }
+    let (shipped, after) =
+        bills::ship(&ctx.db, &bill.id, &me.id, form.courier, form.tracking.as_deref(), &ctx.now_iso()).await?;
+    let after = after.ok_or_else(|| ApiError::not_found("Bill"))?;
+    if !shipped {
+        return Err(ApiError::new(ErrorCode::InvalidTransition, "This bill changed meanwhile: reload it"));
+    }
+    super::public_cache::profile_changed(ctx, &me.slug).await;
+    super::notify::bill_shipped(ctx, &after).await?;
+    Ok(after)
 }
 
 /// `me`'s open bills asking `amount` (a line of her bank statement), with their buyers.

@@ -194,6 +194,26 @@ pub async fn send_payment_rejected(ctx: &Ctx, payment_id: &str) -> ApiResult<()>
     Ok(())
 }
 
+/// A bill was shipped: its penitip hears the courier and the resi, once (`bill_shipped:{billId}`).
+pub async fn bill_shipped(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
+    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
+        return Ok(());
+    };
+    let link = bill_link(ctx, &bill.id)?;
+    let courier = bill.courier.as_deref().and_then(crate::domain::bill::courier_name).unwrap_or("kurir");
+    let key = format!("bill_shipped:{}", bill.id);
+    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
+    let draft = Draft {
+        kind: "bill_shipped",
+        queue: Queue::Confirmation,
+        message: messages::bill_shipped(courier, bill.tracking_number.as_deref(), &link),
+        template: Some(&ctx.config.wa.template_order),
+    };
+    send_one(ctx, &to, &draft).await?;
+    event(ctx, "bill_shipped", json!({"billId": bill.id}));
+    Ok(())
+}
+
 /// A bill's page, with its token.
 pub fn bill_link(ctx: &Ctx, bill_id: &str) -> ApiResult<String> {
     let token = bill_token(ctx.config.jwt_key()?, bill_id);

@@ -32,6 +32,15 @@ fn description(p: Patch<String>) -> Result<Option<Option<String>>, String> {
 /// The pricing fields of a trip's body, every problem reported on its field.
 pub const PRICING_FIELDS: [&str; 5] = ["currency", "exchangeRate", "feePercent", "feePerItem", "roundTo"];
 
+/// `shippingFlat`: one ongkir for every bill (`null`: set per bill).
+fn parse_flat(input: &mut Input) -> Option<Option<i64>> {
+    match input.patch_rupiah("shippingFlat", super::bills::MAX_SHIPPING) {
+        Patch::Set(v) => Some(Some(v)),
+        Patch::Null => Some(None),
+        Patch::Absent => None,
+    }
+}
+
 /// `dpPercent`: the DP a trip asks, whole percent 0–100 (`null`: none).
 fn parse_dp(input: &mut Input) -> Option<i64> {
     match input.patch_int("dpPercent", 0, 100) {
@@ -99,11 +108,12 @@ pub struct NewTripForm {
     pub is_active: bool,
     pub pricing: PricingChange,
     pub dp_percent: Option<i64>,
+    pub shipping_flat: Option<i64>,
 }
 
 impl NewTripForm {
     pub fn parse(mut input: Input, ctx: &Ctx) -> ApiResult<NewTripForm> {
-        let allowed: Vec<&str> = ["title", "description", "slug", "deadline", "isActive", "dpPercent"]
+        let allowed: Vec<&str> = ["title", "description", "slug", "deadline", "isActive", "dpPercent", "shippingFlat"]
             .into_iter()
             .chain(PRICING_FIELDS)
             .collect();
@@ -117,11 +127,12 @@ impl NewTripForm {
         let is_active = matches!(input.patch_bool("isActive"), Patch::Set(true));
         let pricing = parse_pricing(&mut input);
         let dp_percent = parse_dp(&mut input);
+        let shipping_flat = parse_flat(&mut input).flatten();
         input.finish()?;
         check_pricing(pricing.currency.unwrap_or(Currency::IDR), pricing.exchange_rate.flatten())?;
         match (title, slug) {
             (Some(title), Some(slug)) => {
-                Ok(NewTripForm { title, slug, description, deadline, is_active, pricing, dp_percent })
+                Ok(NewTripForm { title, slug, description, deadline, is_active, pricing, dp_percent, shipping_flat })
             }
             _ => Err(ApiError::field("title", "is required")),
         }
@@ -140,6 +151,7 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
         is_active: f.is_active,
         pricing: &f.pricing,
         dp_percent: f.dp_percent,
+        shipping_flat: f.shipping_flat,
         now: &ctx.now_iso(),
     };
     trips::insert(&ctx.db, &new).await?;
@@ -150,8 +162,10 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
 /// `{ title?, description?, isActive?, deadline?, currency?, exchangeRate?, feePercent?, feePerItem?, roundTo? }`:
 /// only what is named changes.
 pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
-    let allowed: Vec<&str> =
-        ["title", "description", "isActive", "deadline", "dpPercent"].into_iter().chain(PRICING_FIELDS).collect();
+    let allowed: Vec<&str> = ["title", "description", "isActive", "deadline", "dpPercent", "shippingFlat"]
+        .into_iter()
+        .chain(PRICING_FIELDS)
+        .collect();
     input.only(&allowed);
     let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
     let desc = input.patch_str("description");
@@ -171,8 +185,9 @@ pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
     };
     let pricing = parse_pricing(&mut input);
     let dp_percent = parse_dp(&mut input);
+    let shipping_flat = parse_flat(&mut input);
     input.finish()?;
-    Ok(TripChange { title, description, deadline, is_active, pricing, dp_percent })
+    Ok(TripChange { title, description, deadline, is_active, pricing, dp_percent, shipping_flat })
 }
 
 /// Changes an owned trip (see `owned`). A new kurs or fee re-prices its

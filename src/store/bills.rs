@@ -213,6 +213,81 @@ pub async fn asking(db: &Db, owner: &str, amount: i64) -> ApiResult<(Vec<BillRow
     .await
 }
 
+/// What a bill's shipping becomes (a PATCH: only what is named). Pickup
+/// (ambil sendiri) has no ongkir.
+#[derive(Debug, Default)]
+pub struct ShippingChange {
+    pub cost: Option<i64>,
+    pub address: Option<Option<String>>,
+    pub pickup: Option<bool>,
+}
+
+/// Changes an open bill's shipping (`owner`: only hers; `None`: the buyer's
+/// link, already checked) and settles it; one batch. Answers the bill after
+/// it, and whether it was open.
+pub async fn set_shipping(
+    db: &Db,
+    id: &str,
+    owner: Option<&str>,
+    c: &ShippingChange,
+    now: &str,
+) -> ApiResult<(bool, Option<BillRow>)> {
+    let mut changes = super::Changes::new(vec![id.into(), owner.into()]);
+    changes.set("updated_at", now.into());
+    changes.change("address", &c.address);
+    if let Some(pickup) = c.pickup {
+        changes.set("pickup", pickup.into());
+    }
+    match (c.cost, c.pickup) {
+        (_, Some(true)) => changes.set("shipping_cost", 0.into()),
+        (Some(cost), _) => changes.set("shipping_cost", cost.into()),
+        // Back from pickup: the trip's flat ongkir, if it has one.
+        (None, Some(false)) => changes.raw(
+            "shipping_cost = COALESCE((SELECT t.shipping_flat FROM trips t WHERE t.id = bills.trip_id), shipping_cost)",
+        ),
+        (None, None) => {}
+    }
+    let filter = format!("id = ?1 AND (?2 IS NULL OR jastiper_id = ?2) AND status IN {OPEN}");
+    let (changed, _, after) = db
+        .read((
+            Write(db.stmt(&changes.sql("bills", &filter), &changes.args)?),
+            Write(db.stmt(&settle_sql("?1", "?2"), &[id.into(), now.into()])?),
+            by_id_query(db, id)?,
+        ))
+        .await?;
+    Ok((changed == 1, after.into_iter().next()))
+}
+
+/// Ships a lunas bill of `owner` with its courier and resi: its waiting
+/// lines are shipped and it is settled; one batch. Answers whether it was
+/// lunas (false: nothing changed) and the bill after it.
+pub async fn ship(
+    db: &Db,
+    id: &str,
+    owner: &str,
+    courier: &str,
+    tracking: Option<&str>,
+    now: &str,
+) -> ApiResult<(bool, Option<BillRow>)> {
+    let (shipped, _, _, after) = db
+        .read((
+            Write(db.stmt(
+                "UPDATE bills SET courier = ?3, tracking_number = ?4, shipped_at = ?5, updated_at = ?5
+                 WHERE id = ?1 AND jastiper_id = ?2 AND status = 'paid'",
+                &[id.into(), owner.into(), courier.into(), tracking.into(), now.into()],
+            )?),
+            Write(db.stmt(
+                "UPDATE orders SET status = 'shipped', updated_at = ?2
+                 WHERE bill_id = ?1 AND status IN ('pending', 'confirmed') AND changes() = 1",
+                &[id.into(), now.into()],
+            )?),
+            Write(db.stmt(&settle_sql("?1", "?2"), &[id.into(), now.into()])?),
+            by_id_query(db, id)?,
+        ))
+        .await?;
+    Ok((shipped == 1, after.into_iter().next()))
+}
+
 /// Cancels an open bill: its goods go back on sale, its lines are refused
 /// with the reason, and it is settled; all in one transaction. Answers the
 /// bill after it, and whether it was open (false: nothing changed).

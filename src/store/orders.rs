@@ -198,9 +198,10 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
     }
     first.push(db.stmt(
         &format!(
-            "INSERT INTO bills (id, trip_id, participant_id, status, created_at, updated_at, jastiper_id, unique_code)
+            "INSERT INTO bills (id, trip_id, participant_id, status, created_at, updated_at, jastiper_id, unique_code,
+                                shipping_cost)
              SELECT ?4, ?1, {b}, 'unpaid', ?3, ?3, t.jastiper_id,
-                    CASE WHEN u.unique_codes = 1 THEN {FREE_CODE} ELSE 0 END
+                    CASE WHEN u.unique_codes = 1 THEN {FREE_CODE} ELSE 0 END, COALESCE(t.shipping_flat, 0)
              FROM trips t JOIN users u ON u.id = t.jastiper_id
              WHERE t.id = ?1
                AND NOT EXISTS (SELECT 1 FROM bills WHERE trip_id = ?1 AND participant_id = {b} AND status IN {OPEN})"

@@ -80,6 +80,7 @@ pub struct NewTrip<'a> {
     pub is_active: bool,
     pub pricing: &'a PricingChange,
     pub dp_percent: Option<i64>,
+    pub shipping_flat: Option<i64>,
     pub now: &'a str,
 }
 
@@ -123,8 +124,8 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
     let currency = p.currency.unwrap_or(Currency::IDR);
     db.exec(
         "INSERT INTO trips (id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at,
-                            currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL ELSE ?8 END, ?11, ?12, ?13, ?14)",
+                            currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent, shipping_flat)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL ELSE ?8 END, ?11, ?12, ?13, ?14, ?15)",
         &[
             t.id.into(),
             t.jastiper_id.into(),
@@ -140,6 +141,7 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
             p.fee_per_item.unwrap_or(0).into(),
             p.round_to.unwrap_or(if currency.is_idr() { 1 } else { 1000 }).into(),
             t.dp_percent.unwrap_or(0).into(),
+            t.shipping_flat.map_or(Arg::Null, Arg::Int),
         ],
     )
     .await?;
@@ -222,6 +224,8 @@ pub struct TripChange {
     pub is_active: Option<bool>,
     pub pricing: PricingChange,
     pub dp_percent: Option<i64>,
+    /// One ongkir for every bill not picked up (`Some(None)`: set per bill).
+    pub shipping_flat: Option<Option<i64>>,
 }
 
 /// The trip's change as one statement, and its products' new rupiah prices
@@ -264,12 +268,25 @@ pub async fn update(
     if let Some(v) = c.dp_percent {
         changes.set("dp_percent", v.into());
     }
+    if let Some(v) = c.shipping_flat {
+        changes.set("shipping_flat", v.map_or(Arg::Null, Arg::Int));
+    }
     let trip = db.stmt(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args)?;
-    // A new DP percent changes what each open bill asks first.
-    let bills = super::bills::settle_where_sql(&format!("x.trip_id = ?1 AND x.status IN {}", super::bills::OPEN), "?2");
-    let settle = db.stmt(&bills, &[id.into(), now.into()])?;
-    let settle = super::Writes(if c.dp_percent.is_some() { vec![settle] } else { Vec::new() });
-    db.read((super::Write(trip), super::products::set_prices(db, prices, now)?, settle)).await?;
+    let open = super::bills::OPEN;
+    let mut bills = Vec::new();
+    // A flat ongkir (or none any more) goes on every open bill that is not picked up.
+    if let Some(flat) = c.shipping_flat.flatten() {
+        bills.push(db.stmt(
+            &format!("UPDATE bills SET shipping_cost = ?2 WHERE trip_id = ?1 AND status IN {open} AND pickup = 0"),
+            &[id.into(), flat.into()],
+        )?);
+    }
+    // A new DP percent or ongkir changes what each open bill asks.
+    if c.dp_percent.is_some() || c.shipping_flat.is_some() {
+        let settle = super::bills::settle_where_sql(&format!("x.trip_id = ?1 AND x.status IN {open}"), "?2");
+        bills.push(db.stmt(&settle, &[id.into(), now.into()])?);
+    }
+    db.read((super::Write(trip), super::products::set_prices(db, prices, now)?, super::Writes(bills))).await?;
     Ok(())
 }
 

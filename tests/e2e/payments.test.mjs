@@ -298,3 +298,59 @@ describe("the dashboard", () => {
     assert.equal(user.unique_codes, 1, "kode unik switched on from the profile");
   });
 });
+
+describe("shipping", () => {
+  test("the penitip gives her address, the jastiper adds the ongkir, ships a lunas bill with courier and resi, and the penitip hears both once", async () => {
+    const { phone, b } = await dpTrip("3001");
+    const addr = await app.json("PATCH", `/api/bills/${b.id}?token=${b.accessToken}`, { address: "Jl. Melati No. 5, Tebet, Jakarta Selatan 12810" });
+    assert.equal(addr.status, 200);
+    assert.equal(addr.body.bill.address, "Jl. Melati No. 5, Tebet, Jakarta Selatan 12810");
+    const sneaky = await app.json("PATCH", `/api/bills/${b.id}?token=${b.accessToken}`, { shippingCost: 1 });
+    assert.equal(sneaky.status, 400, "only the jastiper sets the ongkir");
+    assert.equal((await app.json("PATCH", `/api/bills/${b.id}?token=${b.accessToken}`, { address: "short" })).status, 400);
+    const cost = await app.json("PATCH", `/api/bills/${b.id}`, { shippingCost: "25.000" }, as(j));
+    assert.equal(cost.status, 200);
+    assert.deepEqual([cost.body.bill.shippingCost, cost.body.bill.total, cost.body.bill.dpDue], [25000, 275000, 125000], "the ongkir joins the total, not the DP");
+    const page = await (await app.fetch(`/b/${b.id}?token=${b.accessToken}`)).text();
+    assert.ok(page.includes("Ongkir") && page.includes("Rp 25.000") && page.includes("Jl. Melati No. 5"));
+
+    const early = await app.json("POST", `/api/bills/${b.id}/ship`, { courier: "jne", trackingNumber: "JNE0012345" }, as(j));
+    assert.equal(early.status, 409);
+    assert.match(early.body.error, /Rp 275\.000 is left/);
+    const p = (await pay(b, "275.000", freshPng())).body.payment;
+    await app.json("POST", `/api/payments/${p.id}/confirm`, {}, as(j));
+    assert.equal((await app.json("POST", `/api/bills/${b.id}/ship`, { courier: "jne" }, as(j))).status, 400, "a resi is needed");
+    assert.equal((await app.json("POST", `/api/bills/${b.id}/ship`, { courier: "dhl", trackingNumber: "X12345" }, as(j))).status, 400);
+    assert.equal((await app.json("POST", `/api/bills/${b.id}/ship`, { courier: "jne", trackingNumber: "JNE0012345" }, as(other))).status, 404);
+    const shipped = await app.json("POST", `/api/bills/${b.id}/ship`, { courier: "jnt", trackingNumber: "JP1234567890" }, as(j));
+    assert.equal(shipped.status, 200);
+    assert.deepEqual([shipped.body.bill.status, shipped.body.bill.courier, shipped.body.bill.trackingNumber], ["shipped", "jnt", "JP1234567890"]);
+    assert.ok(shipped.body.bill.items.every((i) => i.status === "shipped"));
+    await eventually(() => sends(phone).some((s) => s.includes("dikirim lewat J&T") && s.includes("JP1234567890")), { what: "shipped message" });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(sends(phone).filter((s) => s.includes("JP1234567890")).length, 1, "one message for the bill, not one per line");
+    const after = await (await app.fetch(`/b/${b.id}?token=${b.accessToken}`)).text();
+    assert.ok(after.includes("Sudah dikirim") && after.includes("JP1234567890"));
+    assert.equal((await app.json("POST", `/api/bills/${b.id}/ship`, { courier: "jnt", trackingNumber: "JP1234567890" }, as(j))).status, 409, "shipped once");
+    assert.equal((await app.json("PATCH", `/api/bills/${b.id}`, { shippingCost: 1000 }, as(other))).status, 404);
+  });
+
+  test("one flat ongkir for a trip goes on every open bill not picked up, and on new ones; pickup has none", async () => {
+    const { trip, b } = await dpTrip("3002");
+    const flat = await app.json("PATCH", `/api/trips/${trip.id}`, { shippingFlat: 20000 }, as(j));
+    assert.equal(flat.status, 200);
+    assert.equal(flat.body.trip.shippingFlat, 20000);
+    assert.equal((await bill(b)).shippingCost, 20000);
+    const picked = await app.json("PATCH", `/api/bills/${b.id}?token=${b.accessToken}`, { pickup: true });
+    assert.deepEqual([picked.body.bill.pickup, picked.body.bill.shippingCost, picked.body.bill.total], [true, 0, 250000]);
+    const back = await app.json("PATCH", `/api/bills/${b.id}?token=${b.accessToken}`, { pickup: false });
+    assert.equal(back.body.bill.shippingCost, 20000, "back to the trip's ongkir");
+    const p = await createProduct(app, j.token, trip.id, { price: 10000 });
+    const fresh = await checkout({ phone: "081266663333", productId: p.id, quantity: 1 });
+    assert.equal((await bill(fresh.body.bill)).shippingCost, 20000, "a new bill gets it too");
+    // The bill page's own form: pickup, without an address.
+    const r = await app.fetch(`/b/${fresh.body.bill.id}/address?token=${fresh.body.bill.accessToken}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "pickup=on&address=" });
+    assert.equal(r.status, 303);
+    assert.equal((await bill(fresh.body.bill)).pickup, true);
+  });
+});
