@@ -30,7 +30,7 @@ CREATE TABLE trips (
   is_active   INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
-, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT, currency TEXT NOT NULL DEFAULT 'IDR', exchange_rate INTEGER, exchange_rate_at TEXT, fee_percent INTEGER NOT NULL DEFAULT 0 CHECK (fee_percent BETWEEN 0 AND 10000), fee_per_item INTEGER NOT NULL DEFAULT 0 CHECK (fee_per_item >= 0), round_to INTEGER NOT NULL DEFAULT 1 CHECK (round_to IN (1, 100, 500, 1000)), dp_percent INTEGER NOT NULL DEFAULT 0 CHECK (dp_percent BETWEEN 0 AND 100), shipping_flat INTEGER CHECK (shipping_flat >= 0));
+, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT, currency TEXT NOT NULL DEFAULT 'IDR', exchange_rate INTEGER, exchange_rate_at TEXT, fee_percent INTEGER NOT NULL DEFAULT 0 CHECK (fee_percent BETWEEN 0 AND 10000), fee_per_item INTEGER NOT NULL DEFAULT 0 CHECK (fee_per_item >= 0), round_to INTEGER NOT NULL DEFAULT 1 CHECK (round_to IN (1, 100, 500, 1000)), dp_percent INTEGER NOT NULL DEFAULT 0 CHECK (dp_percent BETWEEN 0 AND 100), shipping_flat INTEGER CHECK (shipping_flat >= 0), arrived_at TEXT, reminder_days INTEGER NOT NULL DEFAULT 3 CHECK (reminder_days BETWEEN 1 AND 30));
 CREATE INDEX trips_by_jastiper ON trips (jastiper_id, created_at);
 CREATE INDEX trips_by_deadline ON trips (deadline);
 
@@ -201,7 +201,7 @@ CREATE TABLE bills (
   cancel_reason  TEXT,
   created_at     TEXT NOT NULL,
   updated_at     TEXT NOT NULL
-, jastiper_id TEXT, dp_due INTEGER NOT NULL DEFAULT 0, shipping_cost INTEGER NOT NULL DEFAULT 0 CHECK (shipping_cost >= 0), unique_code INTEGER NOT NULL DEFAULT 0 CHECK (unique_code BETWEEN 0 AND 999), address TEXT, pickup INTEGER NOT NULL DEFAULT 0 CHECK (pickup IN (0, 1)), courier TEXT, tracking_number TEXT, shipped_at TEXT);
+, jastiper_id TEXT, dp_due INTEGER NOT NULL DEFAULT 0, shipping_cost INTEGER NOT NULL DEFAULT 0 CHECK (shipping_cost >= 0), unique_code INTEGER NOT NULL DEFAULT 0 CHECK (unique_code BETWEEN 0 AND 999), address TEXT, pickup INTEGER NOT NULL DEFAULT 0 CHECK (pickup IN (0, 1)), courier TEXT, tracking_number TEXT, shipped_at TEXT, reminded_at TEXT);
 CREATE UNIQUE INDEX bills_one_open ON bills (trip_id, participant_id) WHERE status IN ('unpaid', 'dp_paid', 'paid');
 CREATE INDEX bills_by_trip ON bills (trip_id, created_at);
 -- A kode unik names one open bill of its jastiper.

@@ -6,6 +6,10 @@
 ALTER TABLE trips ADD COLUMN dp_percent INTEGER NOT NULL DEFAULT 0 CHECK (dp_percent BETWEEN 0 AND 100);
 -- One flat ongkir for every bill that is shipped (NULL: set per bill).
 ALTER TABLE trips ADD COLUMN shipping_flat INTEGER CHECK (shipping_flat >= 0);
+-- When the goods arrived (the penitip with a balance were told), and after
+-- how many days one reminder goes to a bill still not lunas.
+ALTER TABLE trips ADD COLUMN arrived_at TEXT;
+ALTER TABLE trips ADD COLUMN reminder_days INTEGER NOT NULL DEFAULT 3 CHECK (reminder_days BETWEEN 1 AND 30);
 -- A jastiper may give each open bill a kode unik (1–999 rupiah on top).
 ALTER TABLE users ADD COLUMN unique_codes INTEGER NOT NULL DEFAULT 0 CHECK (unique_codes IN (0, 1));
 
@@ -20,6 +24,7 @@ ALTER TABLE bills ADD COLUMN pickup INTEGER NOT NULL DEFAULT 0 CHECK (pickup IN 
 ALTER TABLE bills ADD COLUMN courier TEXT;
 ALTER TABLE bills ADD COLUMN tracking_number TEXT;
 ALTER TABLE bills ADD COLUMN shipped_at TEXT;
+ALTER TABLE bills ADD COLUMN reminded_at TEXT;
 UPDATE bills SET jastiper_id = (SELECT t.jastiper_id FROM trips t WHERE t.id = bills.trip_id);
 CREATE UNIQUE INDEX bills_unique_code ON bills (jastiper_id, unique_code)
   WHERE unique_code > 0 AND status IN ('unpaid', 'dp_paid', 'paid');

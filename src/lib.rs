@@ -112,7 +112,7 @@ const EVERY_MINUTE: &str = "* * * * *";
 /// Every minute: outbox rows whose queue message was lost back into their
 /// queues (at once when sends stalled, e.g. after a crash), trips past their
 /// deadline closed. Every ten minutes also: unpaid orders expired, old proofs
-/// archived, old rows pruned.
+/// archived, balances reminded once after their trip's reminder days, old rows pruned.
 async fn cron(ctx: &Ctx, every_minute: bool) -> error::ApiResult<serde_json::Value> {
     use service::housekeeping as h;
     let requeued = service::delivery::requeue_stale(ctx).await?;
@@ -122,8 +122,10 @@ async fn cron(ctx: &Ctx, every_minute: bool) -> error::ApiResult<serde_json::Val
     }
     let expired = h::expire_unpaid_orders(ctx).await?;
     let archived = h::archive_old_proofs(ctx).await?;
+    let reminded = h::remind_balances(ctx).await?;
     let pruned = h::prune(ctx).await?;
     Ok(serde_json::json!({
-        "requeued": requeued, "closedTrips": closed, "expiredOrders": expired, "archivedProofs": archived, "pruned": pruned
+        "requeued": requeued, "closedTrips": closed, "expiredOrders": expired, "archivedProofs": archived,
+        "reminded": reminded, "pruned": pruned
     }))
 }

@@ -10,6 +10,7 @@ pub mod invoice;
 pub mod orders;
 pub mod people;
 pub mod profile;
+pub mod recap;
 pub mod session;
 pub mod trips;
 pub mod view;
@@ -127,6 +128,21 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
         (Post, ["bills", id, action @ ("shipping" | "ship")]) => {
             let form = checked_form(req, me).await?;
             bills::act_on_bill(ctx, me, id, action, form).await
+        }
+        (Get, ["trips", id, "recap"]) => recap::page(ctx, me, id, q).await,
+        (Post, ["trips", id, "recap", action @ ("ship" | "remind" | "labels")]) => {
+            let form = checked_form(req, me).await?;
+            recap::bulk(ctx, me, id, action, form).await
+        }
+        (Post, ["trips", id, "arrived"]) => {
+            checked_form(req, me).await?;
+            recap::arrived(ctx, me, id).await
+        }
+        (Get, ["trips", id, which @ ("rekap.csv" | "belanja.csv")]) => recap::csv(ctx, me, id, which).await,
+        (Get, ["trips", id, "shopping"]) => recap::shopping(ctx, me, id, FormState::default()).await,
+        (Post, ["orders", id, "found"]) => {
+            let form = checked_form(req, me).await?;
+            recap::found(ctx, me, id, form).await
         }
         (Get, ["trips", id, "payments"]) => bills::trip_payments(ctx, me, id).await,
         (Get, ["payments", id, "reject"]) => bills::reject_page(ctx, me, id, FormState::default()).await,

@@ -241,6 +241,7 @@ pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiR
         nav.tabs aria-label="Bagian trip" {
             a href={ (base) "/orders" } { "Pesanan (" (orders) ")" }
             a href={ (base) "/payments" } { "Pembayaran" }
+            a href={ (base) "/recap" } { "Rekap & kirim" }
             a href={ (base) "/participants" } { "Penitip" }
             a href={ (base) "/messages" } { "Broadcast" }
         }

@@ -187,6 +187,37 @@ pub fn payment_confirmed(received: i64, balance: i64, link: &str) -> Message {
     }
 }
 
+/// A line found short while shopping: how many came, the bill's new total
+/// and the refund due, if any.
+pub fn line_found_short(title: &str, found: i64, ordered: i64, total: i64, refund: i64, link: &str) -> Message {
+    let what = match found {
+        0 => format!("{title} tidak dapat di toko"),
+        n => format!("{title} hanya dapat {n} dari {ordered}"),
+    };
+    let back = match refund {
+        0 => String::new(),
+        r => format!(" Kelebihan bayar {} akan dikembalikan jastiper.", rupiah(r)),
+    };
+    Message {
+        body: format!("😔 Maaf, {what}. Tagihanmu sekarang {}.{back} Detail: {link}", rupiah(total)),
+        params: vec!["rejected".into(), title.into(), what.clone(), link.into()],
+    }
+}
+
+/// A bill that still owes: on arrival of the goods, or its one reminder.
+pub fn bill_owing(trip: &str, lines: &[String], balance: i64, link: &str, reminder: bool) -> Message {
+    let head = if reminder {
+        format!("⏰ Pengingat: tagihan jastip {trip} belum lunas.")
+    } else {
+        format!("✈️ Barang jastip {trip} sudah sampai!")
+    };
+    let listed: String = lines.iter().map(|l| format!("\n• {l}")).collect();
+    Message {
+        body: format!("{head}{listed}\nSisa yang perlu dibayar: {}. Bayar dan kirim bukti di: {link}", rupiah(balance)),
+        params: vec!["pending".into(), trip.into(), rupiah(balance), link.into()],
+    }
+}
+
 /// A bill on its way: the courier and the resi.
 pub fn bill_shipped(courier: &str, tracking: Option<&str>, link: &str) -> Message {
     let resi = tracking.map(|t| format!(" No. resi: {t}.")).unwrap_or_default();

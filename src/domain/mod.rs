@@ -4,6 +4,7 @@
 pub mod bill;
 pub mod command;
 pub mod cost;
+pub mod csv;
 pub mod encoding;
 pub mod fields;
 pub mod ids;

@@ -13,7 +13,7 @@ use crate::platform::limits::Limit;
 use crate::service::bills::{self, BillAccess, BillView, CancelForm, ShipForm};
 use crate::service::orders::PROOF_LIMIT;
 use crate::service::payments::{self, Claim, ConfirmForm, RejectForm};
-use crate::service::trips;
+use crate::service::{recap, trips};
 use crate::web::auth::{limit_address, link_token, require_user};
 use crate::web::query::{params, Paging};
 use crate::web::{body, respond, upload};
@@ -169,4 +169,38 @@ pub async fn ship(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response>
     let bill = bills::ship(ctx, &me, id, form).await?;
     let v = bills::visible(ctx, &bill.id, &BillAccess::Owner(me)).await?;
     respond::json(200, &json!({ "bill": bill_json(&v) }))
+}
+
+/// `GET /api/trips/:id/bills.csv` (owner): one row per bill line.
+pub async fn csv_for_trip(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let trip = trips::owned(ctx, &me, trip_id).await?;
+    let rows = recap::lines(ctx, &trip).await?;
+    respond::csv(recap::bills_csv(&rows), &format!("rekap-{}.csv", trip.slug))
+}
+
+/// `GET /api/trips/:id/shopping-list` (or `.csv`, `csv`) (owner).
+pub async fn shopping_list(ctx: &Ctx, req: &Request, trip_id: &str, csv: bool) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let trip = trips::owned(ctx, &me, trip_id).await?;
+    let rows = recap::lines(ctx, &trip).await?;
+    let list = recap::shopping_list(&rows);
+    if csv {
+        return respond::csv(recap::shopping_csv(&list), &format!("belanja-{}.csv", trip.slug));
+    }
+    let items: Vec<serde_json::Value> = list
+        .iter()
+        .map(|t| {
+            let buyers: Vec<serde_json::Value> = t
+                .lines
+                .iter()
+                .map(|l| {
+                    json!({ "orderId": l.order_id, "billId": l.bill_id, "name": l.buyer_name, "quantity": l.quantity,
+                            "notes": l.notes, "paid": l.line_status == crate::domain::order::OrderStatus::Confirmed })
+                })
+                .collect();
+            json!({ "productId": t.product_id, "title": t.title, "units": t.units, "buyers": buyers })
+        })
+        .collect();
+    respond::json(200, &json!({ "items": items }))
 }

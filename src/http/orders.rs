@@ -66,6 +66,15 @@ pub async fn transition(ctx: &Ctx, req: &mut Request, id: &str, action: Action) 
     respond::json(200, &json!({ "order": Order::from(&order) }))
 }
 
+/// `POST /api/orders/:id/found` `{ quantity }` (owner): fewer units found in the shop, or none.
+pub async fn found(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let order = orders::owned(ctx, &me, id).await?;
+    let form = orders::FoundForm::parse(body::json(req).await?)?;
+    let order = orders::found(ctx, &me, order, form).await?;
+    respond::json(200, &json!({ "order": Order::from(&order) }))
+}
+
 /// `GET /api/orders/:id/status?token=`: the penitip's view of their order.
 pub async fn status(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     let order = orders::visible(ctx, id, &order_access(ctx, req)?).await?;

@@ -170,6 +170,26 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Re
             Post => bills::pay(ctx, req, id).await,
             _ => not_allowed("POST"),
         },
+        // POST /api/trips/{tripId}/arrived — the goods arrived: every penitip still owing is told (owner)
+        ["api", "trips", id, "arrived"] => match method {
+            Post => trips::arrived(ctx, req, id).await,
+            _ => not_allowed("POST"),
+        },
+        // GET /api/trips/{tripId}/bills.csv — every bill line, for Excel (owner)
+        ["api", "trips", id, "bills.csv"] => match method {
+            Get => bills::csv_for_trip(ctx, req, id).await,
+            _ => not_allowed("GET"),
+        },
+        // GET /api/trips/{tripId}/shopping-list — what to buy, by product, for whom (owner)
+        ["api", "trips", id, "shopping-list"] => match method {
+            Get => bills::shopping_list(ctx, req, id, false).await,
+            _ => not_allowed("GET"),
+        },
+        // GET /api/trips/{tripId}/shopping-list.csv — the same, for Excel (owner)
+        ["api", "trips", id, "shopping-list.csv"] => match method {
+            Get => bills::shopping_list(ctx, req, id, true).await,
+            _ => not_allowed("GET"),
+        },
         // GET /api/trips/{tripId}/payments — the trip's payments, ?status=pending (owner)
         ["api", "trips", id, "payments"] => match method {
             Get => bills::list_for_trip_payments(ctx, req, id).await,
@@ -271,6 +291,11 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Re
         ["api", "orders", id, "ship"] => match method {
             Patch => orders::transition(ctx, req, id, Action::Ship).await,
             _ => not_allowed("PATCH"),
+        },
+        // POST /api/orders/{orderId}/found — fewer units found in the shop, or none (owner)
+        ["api", "orders", id, "found"] => match method {
+            Post => orders::found(ctx, req, id).await,
+            _ => not_allowed("POST"),
         },
         // GET /api/orders/{orderId}/status — the penitip's view (order token)
         ["api", "orders", id, "status"] => match method {

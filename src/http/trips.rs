@@ -66,3 +66,13 @@ pub async fn delete(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     trips::delete(ctx, &me, id).await?;
     respond::json(200, &json!({ "message": "Trip deleted" }))
 }
+
+/// `POST /api/trips/:id/arrived` (owner): `{ told }`, how many penitip still owing were told.
+pub async fn arrived(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let me = require_user(ctx, req)?;
+    let mut input = body::json(req).await?;
+    input.only(&[]);
+    input.finish()?;
+    let told = trips::arrived(ctx, &me, id).await?;
+    respond::json(200, &serde_json::json!({ "told": told }))
+}

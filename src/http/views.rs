@@ -147,6 +147,9 @@ pub struct Trip<'a> {
     pub dp_percent: i64,
     /// One ongkir for every bill not picked up (`None`: set per bill).
     pub shipping_flat: Option<i64>,
+    pub arrived_at: Option<&'a str>,
+    /// Days after the arrival until a bill not lunas gets its one reminder.
+    pub reminder_days: i64,
 }
 
 use crate::domain::money::json_decimal as decimal;
@@ -170,6 +173,8 @@ impl<'a> From<&'a TripRow> for Trip<'a> {
             round_to: t.round_to,
             dp_percent: t.dp_percent,
             shipping_flat: t.shipping_flat,
+            arrived_at: t.arrived_at.as_deref(),
+            reminder_days: t.reminder_days,
         }
     }
 }

@@ -75,6 +75,21 @@ pub async fn close_due_trips(ctx: &Ctx) -> ApiResult<usize> {
     Ok(closed)
 }
 
+/// Bills still owing some days after their goods arrived get their one
+/// reminder (`notify::balance_reminder`). Answers how many were told.
+pub async fn remind_balances(ctx: &Ctx) -> ApiResult<usize> {
+    let now = ctx.now_iso();
+    let mut told = 0;
+    for bill in crate::store::bills::due_for_reminder(&ctx.db, &now, 100).await? {
+        if crate::store::bills::claim_reminder(&ctx.db, &bill.id, &now).await?
+            && super::notify::balance_reminder(ctx, &bill).await?
+        {
+            told += 1;
+        }
+    }
+    Ok(told)
+}
+
 /// Proofs of orders shipped more than 90 days ago are deleted from R2; the
 /// order remembers when (its page says the proof was archived).
 pub async fn archive_old_proofs(ctx: &Ctx) -> ApiResult<usize> {

@@ -22,6 +22,7 @@ pub mod products;
 pub mod profile;
 pub mod public;
 pub mod public_cache;
+pub mod recap;
 pub mod trips;
 
 use crate::ctx::Ctx;

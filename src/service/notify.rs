@@ -214,6 +214,121 @@ pub async fn bill_shipped(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
     Ok(())
 }
 
+/// A line found short in the shop: its penitip hears how many came and
+/// what her bill is now (with any refund due), once per change
+/// (`line_found:{orderId}:{quantity}`).
+pub async fn line_found_short(ctx: &Ctx, order: &OrderRow, ordered: i64) -> ApiResult<()> {
+    let Some(p) = participants::by_id(&ctx.db, &order.participant_id).await? else {
+        return Ok(());
+    };
+    let Some(bill_id) = order.bill_id.as_deref() else {
+        return Ok(());
+    };
+    let Some(bill) = bills::by_id(&ctx.db, bill_id).await? else {
+        return Ok(());
+    };
+    let (title, link) = title_and_link(ctx, order).await?;
+    let found = if order.status == crate::domain::order::OrderStatus::Rejected { 0 } else { order.quantity };
+    let key = format!("line_found:{}:{found}", order.id);
+    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&order.trip_id), participant_id: Some(&p.id) };
+    let draft = Draft {
+        kind: "line_found_short",
+        queue: Queue::Confirmation,
+        message: messages::line_found_short(&title, found, ordered, bill.total, bill.refund_due(), &link),
+        template: Some(&ctx.config.wa.template_order),
+    };
+    send_one(ctx, &to, &draft).await?;
+    Ok(())
+}
+
+/// What a bill still asks, in a message: its lines, the ongkir, the balance.
+fn owing_lines(bill: &BillRow, lines: &[&crate::store::bills::RecapRow]) -> Vec<String> {
+    let mut out: Vec<String> = lines
+        .iter()
+        .filter(|l| l.line_status != crate::domain::order::OrderStatus::Rejected)
+        .map(|l| messages::order_line(&l.product_title, l.quantity, l.line_total))
+        .collect();
+    if bill.shipping_cost > 0 {
+        out.push(format!("Ongkir {}", crate::domain::money::rupiah(bill.shipping_cost)));
+    }
+    out
+}
+
+/// The goods arrived: every penitip whose bill still owes hears her lines,
+/// the ongkir and what is left, once (`arrived:{billId}`); answers how many.
+pub async fn arrived(ctx: &Ctx, trip: &TripRow) -> ApiResult<usize> {
+    let owing = bills::owing_of_trip(&ctx.db, &trip.id).await?;
+    if owing.is_empty() {
+        return Ok(0);
+    }
+    let recap = bills::recap_of_trip(&ctx.db, &trip.id).await?;
+    let mut told = 0;
+    for bill in &owing {
+        let mine: Vec<_> = recap.iter().filter(|r| r.bill_id == bill.id).collect();
+        let Some(first) = mine.first() else { continue };
+        let key = format!("arrived:{}", bill.id);
+        let to = To {
+            key: &key,
+            recipient: &first.buyer_phone,
+            trip_id: Some(&trip.id),
+            participant_id: Some(&bill.participant_id),
+        };
+        let draft = Draft {
+            kind: "bill_arrived",
+            queue: Queue::Notifications,
+            message: messages::bill_owing(
+                &trip.title,
+                &owing_lines(bill, &mine),
+                bill.balance(),
+                &bill_link(ctx, &bill.id)?,
+                false,
+            ),
+            template: Some(&ctx.config.wa.template_order),
+        };
+        if send_one(ctx, &to, &draft).await? {
+            told += 1;
+        }
+    }
+    event(ctx, "trip_arrived", json!({"tripId": trip.id, "told": told}));
+    Ok(told)
+}
+
+/// The one reminder of a bill still owing after the trip's reminder days (`reminder:{billId}`).
+pub async fn balance_reminder(ctx: &Ctx, bill: &BillRow) -> ApiResult<bool> {
+    reminder_with_key(ctx, bill, &format!("reminder:{}", bill.id)).await
+}
+
+async fn reminder_with_key(ctx: &Ctx, bill: &BillRow, key: &str) -> ApiResult<bool> {
+    let Some(trip) = trips::by_id_or_slug(&ctx.db, &bill.trip_id).await? else {
+        return Ok(false);
+    };
+    let recap = bills::recap_of_trip(&ctx.db, &trip.id).await?;
+    let mine: Vec<_> = recap.iter().filter(|r| r.bill_id == bill.id).collect();
+    let Some(first) = mine.first() else { return Ok(false) };
+    let to =
+        To { key, recipient: &first.buyer_phone, trip_id: Some(&trip.id), participant_id: Some(&bill.participant_id) };
+    let draft = Draft {
+        kind: "bill_reminder",
+        queue: Queue::Notifications,
+        message: messages::bill_owing(
+            &trip.title,
+            &owing_lines(bill, &mine),
+            bill.balance(),
+            &bill_link(ctx, &bill.id)?,
+            true,
+        ),
+        template: Some(&ctx.config.wa.template_order),
+    };
+    send_one(ctx, &to, &draft).await
+}
+
+/// A reminder the jastiper sends from the rekap: at most one per bill per day
+/// (`reminder:{billId}:{date}`). True when queued.
+pub async fn manual_reminder(ctx: &Ctx, bill: &BillRow) -> ApiResult<bool> {
+    let day = ctx.now.format("%Y-%m-%d").to_string();
+    reminder_with_key(ctx, bill, &format!("reminder:{}:{day}", bill.id)).await
+}
+
 /// A bill's page, with its token.
 pub fn bill_link(ctx: &Ctx, bill_id: &str) -> ApiResult<String> {
     let token = bill_token(ctx.config.jwt_key()?, bill_id);

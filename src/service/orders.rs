@@ -9,7 +9,7 @@ use crate::domain::order::{check_buyer_limits, check_orderable, Action, OrderRef
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
 use crate::domain::token::{bill_token, check_order_link_token, hash_secret};
-use crate::error::{ApiError, ApiResult, ConstraintKind};
+use crate::error::{ApiError, ApiResult, ConstraintKind, ErrorCode};
 use crate::input::{Input, Patch};
 use crate::platform::r2::Upload;
 use crate::store::bills::{self, BillRow};
@@ -427,6 +427,53 @@ pub async fn transition(
     }
     notify::order_status_changed(ctx, &order).await?;
     Ok(order)
+}
+
+/// `{ quantity }`: how many of a line the jastiper found (0: none).
+pub struct FoundForm {
+    pub quantity: i64,
+}
+
+impl FoundForm {
+    pub fn parse(mut input: Input) -> ApiResult<FoundForm> {
+        input.only(&["quantity"]);
+        let quantity = match input.patch_int("quantity", 0, 1000) {
+            Patch::Set(q) => Some(q),
+            Patch::Null | Patch::Absent => {
+                if !input.has_errors_on(&["quantity"]) {
+                    input.error("quantity", "is required: how many were found (0 for none)");
+                }
+                None
+            }
+        };
+        input.finish()?;
+        quantity.map(|quantity| FoundForm { quantity }).ok_or_else(|| ApiError::field("quantity", "is required"))
+    }
+}
+
+/// A line found short while shopping (fewer units, or none): the bill is
+/// re-totalled (a DP paid for it becomes a refund due), the stock released,
+/// and the penitip told once.
+pub async fn found(ctx: &Ctx, me: &AuthUser, order: OrderRow, form: FoundForm) -> ApiResult<OrderRow> {
+    if !matches!(order.status, OrderStatus::Pending | OrderStatus::Confirmed) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidTransition,
+            format!("A {} line is not being bought", order.status),
+        ));
+    }
+    if form.quantity > order.quantity {
+        return Err(ApiError::field("quantity", format!("can only be fewer than ordered ({})", order.quantity)));
+    }
+    if form.quantity == order.quantity {
+        return Ok(order);
+    }
+    if !orders::found(&ctx.db, &order, form.quantity, &ctx.now_iso()).await? {
+        return Err(OrderRefusal::ChangedMeanwhile.into());
+    }
+    super::public_cache::trip_changed(ctx, &order.trip_id, None).await;
+    let after = owned(ctx, me, &order.id).await?;
+    notify::line_found_short(ctx, &after, order.quantity).await?;
+    Ok(after)
 }
 
 /// Refuses a proof for an order that no longer takes one, before the upload is read.

@@ -162,10 +162,11 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
 /// `{ title?, description?, isActive?, deadline?, currency?, exchangeRate?, feePercent?, feePerItem?, roundTo? }`:
 /// only what is named changes.
 pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
-    let allowed: Vec<&str> = ["title", "description", "isActive", "deadline", "dpPercent", "shippingFlat"]
-        .into_iter()
-        .chain(PRICING_FIELDS)
-        .collect();
+    let allowed: Vec<&str> =
+        ["title", "description", "isActive", "deadline", "dpPercent", "shippingFlat", "reminderDays"]
+            .into_iter()
+            .chain(PRICING_FIELDS)
+            .collect();
     input.only(&allowed);
     let title = input.patch_required_with("title", |s| fields::TITLE.clean(s));
     let desc = input.patch_str("description");
@@ -186,8 +187,13 @@ pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
     let pricing = parse_pricing(&mut input);
     let dp_percent = parse_dp(&mut input);
     let shipping_flat = parse_flat(&mut input);
+    let reminder_days = match input.patch_int("reminderDays", 1, 30) {
+        Patch::Set(v) => Some(v),
+        Patch::Null => Some(3),
+        Patch::Absent => None,
+    };
     input.finish()?;
-    Ok(TripChange { title, description, deadline, is_active, pricing, dp_percent, shipping_flat })
+    Ok(TripChange { title, description, deadline, is_active, pricing, dp_percent, shipping_flat, reminder_days })
 }
 
 /// Changes an owned trip (see `owned`). A new kurs or fee re-prices its
@@ -235,6 +241,14 @@ async fn new_prices(ctx: &Ctx, trip: &TripRow, change: &PricingChange) -> ApiRes
         }
     }
     Ok(prices)
+}
+
+/// The goods of an owned trip arrived: every penitip still owing is told
+/// once what is left. Answers how many were told.
+pub async fn arrived(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<usize> {
+    let trip = owned(ctx, me, id).await?;
+    trips::mark_arrived(&ctx.db, &trip.id, &me.id, &ctx.now_iso()).await?;
+    super::notify::arrived(ctx, &trip).await
 }
 
 /// A trip with everybody in it and everything on it.

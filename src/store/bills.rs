@@ -288,6 +288,102 @@ pub async fn ship(
     Ok((shipped == 1, after.into_iter().next()))
 }
 
+/// One line of a trip's recap: the line, its buyer and its bill's money.
+#[derive(Debug, Deserialize)]
+pub struct RecapRow {
+    pub order_id: String,
+    pub bill_id: String,
+    pub buyer_name: String,
+    pub buyer_phone: String,
+    pub product_id: String,
+    pub product_title: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub line_total: i64,
+    pub line_status: crate::domain::order::OrderStatus,
+    pub notes: Option<String>,
+    pub bill_total: i64,
+    pub bill_paid: i64,
+    pub bill_status: BillStatus,
+    pub courier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub address: Option<String>,
+}
+
+const RECAP_COLUMNS: &str = "o.id AS order_id, b.id AS bill_id, pa.name AS buyer_name, pa.phone AS buyer_phone, \
+     o.product_id AS product_id, pr.title AS product_title, o.quantity AS quantity, o.unit_price AS unit_price, \
+     o.total_price AS line_total, o.status AS line_status, o.notes AS notes, b.total AS bill_total, \
+     b.paid AS bill_paid, b.status AS bill_status, b.courier AS courier, b.tracking_number AS tracking_number, \
+     b.address AS address";
+
+/// Every line of a trip's bills (cancelled ones too), bill by bill in the
+/// order they were opened: the rekap, its CSV and the shopping list.
+pub async fn recap_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<RecapRow>> {
+    db.many(
+        &format!(
+            "SELECT {RECAP_COLUMNS} FROM orders o JOIN bills b ON b.id = o.bill_id
+               JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = b.participant_id
+             WHERE o.trip_id = ?1 ORDER BY b.created_at, b.id, o.created_at, o.rowid"
+        ),
+        &[trip_id.into()],
+    )
+    .await
+}
+
+/// Every bill of a trip and every line of them, in one batch: the rekap.
+pub async fn recap_batch(db: &Db, trip_id: &str) -> ApiResult<(Vec<BillRow>, Vec<RecapRow>)> {
+    db.read((
+        Select::new(
+            db,
+            &format!("SELECT {COLUMNS} FROM bills b WHERE b.trip_id = ?1 ORDER BY b.created_at, b.id"),
+            &[trip_id.into()],
+        )?,
+        Select::new(
+            db,
+            &format!(
+                "SELECT {RECAP_COLUMNS} FROM orders o JOIN bills b ON b.id = o.bill_id
+                   JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = b.participant_id
+                 WHERE o.trip_id = ?1 ORDER BY b.created_at, b.id, o.created_at, o.rowid"
+            ),
+            &[trip_id.into()],
+        )?,
+    ))
+    .await
+}
+
+/// A trip's open bills with something left to pay.
+pub async fn owing_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<BillRow>> {
+    db.many(
+        &format!("SELECT {COLUMNS} FROM bills b WHERE b.trip_id = ?1 AND b.status IN ('unpaid', 'dp_paid') AND b.total > b.paid"),
+        &[trip_id.into()],
+    )
+    .await
+}
+
+/// Bills still owing `reminder_days` after their trip's goods arrived that
+/// had no reminder yet (`now` as ISO text), at most `limit`.
+pub async fn due_for_reminder(db: &Db, now: &str, limit: i64) -> ApiResult<Vec<BillRow>> {
+    db.many(
+        &format!(
+            "SELECT {COLUMNS} FROM bills b JOIN trips t ON t.id = b.trip_id
+             WHERE t.arrived_at IS NOT NULL AND b.reminded_at IS NULL AND b.status IN ('unpaid', 'dp_paid')
+               AND b.total > b.paid
+               AND strftime('%Y-%m-%dT%H:%M:%fZ', t.arrived_at, '+' || t.reminder_days || ' days') <= ?1
+             LIMIT ?2"
+        ),
+        &[now.into(), limit.into()],
+    )
+    .await
+}
+
+/// Claims a bill's one reminder: true at most once.
+pub async fn claim_reminder(db: &Db, id: &str, now: &str) -> ApiResult<bool> {
+    Ok(db
+        .exec("UPDATE bills SET reminded_at = ?2 WHERE id = ?1 AND reminded_at IS NULL", &[id.into(), now.into()])
+        .await?
+        == 1)
+}
+
 /// Cancels an open bill: its goods go back on sale, its lines are refused
 /// with the reason, and it is settled; all in one transaction. Answers the
 /// bill after it, and whether it was open (false: nothing changed).

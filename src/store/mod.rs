@@ -443,6 +443,7 @@ mod columns_match_rows {
             (include_str!("outbox.rs"), "OutboxRow", "COLUMNS"),
             (include_str!("users.rs"), "UserRow", "COLUMNS"),
             (include_str!("bills.rs"), "BillRow", "COLUMNS"),
+            (include_str!("bills.rs"), "RecapRow", "RECAP_COLUMNS"),
             (include_str!("payments.rs"), "PaymentRow", "COLUMNS"),
         ] {
             let (fields, columns) = (fields(file, row), columns(file, list));

@@ -432,6 +432,33 @@ pub async fn transition(
     Ok(moved == 1)
 }
 
+/// A line found short in the shop: `quantity` of it (0: not found, the
+/// line is refused), the rest of the stock back on sale, the bill settled;
+/// one batch. False when the line changed meanwhile.
+pub async fn found(db: &Db, o: &OrderRow, quantity: i64, now: &str) -> ApiResult<bool> {
+    let args = [o.id.as_str().into(), o.quantity.into(), quantity.into(), now.into()];
+    let line = if quantity == 0 {
+        "UPDATE orders SET status = 'rejected', reject_reason = 'Tidak dapat di toko', updated_at = ?4
+         WHERE id = ?1 AND quantity = ?2 AND status IN ('pending', 'confirmed')"
+    } else {
+        "UPDATE orders SET quantity = ?3, total_price = unit_price * ?3, updated_at = ?4
+         WHERE id = ?1 AND quantity = ?2 AND status IN ('pending', 'confirmed')"
+    };
+    let (moved, _, _) = db
+        .read((
+            Write(db.stmt(line, &args)?),
+            Write(db.stmt(
+                "UPDATE products SET stock = stock + ?2,
+                     status = CASE WHEN status = 'sold_out' THEN 'active' ELSE status END, updated_at = ?3
+                 WHERE id = ?1 AND changes() = 1",
+                &[o.product_id.as_str().into(), (o.quantity - quantity).into(), now.into()],
+            )?),
+            super::bills::settle_of_order(db, &o.id, now)?,
+        ))
+        .await?;
+    Ok(moved == 1)
+}
+
 /// Pending orders with no payment proof placed before `before`: the cron expires them.
 pub async fn unpaid_before(db: &Db, before: &str, limit: i64) -> ApiResult<Vec<OrderRow>> {
     db.many(

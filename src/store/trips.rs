@@ -37,6 +37,10 @@ pub struct TripRow {
     /// and one ongkir for every shipped bill (`None`: set per bill).
     pub dp_percent: i64,
     pub shipping_flat: Option<i64>,
+    /// When the goods arrived (the penitip with a balance were told), and
+    /// after how many days a bill still not lunas gets its one reminder.
+    pub arrived_at: Option<String>,
+    pub reminder_days: i64,
 }
 
 impl TripRow {
@@ -68,7 +72,8 @@ impl TripRow {
 }
 
 pub const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at, \
-     currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent, shipping_flat";
+     currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent, shipping_flat, \
+     arrived_at, reminder_days";
 
 pub struct NewTrip<'a> {
     pub id: &'a str,
@@ -226,6 +231,7 @@ pub struct TripChange {
     pub dp_percent: Option<i64>,
     /// One ongkir for every bill not picked up (`Some(None)`: set per bill).
     pub shipping_flat: Option<Option<i64>>,
+    pub reminder_days: Option<i64>,
 }
 
 /// The trip's change as one statement, and its products' new rupiah prices
@@ -271,6 +277,9 @@ pub async fn update(
     if let Some(v) = c.shipping_flat {
         changes.set("shipping_flat", v.map_or(Arg::Null, Arg::Int));
     }
+    if let Some(v) = c.reminder_days {
+        changes.set("reminder_days", v.into());
+    }
     let trip = db.stmt(&changes.sql("trips", "id = ?1 AND jastiper_id = ?2"), &changes.args)?;
     let open = super::bills::OPEN;
     let mut bills = Vec::new();
@@ -287,6 +296,16 @@ pub async fn update(
         bills.push(db.stmt(&settle, &[id.into(), now.into()])?);
     }
     db.read((super::Write(trip), super::products::set_prices(db, prices, now)?, super::Writes(bills))).await?;
+    Ok(())
+}
+
+/// The goods of an owned trip arrived (kept from the first time).
+pub async fn mark_arrived(db: &Db, id: &str, owner: &str, now: &str) -> ApiResult<()> {
+    db.exec(
+        "UPDATE trips SET arrived_at = COALESCE(arrived_at, ?3), updated_at = ?3 WHERE id = ?1 AND jastiper_id = ?2",
+        &[id.into(), owner.into(), now.into()],
+    )
+    .await?;
     Ok(())
 }
 

@@ -34,6 +34,21 @@ pub fn text(status: u16, body: &str) -> ApiResult<Response> {
     with_headers(resp, &[("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store")])
 }
 
+/// A CSV download named `filename` (private: a trip's buyers and money).
+pub fn csv(body: String, filename: &str) -> ApiResult<Response> {
+    let resp = Response::ok(body)?;
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    with_headers(
+        resp,
+        &[
+            ("content-type", "text/csv; charset=utf-8"),
+            ("content-disposition", &disposition),
+            ("cache-control", "private, no-store"),
+            ("x-content-type-options", "nosniff"),
+        ],
+    )
+}
+
 /// The JSON error (docs/ARCHITECTURE.md, "Errors"). Never fails: if even this cannot be built,
 /// an empty 500 is returned.
 pub fn error(e: &ApiError) -> Response {
