@@ -125,7 +125,7 @@ fn shipping(v: &BillView, token: &str, form: &FormState) -> Markup {
                     @if let Some(t) = &b.tracking_number { " · No. resi " b #resi { (t) } } }
             }
         } @else if b.status.is_open() {
-            form.card #address method="post" action={ "/b/" (Query(&b.id)) "/address?token=" (Query(token)) } {
+            form.card #ship-to method="post" action={ "/b/" (Query(&b.id)) "/address?token=" (Query(token)) } {
                 h2 { "Pengiriman" }
                 @if form.sent("address") { (notice(form)) }
                 label.check for="pickup" {
@@ -155,7 +155,7 @@ pub async fn address_submit(ctx: &Ctx, req: &mut Request, id: &str, token: &str)
                 let change = bills::parse_shipping(input, false)?;
                 super::found(bills::set_shipping(ctx, id, &BillAccess::Token(token.to_string()), change).await)?
                     .ok_or_else(|| ApiError::not_found("Bill"))?;
-                respond::see_other(&format!("/b/{id}?token={}#address", encode_component(token)))
+                respond::see_other(&format!("/b/{id}?token={}#ship-to", encode_component(token)))
             },
             async |state| page_for(ctx, id, token, state, false).await,
         )

@@ -31,19 +31,22 @@ pub struct Home {
     pub user: UserRow,
     pub trips: Vec<TripSummary>,
     pub analytics: Analytics,
+    pub top_products: Vec<q::ProductSales>,
 }
 
 pub async fn home(ctx: &Ctx, me: &AuthUser) -> ApiResult<Home> {
     let (week, fortnight) = (iso_days_ago(ctx, 7), iso_days_ago(ctx, 14));
     let db = &ctx.db;
-    let (user, trips, analytics) = db
+    let (user, trips, analytics, top_products) = db
         .read((
             users::by_id_query(db, &me.id)?,
             q::trip_summaries(db, &me.id)?,
             q::analytics(db, &me.id, &week, &fortnight)?,
+            q::top_products(db, &me.id, &week)?,
         ))
         .await?;
-    Ok(Home { user: first(user, "Account")?, trips, analytics: analytics.into_iter().next().unwrap_or_default() })
+    let analytics = analytics.into_iter().next().unwrap_or_default();
+    Ok(Home { user: first(user, "Account")?, trips, analytics, top_products })
 }
 
 pub struct TripPage {

@@ -44,6 +44,8 @@ pub struct Analytics {
     pub orders_before: i64,
     pub people_now: i64,
     pub people_before: i64,
+    /// What her open bills still ask, all trips together.
+    pub to_collect: i64,
 }
 
 /// `week` and `fortnight` are the ISO times 7 and 14 days ago. Revenue is
@@ -59,10 +61,32 @@ pub fn analytics(db: &Db, owner: &str, week: &str, fortnight: &str) -> ApiResult
            (SELECT COUNT(*) FROM participants p JOIN trips t2 ON t2.id = p.trip_id
              WHERE t2.jastiper_id = ?1 AND p.joined_at >= ?2) AS people_now,
            (SELECT COUNT(*) FROM participants p JOIN trips t2 ON t2.id = p.trip_id
-             WHERE t2.jastiper_id = ?1 AND p.joined_at >= ?3 AND p.joined_at < ?2) AS people_before
+             WHERE t2.jastiper_id = ?1 AND p.joined_at >= ?3 AND p.joined_at < ?2) AS people_before,
+           (SELECT COALESCE(SUM(b.total - b.paid), 0) FROM bills b
+             WHERE b.jastiper_id = ?1 AND b.status IN ('unpaid', 'dp_paid') AND b.total > b.paid) AS to_collect
          FROM orders o JOIN trips t ON t.id = o.trip_id
          WHERE t.jastiper_id = ?1 AND o.created_at >= ?3",
         &[owner.into(), week.into(), fortnight.into()],
+    )
+}
+
+/// A product's last 7 days: units ordered (not refused) and their rupiah.
+#[derive(Debug, Deserialize)]
+pub struct ProductSales {
+    pub title: String,
+    pub units: i64,
+    pub revenue: i64,
+}
+
+/// The ten products most ordered since `week`, across her trips.
+pub fn top_products(db: &Db, owner: &str, week: &str) -> ApiResult<Select<ProductSales>> {
+    Select::new(
+        db,
+        "SELECT pr.title AS title, SUM(o.quantity) AS units, SUM(o.total_price) AS revenue
+         FROM orders o JOIN trips t ON t.id = o.trip_id JOIN products pr ON pr.id = o.product_id
+         WHERE t.jastiper_id = ?1 AND o.created_at >= ?2 AND o.status != 'rejected'
+         GROUP BY o.product_id ORDER BY units DESC, revenue DESC LIMIT 10",
+        &[owner.into(), week.into()],
     )
 }
 
