@@ -77,7 +77,7 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
     let (method, path) = (req.method().to_string(), req.path());
 
     let is_page = edge_of(&path) != Edge::Api;
-    let (mut resp, failure, rows_read, benchmark) = match Ctx::new(env, request_id.clone()) {
+    let (mut resp, failure, d1, benchmark) = match Ctx::new(env, request_id.clone()) {
         Ok(ctx) => {
             let cache_key = public_cache_key(&ctx, &req);
             let hit = match &cache_key {
@@ -116,14 +116,16 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
             }
             // Never delays the answer: sent after it.
             worker_ctx.wait_until(ctx.flush_reports());
-            (resp, failure, ctx.db.rows_read(), ctx.config.benchmark)
+            (resp, failure, (ctx.db.rows_read(), ctx.db.round_trips()), ctx.config.benchmark)
         }
-        Err(e) => (respond::error(&e), Some(e), 0, false),
+        Err(e) => (respond::error(&e), Some(e), (0, 0), false),
     };
+    let (rows_read, round_trips) = d1;
     let headers = resp.headers_mut();
     let _ = headers.set("x-request-id", &request_id);
     if benchmark {
         let _ = headers.set("x-d1-rows-read", &rows_read.to_string());
+        let _ = headers.set("x-d1-round-trips", &round_trips.to_string());
     }
 
     let status = resp.status_code();
@@ -136,6 +138,7 @@ pub async fn handle(mut req: Request, env: Env, worker_ctx: Context) -> Response
         "status": status,
         "durationMs": Date::now().as_millis().saturating_sub(started),
         "d1RowsRead": rows_read,
+        "d1RoundTrips": round_trips,
     });
     if let Some(ApiError { code, internal, .. }) = failure {
         line["code"] = code.as_str().into();

@@ -267,8 +267,7 @@ fn find_form(amount: &str) -> Markup {
 
 /// `/dashboard/trips/<id>/payments`: what waits to be checked, oldest first.
 pub async fn trip_payments(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResult<Response> {
-    let trip = crate::service::trips::owned(ctx, &s.user, trip_id).await?;
-    let (waiting, of_bills, buyers) = payments::waiting_of_trip(ctx, &trip).await?;
+    let (trip, waiting, of_bills, buyers) = payments::waiting_of_trip(ctx, &s.user, trip_id).await?;
     let body = html! {
         p.mt1 { a href={ "/dashboard/trips/" (Query(&trip.id)) } { "← " (trip.title) } }
         h1 { "Pembayaran menunggu dicek" }

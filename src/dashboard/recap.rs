@@ -83,8 +83,7 @@ fn bill_row(b: &BillRow, lines: &[&RecapRow]) -> Markup {
 
 /// `/dashboard/trips/<id>/recap?status=`: session + trip + one batch.
 pub async fn page(ctx: &Ctx, s: &PageSession, trip_id: &str, q: &HashMap<String, String>) -> ApiResult<Response> {
-    let trip = trips::owned(ctx, &s.user, trip_id).await?;
-    let (bills, rows) = recap::all(ctx, &trip).await?;
+    let (trip, bills, rows) = recap::owned(ctx, &s.user, trip_id).await?;
     let filter = status_filter(q);
     let t = totals(&bills);
     let base = format!("/dashboard/trips/{}", trip.id);
@@ -170,7 +169,7 @@ fn picked(form: &Posted) -> Vec<String> {
 /// Bulk "mark shipped": each picked lunas bill with its own resi (or the
 /// courier "other"); the rest are skipped and counted.
 pub async fn bulk(ctx: &Ctx, s: &PageSession, trip_id: &str, action: &str, form: Posted) -> ApiResult<Response> {
-    let trip = trips::owned(ctx, &s.user, trip_id).await?;
+    let (trip, bills, rows) = recap::owned(ctx, &s.user, trip_id).await?;
     let ids = picked(&form);
     let back = |done: &str, n: usize, skipped: usize| {
         respond::see_other(&format!("/dashboard/trips/{}/recap?done={done}&n={n}&skipped={skipped}", trip.id))
@@ -196,7 +195,6 @@ pub async fn bulk(ctx: &Ctx, s: &PageSession, trip_id: &str, action: &str, form:
             back("shipped", n, skipped)
         }
         "remind" => {
-            let (bills, _) = recap::all(ctx, &trip).await?;
             let mut n = 0;
             for b in bills.iter().filter(|b| ids.contains(&b.id) && b.status.takes_payment() && b.balance() > 0) {
                 if notify::manual_reminder(ctx, b).await? {
@@ -205,13 +203,19 @@ pub async fn bulk(ctx: &Ctx, s: &PageSession, trip_id: &str, action: &str, form:
             }
             back("reminded", n, ids.len() - n)
         }
-        _ => labels(ctx, s, &trip, &ids).await,
+        _ => labels(ctx, s, &trip, &bills, &rows, &ids),
     }
 }
 
 /// A6 shipping labels of the picked bills, one per page.
-async fn labels(ctx: &Ctx, s: &PageSession, trip: &TripRow, ids: &[String]) -> ApiResult<Response> {
-    let (bills, rows) = recap::all(ctx, trip).await?;
+fn labels(
+    ctx: &Ctx,
+    s: &PageSession,
+    trip: &TripRow,
+    bills: &[BillRow],
+    rows: &[RecapRow],
+    ids: &[String],
+) -> ApiResult<Response> {
     let chosen: Vec<&BillRow> = bills.iter().filter(|b| ids.contains(&b.id)).collect();
     let body = html! {
         p.mt1.noprint { a href={ "/dashboard/trips/" (Query(&trip.id)) "/recap" } { "← Rekap" } }
@@ -243,8 +247,7 @@ pub async fn arrived(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResult<Res
 
 /// The rekap or the shopping list as CSV, for her session.
 pub async fn csv(ctx: &Ctx, s: &PageSession, trip_id: &str, which: &str) -> ApiResult<Response> {
-    let trip = trips::owned(ctx, &s.user, trip_id).await?;
-    let rows = recap::lines(ctx, &trip).await?;
+    let (trip, _, rows) = recap::owned(ctx, &s.user, trip_id).await?;
     match which {
         "rekap.csv" => respond::csv(recap::bills_csv(&rows), &format!("rekap-{}.csv", trip.slug)),
         _ => respond::csv(recap::shopping_csv(&recap::shopping_list(&rows)), &format!("belanja-{}.csv", trip.slug)),
@@ -254,8 +257,7 @@ pub async fn csv(ctx: &Ctx, s: &PageSession, trip_id: &str, which: &str) -> ApiR
 /// `/dashboard/trips/<id>/shopping`: what to buy, product by product, with
 /// "dapat n" and "tidak dapat" for each line; printable.
 pub async fn shopping(ctx: &Ctx, s: &PageSession, trip_id: &str, form: FormState) -> ApiResult<Response> {
-    let trip = trips::owned(ctx, &s.user, trip_id).await?;
-    let rows = recap::lines(ctx, &trip).await?;
+    let (trip, _, rows) = recap::owned(ctx, &s.user, trip_id).await?;
     let list = recap::shopping_list(&rows);
     let body = html! {
         p.mt1.noprint { a href={ "/dashboard/trips/" (Query(&trip.id)) "/recap" } { "← Rekap" } }

@@ -79,6 +79,14 @@ fn pricing_input(mut input: Input, editing: bool) -> Input {
     if let Some(n) = input.map().get("roundTo").and_then(Value::as_str).and_then(|r| r.parse::<i64>().ok()) {
         input.insert("roundTo", Value::from(n));
     }
+    // An ongkir left empty is none (per bill); the reminder days a number.
+    if input.map().get("shippingFlat").and_then(Value::as_str).is_some_and(|t| t.trim().is_empty()) {
+        input.insert("shippingFlat", Value::Null);
+    }
+    if let Some(n) = input.map().get("reminderDays").and_then(Value::as_str).and_then(|r| r.trim().parse::<i64>().ok())
+    {
+        input.insert("reminderDays", Value::from(n));
+    }
     // "50" or "50%": the DP percent; empty is no DP.
     if let Some(text) = input.map().get("dpPercent").and_then(Value::as_str).map(str::to_string) {
         match text.trim().trim_end_matches('%').trim() {
@@ -101,6 +109,8 @@ fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
     let fee = t.map(|t| money::show_scaled(t.fee_percent, FEE_PLACES));
     let per_item = t.map(|t| t.fee_per_item.to_string());
     let dp = t.filter(|t| t.dp_percent > 0).map(|t| t.dp_percent.to_string());
+    let flat = t.and_then(|t| t.shipping_flat).map(|v| v.to_string());
+    let days = t.map_or(3, |t| t.reminder_days).to_string();
     let round = f.value("roundTo", None).parse::<i64>().ok().or(t.map(|t| t.round_to)).unwrap_or(1000);
     html! {
         (Field::text("title", "Judul trip").limit(fields::TITLE).required().placeholder("Jastip Jepang Desember").of(f, t.map(|t| t.title.as_str())))
@@ -134,6 +144,8 @@ fn trip_fields(f: &FormState, t: Option<&TripRow>) -> Markup {
         h2 { "Pembayaran" }
         (Field::text("dpPercent", "DP (%) — kosongkan atau 0 untuk bayar lunas di depan").inputmode("numeric").placeholder("50").of(f, dp.as_deref()))
         p.mute { "Penitip membayar DP dulu (dibulatkan ke atas ke Rp 1.000), lalu pelunasan saat barang sampai." }
+        (Field::text("shippingFlat", "Ongkir sama untuk semua (Rp, opsional)").inputmode("numeric").placeholder("20.000").of(f, flat.as_deref()))
+        (Field::number("reminderDays", "Pengingat bayar setelah barang sampai (hari)").range("1", Some("30")).of(f, Some(&days)))
     }
 }
 

@@ -99,8 +99,7 @@ pub async fn list_for_trip_payments(ctx: &Ctx, req: &Request, trip_id: &str) -> 
             .filter(|n| (1..=100).contains(n))
             .ok_or_else(|| ApiError::field("limit", "must be a whole number from 1 to 100"))?,
     };
-    let trip = trips::owned(ctx, &me, trip_id).await?;
-    let rows = payments::of_trip(ctx, &trip, status, limit).await?;
+    let rows = payments::of_trip(ctx, &me, trip_id, status, limit).await?;
     let list: Vec<Payment<'_>> = rows.iter().map(Payment::from).collect();
     respond::json(200, &json!({ "payments": list }))
 }
@@ -174,16 +173,14 @@ pub async fn ship(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response>
 /// `GET /api/trips/:id/bills.csv` (owner): one row per bill line.
 pub async fn csv_for_trip(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    let trip = trips::owned(ctx, &me, trip_id).await?;
-    let rows = recap::lines(ctx, &trip).await?;
+    let (trip, _, rows) = recap::owned(ctx, &me, trip_id).await?;
     respond::csv(recap::bills_csv(&rows), &format!("rekap-{}.csv", trip.slug))
 }
 
 /// `GET /api/trips/:id/shopping-list` (or `.csv`, `csv`) (owner).
 pub async fn shopping_list(ctx: &Ctx, req: &Request, trip_id: &str, csv: bool) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    let trip = trips::owned(ctx, &me, trip_id).await?;
-    let rows = recap::lines(ctx, &trip).await?;
+    let (trip, _, rows) = recap::owned(ctx, &me, trip_id).await?;
     let list = recap::shopping_list(&rows);
     if csv {
         return respond::csv(recap::shopping_csv(&list), &format!("belanja-{}.csv", trip.slug));

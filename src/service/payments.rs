@@ -184,20 +184,28 @@ pub async fn undo_reject(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<Paymen
     owned(ctx, me, id).await
 }
 
-/// An owned trip's payments waiting to be checked, with their bills and buyers (one batch).
+/// One of `me`'s trips and its payments waiting to be checked, with their
+/// bills and buyers (one batch); 404 for anybody else's trip.
 pub async fn waiting_of_trip(
     ctx: &Ctx,
-    trip: &TripRow,
-) -> ApiResult<(Vec<PaymentRow>, Vec<BillRow>, Vec<crate::store::participants::ParticipantRow>)> {
-    payments::of_trip_with_bills(&ctx.db, &trip.id, PaymentStatus::Pending, 100).await
+    me: &AuthUser,
+    trip_id: &str,
+) -> ApiResult<(TripRow, Vec<PaymentRow>, Vec<BillRow>, Vec<crate::store::participants::ParticipantRow>)> {
+    let (trip, waiting, bills, buyers) =
+        payments::of_trip_with_bills(&ctx.db, trip_id, &me.id, PaymentStatus::Pending, 100).await?;
+    let trip = trip.into_iter().next().ok_or_else(|| ApiError::not_found("Trip"))?;
+    Ok((trip, waiting, bills, buyers))
 }
 
-/// An owned trip's payments, oldest first, of one status or all.
+/// One of `me`'s trips' payments, oldest first, of one status or all (one batch).
 pub async fn of_trip(
     ctx: &Ctx,
-    trip: &TripRow,
+    me: &AuthUser,
+    trip_id: &str,
     status: Option<PaymentStatus>,
     limit: i64,
 ) -> ApiResult<Vec<PaymentRow>> {
-    payments::of_trip(&ctx.db, &trip.id, status, limit).await
+    let (trip, rows) = payments::of_trip(&ctx.db, trip_id, &me.id, status, limit).await?;
+    trip.into_iter().next().ok_or_else(|| ApiError::not_found("Trip"))?;
+    Ok(rows)
 }

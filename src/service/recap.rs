@@ -9,14 +9,15 @@ use crate::error::ApiResult;
 use crate::store::bills::{self, RecapRow};
 use crate::store::trips::TripRow;
 
-/// Every bill of the trip with its lines (one batch).
-pub async fn all(ctx: &Ctx, trip: &TripRow) -> ApiResult<(Vec<crate::store::bills::BillRow>, Vec<RecapRow>)> {
-    bills::recap_batch(&ctx.db, &trip.id).await
-}
-
-/// The trip's recap lines (one read).
-pub async fn lines(ctx: &Ctx, trip: &TripRow) -> ApiResult<Vec<RecapRow>> {
-    bills::recap_of_trip(&ctx.db, &trip.id).await
+/// One of `me`'s trips with every bill and line of it, in one batch; 404 otherwise.
+pub async fn owned(
+    ctx: &Ctx,
+    me: &crate::domain::user::AuthUser,
+    trip_id: &str,
+) -> ApiResult<(TripRow, Vec<crate::store::bills::BillRow>, Vec<RecapRow>)> {
+    let (trip, bills, lines) = bills::recap_batch(&ctx.db, trip_id, &me.id).await?;
+    let trip = trip.into_iter().next().ok_or_else(|| crate::error::ApiError::not_found("Trip"))?;
+    Ok((trip, bills, lines))
 }
 
 /// `bills.csv`: one row per bill line, with the bill's money and shipping.

@@ -41,6 +41,15 @@ fn parse_flat(input: &mut Input) -> Option<Option<i64>> {
     }
 }
 
+/// `reminderDays`: days after the arrival until one reminder (`null`: the default 3).
+fn parse_reminder(input: &mut Input) -> Option<i64> {
+    match input.patch_int("reminderDays", 1, 30) {
+        Patch::Set(v) => Some(v),
+        Patch::Null => Some(3),
+        Patch::Absent => None,
+    }
+}
+
 /// `dpPercent`: the DP a trip asks, whole percent 0–100 (`null`: none).
 fn parse_dp(input: &mut Input) -> Option<i64> {
     match input.patch_int("dpPercent", 0, 100) {
@@ -109,14 +118,16 @@ pub struct NewTripForm {
     pub pricing: PricingChange,
     pub dp_percent: Option<i64>,
     pub shipping_flat: Option<i64>,
+    pub reminder_days: Option<i64>,
 }
 
 impl NewTripForm {
     pub fn parse(mut input: Input, ctx: &Ctx) -> ApiResult<NewTripForm> {
-        let allowed: Vec<&str> = ["title", "description", "slug", "deadline", "isActive", "dpPercent", "shippingFlat"]
-            .into_iter()
-            .chain(PRICING_FIELDS)
-            .collect();
+        let allowed: Vec<&str> =
+            ["title", "description", "slug", "deadline", "isActive", "dpPercent", "shippingFlat", "reminderDays"]
+                .into_iter()
+                .chain(PRICING_FIELDS)
+                .collect();
         input.only(&allowed);
         let title = input.required_with("title", |s| fields::TITLE.clean(s));
         let slug = input.required_with("slug", Slug::trip);
@@ -128,12 +139,21 @@ impl NewTripForm {
         let pricing = parse_pricing(&mut input);
         let dp_percent = parse_dp(&mut input);
         let shipping_flat = parse_flat(&mut input).flatten();
+        let reminder_days = parse_reminder(&mut input);
         input.finish()?;
         check_pricing(pricing.currency.unwrap_or(Currency::IDR), pricing.exchange_rate.flatten())?;
         match (title, slug) {
-            (Some(title), Some(slug)) => {
-                Ok(NewTripForm { title, slug, description, deadline, is_active, pricing, dp_percent, shipping_flat })
-            }
+            (Some(title), Some(slug)) => Ok(NewTripForm {
+                title,
+                slug,
+                description,
+                deadline,
+                is_active,
+                pricing,
+                dp_percent,
+                shipping_flat,
+                reminder_days,
+            }),
             _ => Err(ApiError::field("title", "is required")),
         }
     }
@@ -152,6 +172,7 @@ pub async fn create(ctx: &Ctx, me: &AuthUser, f: NewTripForm) -> ApiResult<TripR
         pricing: &f.pricing,
         dp_percent: f.dp_percent,
         shipping_flat: f.shipping_flat,
+        reminder_days: f.reminder_days,
         now: &ctx.now_iso(),
     };
     trips::insert(&ctx.db, &new).await?;
@@ -187,11 +208,7 @@ pub fn parse_change(mut input: Input, ctx: &Ctx) -> ApiResult<TripChange> {
     let pricing = parse_pricing(&mut input);
     let dp_percent = parse_dp(&mut input);
     let shipping_flat = parse_flat(&mut input);
-    let reminder_days = match input.patch_int("reminderDays", 1, 30) {
-        Patch::Set(v) => Some(v),
-        Patch::Null => Some(3),
-        Patch::Absent => None,
-    };
+    let reminder_days = parse_reminder(&mut input);
     input.finish()?;
     Ok(TripChange { title, description, deadline, is_active, pricing, dp_percent, shipping_flat, reminder_days })
 }

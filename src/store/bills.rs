@@ -330,22 +330,32 @@ pub async fn recap_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<RecapRow>> {
     .await
 }
 
-/// Every bill of a trip and every line of them, in one batch: the rekap.
-pub async fn recap_batch(db: &Db, trip_id: &str) -> ApiResult<(Vec<BillRow>, Vec<RecapRow>)> {
+/// An owned trip with every bill and every line of them, in one batch (the
+/// rekap); every statement is scoped to `owner`, so another jastiper's trip
+/// reads as nothing.
+pub async fn recap_batch(
+    db: &Db,
+    trip_id: &str,
+    owner: &str,
+) -> ApiResult<(Vec<super::trips::TripRow>, Vec<BillRow>, Vec<RecapRow>)> {
+    let args = [trip_id.into(), owner.into()];
     db.read((
+        super::trips::owned_query(db, trip_id, owner)?,
         Select::new(
             db,
-            &format!("SELECT {COLUMNS} FROM bills b WHERE b.trip_id = ?1 ORDER BY b.created_at, b.id"),
-            &[trip_id.into()],
+            &format!(
+                "SELECT {COLUMNS} FROM bills b WHERE b.trip_id = ?1 AND b.jastiper_id = ?2 ORDER BY b.created_at, b.id"
+            ),
+            &args,
         )?,
         Select::new(
             db,
             &format!(
                 "SELECT {RECAP_COLUMNS} FROM orders o JOIN bills b ON b.id = o.bill_id
                    JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = b.participant_id
-                 WHERE o.trip_id = ?1 ORDER BY b.created_at, b.id, o.created_at, o.rowid"
+                 WHERE o.trip_id = ?1 AND b.jastiper_id = ?2 ORDER BY b.created_at, b.id, o.created_at, o.rowid"
             ),
-            &[trip_id.into()],
+            &args,
         )?,
     ))
     .await

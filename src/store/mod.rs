@@ -40,6 +40,7 @@ use crate::error::{ApiError, ApiResult};
 pub struct Db {
     inner: D1Database,
     rows_read: Cell<usize>,
+    round_trips: Cell<usize>,
 }
 
 /// A bind argument. D1 takes JS numbers; integers here stay far below 2^53.
@@ -142,16 +143,25 @@ fn db_error(e: worker::Error) -> ApiError {
 
 impl Db {
     pub fn new(inner: D1Database) -> Db {
-        Db { inner, rows_read: Cell::new(0) }
+        Db { inner, rows_read: Cell::new(0), round_trips: Cell::new(0) }
     }
 
     pub fn rows_read(&self) -> usize {
         self.rows_read.get()
     }
 
+    /// How many times this request went to D1 (a batch is one).
+    pub fn round_trips(&self) -> usize {
+        self.round_trips.get()
+    }
+
     pub fn stmt(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<D1PreparedStatement> {
         let values: Vec<JsValue> = args.iter().map(JsValue::from).collect();
         self.inner.prepare(sql).bind(&values).map_err(db_error)
+    }
+
+    fn trip(&self) {
+        self.round_trips.set(self.round_trips.get() + 1);
     }
 
     fn count(&self, result: &D1Result) {
@@ -165,6 +175,7 @@ impl Db {
     }
 
     async fn run(&self, statement: D1PreparedStatement) -> ApiResult<D1Result> {
+        self.trip();
         let result = statement.all().await.map_err(db_error)?;
         if let Some(e) = result.error() {
             return Err(ApiError::from_db_message(&e));
@@ -183,6 +194,7 @@ impl Db {
 
     /// Runs a write; returns the number of rows it changed.
     pub async fn exec(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<usize> {
+        self.trip();
         let result = self.stmt(sql, args)?.run().await.map_err(db_error)?;
         self.count(&result);
         Ok(result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
@@ -191,6 +203,7 @@ impl Db {
     /// Runs statements in one transaction: all of them or none. For writes
     /// whose answers nobody reads; `read` decodes a batch's answers.
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
+        self.trip();
         let results = self.inner.batch(statements).await.map_err(db_error)?;
         for r in &results {
             self.count(r);

@@ -108,31 +108,44 @@ pub fn of_bills_query(db: &Db, ids: &str) -> ApiResult<Select<PaymentRow>> {
     )
 }
 
-/// A trip's payments, oldest first, of one status or all.
-pub async fn of_trip(db: &Db, trip_id: &str, status: Option<PaymentStatus>, limit: i64) -> ApiResult<Vec<PaymentRow>> {
+/// An owned trip and its payments, oldest first, of one status or all, in one batch.
+pub async fn of_trip(
+    db: &Db,
+    trip_id: &str,
+    owner: &str,
+    status: Option<PaymentStatus>,
+    limit: i64,
+) -> ApiResult<(Vec<super::trips::TripRow>, Vec<PaymentRow>)> {
     let status = status.map(PaymentStatus::as_str);
-    db.many(
-        &format!(
-            "SELECT {COLUMNS} FROM payments p WHERE p.trip_id = ?1 AND (?2 IS NULL OR p.status = ?2)
-             ORDER BY p.created_at, p.id LIMIT ?3"
-        ),
-        &[trip_id.into(), status.into(), limit.into()],
-    )
+    db.read((
+        super::trips::owned_query(db, trip_id, owner)?,
+        Select::new(
+            db,
+            &format!(
+                "SELECT {COLUMNS} FROM payments p WHERE p.trip_id = ?1 AND p.jastiper_id = ?4 AND (?2 IS NULL OR p.status = ?2)
+                 ORDER BY p.created_at, p.id LIMIT ?3"
+            ),
+            &[trip_id.into(), status.into(), limit.into(), owner.into()],
+        )?,
+    ))
     .await
 }
 
-/// A trip's payments of one status with each one's bill and buyer, in one batch.
+/// An owned trip and its payments of one status with each one's bill and
+/// buyer, in one batch; every statement is scoped to `owner`.
 pub async fn of_trip_with_bills(
     db: &Db,
     trip_id: &str,
+    owner: &str,
     status: PaymentStatus,
     limit: i64,
-) -> ApiResult<(Vec<PaymentRow>, Vec<BillRow>, Vec<super::participants::ParticipantRow>)> {
-    let page =
-        "SELECT p.id FROM payments p WHERE p.trip_id = ?1 AND p.status = ?2 ORDER BY p.created_at, p.id LIMIT ?3";
+) -> ApiResult<(Vec<super::trips::TripRow>, Vec<PaymentRow>, Vec<BillRow>, Vec<super::participants::ParticipantRow>)> {
+    let page = "SELECT p.id FROM payments p WHERE p.trip_id = ?1 AND p.jastiper_id = ?4 AND p.status = ?2
+                ORDER BY p.created_at, p.id LIMIT ?3";
     let bills_of = format!("SELECT p2.bill_id FROM payments p2 WHERE p2.id IN ({page})");
-    let args = [trip_id.into(), status.as_str().into(), limit.into()];
+    let args = [trip_id.into(), status.as_str().into(), limit.into(), owner.into()];
     db.read((
+        super::trips::owned_query(db, trip_id, owner)?,
         Select::new(db, &format!("SELECT {COLUMNS} FROM payments p WHERE p.id IN ({page}) ORDER BY p.created_at, p.id"), &args)?,
         Select::new(db, &format!("SELECT {} FROM bills b WHERE b.id IN ({bills_of})", bills::COLUMNS), &args)?,
         Select::new(

@@ -86,6 +86,7 @@ pub struct NewTrip<'a> {
     pub pricing: &'a PricingChange,
     pub dp_percent: Option<i64>,
     pub shipping_flat: Option<i64>,
+    pub reminder_days: Option<i64>,
     pub now: &'a str,
 }
 
@@ -129,8 +130,8 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
     let currency = p.currency.unwrap_or(Currency::IDR);
     db.exec(
         "INSERT INTO trips (id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at,
-                            currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent, shipping_flat)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL ELSE ?8 END, ?11, ?12, ?13, ?14, ?15)",
+                            currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent, shipping_flat, reminder_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL ELSE ?8 END, ?11, ?12, ?13, ?14, ?15, ?16)",
         &[
             t.id.into(),
             t.jastiper_id.into(),
@@ -147,6 +148,7 @@ pub async fn insert(db: &Db, t: &NewTrip<'_>) -> ApiResult<()> {
             p.round_to.unwrap_or(if currency.is_idr() { 1 } else { 1000 }).into(),
             t.dp_percent.unwrap_or(0).into(),
             t.shipping_flat.map_or(Arg::Null, Arg::Int),
+            t.reminder_days.unwrap_or(3).into(),
         ],
     )
     .await?;

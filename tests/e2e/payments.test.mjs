@@ -235,9 +235,11 @@ describe("the dashboard", () => {
     const { Browser } = await import("../support/browser-session.mjs");
     const b = new Browser(app);
     await b.register("dp@example.com", { slug: "dpjastip" });
-    const made = await b.post("/dashboard/trips/new", { title: "Korea DP", slug: "kordp1", description: "", deadline: "", isActive: "on", currency: "IDR", exchangeRate: "", feePercent: "", feePerItem: "", roundTo: "1", dpPercent: "50%" });
+    const made = await b.post("/dashboard/trips/new", { title: "Korea DP", slug: "kordp1", description: "", deadline: "", isActive: "on", currency: "IDR", exchangeRate: "", feePercent: "", feePerItem: "", roundTo: "1", dpPercent: "50%", shippingFlat: "15.000", reminderDays: "5" });
     assert.equal(made.status, 303, made.html.slice(0, 300));
     const tripId = made.location.split("/").pop();
+    const saved = await app.db.prepare("SELECT dp_percent, shipping_flat, reminder_days FROM trips WHERE id = ?").bind(tripId).first();
+    assert.deepEqual(saved, { dp_percent: 50, shipping_flat: 15000, reminder_days: 5 }, "DP, one ongkir and the reminder days as she wrote them");
     const tripPage = await b.get(`/dashboard/trips/${tripId}`);
     assert.ok(tripPage.html.includes('name="dpPercent"') && tripPage.html.includes('value="50"'), "the DP shows in the trip form");
     assert.ok(tripPage.html.includes(`/dashboard/trips/${tripId}/payments`), "the trip links its payments");
@@ -278,8 +280,9 @@ describe("the dashboard", () => {
     assert.equal(undone.status, 303);
     assert.equal((await app.db.prepare("SELECT status FROM payments WHERE id = ?").bind(second.id).first()).status, "pending");
 
-    const found = await b.get("/dashboard/bills?amount=90.000");
-    assert.ok(found.html.includes(billPath), "the bill asking Rp 90.000 is found");
+    // Rp 180.000 of goods + Rp 15.000 ongkir, Rp 90.000 in: Rp 105.000 is what her bank app will show next.
+    const found = await b.get("/dashboard/bills?amount=105.000");
+    assert.ok(found.html.includes(billPath), "the bill asking Rp 105.000 is found");
     const none = await b.get("/dashboard/bills?amount=12345");
     assert.ok(none.html.includes("Tidak ada tagihan terbuka"));
     assert.equal((await b.get("/dashboard/bills?amount=sepuluh")).status, 400);
@@ -290,7 +293,7 @@ describe("the dashboard", () => {
       assert.equal((await thief.get(path)).status, 404, path);
     }
     assert.equal((await thief.post(`/dashboard/payments/${second.id}/confirm`, { amount: "90000" })).status, 404);
-    assert.ok(!(await thief.get("/dashboard/bills?amount=90.000")).html.includes(billPath), "her search finds only her bills");
+    assert.ok(!(await thief.get("/dashboard/bills?amount=105.000")).html.includes(billPath), "her search finds only her bills");
 
     const profile = await b.post("/dashboard/profile", { profileName: "DP Jastip", profileBio: "", bankName: "", bankAccount: "", bankHolder: "", gopay: "", ovo: "", dana: "", shopeepay: "", uniqueCodes: "on" });
     assert.equal(profile.status, 303);

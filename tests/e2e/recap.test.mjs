@@ -177,6 +177,8 @@ describe("the rekap in the dashboard", () => {
       assert.equal((await thief.get(path)).status, 404, path);
     }
     assert.equal((await thief.post(`/dashboard/trips/${tripId}/recap/ship`, { courier: "jne", [`sel-${placed[1].id}`]: "on", [`resi-${placed[1].id}`]: "X1234" })).status, 404);
+    assert.equal((await thief.post(`/dashboard/trips/${tripId}/recap/labels`, { courier: "jne", [`sel-${placed[1].id}`]: "on" })).status, 404, "no labels of her bills");
+    assert.equal((await thief.post(`/dashboard/trips/${tripId}/arrived`, {})).status, 404);
     assert.equal((await bill(placed[1])).status, "paid", "nothing changed");
   });
 });
