@@ -432,16 +432,21 @@ pub async fn cancel(db: &Db, id: &str, reason: &str, now: &str) -> ApiResult<(bo
     Ok((cancelled == 1, bill.into_iter().next()))
 }
 
-/// The latest proof, on the bill and on its lines waiting for payment (the
-/// jastiper's order pages show it; a line with a proof does not expire).
+/// The latest payment's proof, on the bill and on its lines waiting for
+/// payment (the jastiper's order pages show it; a line with a proof does not
+/// expire); only once that payment was stored in the same batch.
 pub fn set_proof_writes(db: &Db, id: &str, key: &str, now: &str) -> ApiResult<super::Writes> {
+    const STORED: &str = "EXISTS (SELECT 1 FROM payments WHERE bill_id = ?1 AND proof_key = ?2)";
     Ok(super::Writes(vec![
         db.stmt(
-            "UPDATE bills SET proof_key = ?2, proof_at = ?3, updated_at = ?3 WHERE id = ?1",
+            &format!("UPDATE bills SET proof_key = ?2, proof_at = ?3, updated_at = ?3 WHERE id = ?1 AND {STORED}"),
             &[id.into(), key.into(), now.into()],
         )?,
         db.stmt(
-            "UPDATE orders SET proof_key = ?2, updated_at = ?3 WHERE bill_id = ?1 AND status IN ('pending', 'confirmed')",
+            &format!(
+                "UPDATE orders SET proof_key = ?2, updated_at = ?3
+                 WHERE bill_id = ?1 AND status IN ('pending', 'confirmed') AND {STORED}"
+            ),
             &[id.into(), key.into(), now.into()],
         )?,
     ]))
