@@ -227,9 +227,12 @@ fn reminder(ctx: &Ctx, t: &TripRow, items: &[ProductRow]) -> String {
     }
     text.push('\n');
     for p in items.iter().filter(|p| p.status.orderable(p.stock)) {
-        text.push_str(&format!("• {} — {}\n", p.title, rupiah(p.price)));
+        text.push_str(&format!("• {} — {} (kode {})\n", p.title, rupiah(p.price), p.slug));
     }
     text.push_str(&format!("\nPesan di sini: {}/t/{}", ctx.config.public_base_url, t.slug));
+    if let Some(p) = items.iter().find(|p| p.status.orderable(p.stock)) {
+        text.push_str(&format!("\nAtau kirim WhatsApp: PESAN <kode> <jumlah>, mis. PESAN {} 2", p.slug));
+    }
     text
 }
 

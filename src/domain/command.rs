@@ -1,8 +1,10 @@
 //! The WhatsApp command parser, made tolerant of how people type:
 //! `JOIN jpn25 | Nama: Siti`, `join  JPN25|nama :siti`, `JOIN jpn25 Siti`,
 //! `INFO jpn25`, `STOP jpn25`, and `KONFIRMASI K7Q2MX` (the code a web join
-//! or web order shows, sent from the phone it names). Anything else is not a
-//! command.
+//! or web order shows, sent from the phone it names); and ordering in the
+//! chat: `PESAN tkbnn 2, kitkat 3 | catatan: pink` (also `ORDER`, one item per
+//! line or comma), `REKAP jpn25` / `TAGIHAN jpn25`, `BATAL tkbnn`. Anything
+//! else is not a command.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -20,6 +22,89 @@ pub enum Command {
     Confirm {
         code: String,
     },
+    /// Orders by product code: every item, or `bad` names the first part not
+    /// understood (answered with how to write it); no item is "how do I order?".
+    Order {
+        items: Vec<(String, i64)>,
+        notes: Option<String>,
+        bad: Option<String>,
+    },
+    /// The sender's bill in a trip.
+    Bill {
+        trip: String,
+    },
+    /// Removes the sender's unpaid line of a product.
+    Cancel {
+        product: String,
+    },
+}
+
+/// The most items one chat order takes (the web cart's limit).
+pub const MAX_CHAT_ITEMS: usize = 20;
+
+/// A product code as the pages show it (`/o/<code>`): 3–30 letters, digits, `_`, `-`.
+fn product_code(word: &str) -> Option<String> {
+    let ok = (3..=30).contains(&word.len()) && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    ok.then(|| word.to_ascii_lowercase())
+}
+
+/// A quantity as people type it: `2`, `x2`, `2x`, `2pcs`, `2 pcs`.
+fn quantity(word: &str) -> Option<i64> {
+    let w = word.to_ascii_lowercase();
+    let w = w.trim_start_matches('x').trim_end_matches("pcs").trim_end_matches('x');
+    (!w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit())).then(|| w.parse().ok()).flatten()
+}
+
+/// `tkbnn 2`, `2 tkbnn`, `tkbnn x2`, `tkbnn` (one): the code and how many.
+fn order_item(part: &str) -> Result<(String, i64), String> {
+    let words: Vec<&str> = part.split_whitespace().filter(|w| !w.eq_ignore_ascii_case("pcs")).collect();
+    let (code, count) = match words.as_slice() {
+        [one] => (product_code(one), Some(1)),
+        [a, b] => match (quantity(a), quantity(b)) {
+            (_, Some(q)) => (product_code(a), Some(q)),
+            (Some(q), None) => (product_code(b), Some(q)),
+            (None, None) => (None, None),
+        },
+        _ => (None, None),
+    };
+    match (code, count) {
+        (Some(code), Some(q)) if (1..=1000).contains(&q) => Ok((code, q)),
+        _ => Err(part.trim().chars().take(40).collect()),
+    }
+}
+
+fn parse_order(rest: &str) -> Command {
+    let (list, notes) = match rest.split_once('|') {
+        Some((list, notes)) => (list, name_part_labelled(notes, &["catatan", "notes", "note"])),
+        None => (rest, None),
+    };
+    let mut items: Vec<(String, i64)> = Vec::new();
+    let mut bad = None;
+    for part in list.split([',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        match order_item(part) {
+            Ok((code, q)) => match items.iter_mut().find(|(c, _)| *c == code) {
+                Some(item) => item.1 += q,
+                None => items.push((code, q)),
+            },
+            Err(what) => {
+                bad.get_or_insert(what);
+            }
+        }
+    }
+    if items.len() > MAX_CHAT_ITEMS {
+        bad.get_or_insert(format!("lebih dari {MAX_CHAT_ITEMS} barang"));
+    }
+    Command::Order { items, notes, bad }
+}
+
+/// Text after an optional label (`Catatan:`), cleaned like a name but up to 500 characters.
+fn name_part_labelled(rest: &str, labels: &[&str]) -> Option<String> {
+    let rest = rest.trim();
+    let value =
+        labels.iter().find_map(|label| strip_label(rest, label)?.trim_start().strip_prefix(':')).unwrap_or(rest);
+    let value: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let value: String = value.chars().filter(|c| !c.is_control()).take(500).collect();
+    (!value.is_empty()).then_some(value)
 }
 
 /// The length of a penitip's confirmation code (`domain::ids::confirm_code`).
@@ -56,6 +141,13 @@ pub fn parse(text: &str) -> Option<Command> {
     let text = text.trim();
     let (verb, rest) = text.split_once(|c: char| c.is_whitespace()).unwrap_or((text, ""));
     let rest = rest.trim_start();
+    if matches!(verb.to_ascii_uppercase().as_str(), "PESAN" | "ORDER") {
+        return Some(parse_order(rest));
+    }
+    if verb.eq_ignore_ascii_case("BATAL") {
+        let word = rest.trim();
+        return product_code(word).map(|product| Command::Cancel { product });
+    }
     // The slug ends at whitespace or at the `|` that starts the name.
     let end = rest.find(|c: char| c.is_whitespace() || c == '|').unwrap_or(rest.len());
     let (word, tail) = rest.split_at(end);
@@ -69,6 +161,7 @@ pub fn parse(text: &str) -> Option<Command> {
         "JOIN" => Some(Command::Join { trip, name: name_part(tail) }),
         "INFO" if tail.trim().is_empty() => Some(Command::Info { trip }),
         "STOP" if tail.trim().is_empty() => Some(Command::Stop { trip }),
+        "REKAP" | "TAGIHAN" if tail.trim().is_empty() => Some(Command::Bill { trip }),
         _ => None,
     }
 }
@@ -118,6 +211,40 @@ mod tests {
         assert_eq!(parse("info\tKOR-1"), Some(Command::Info { trip: "kor-1".into() }));
         assert_eq!(parse("stop jpn25\n"), Some(Command::Stop { trip: "jpn25".into() }));
         assert_eq!(parse("JOIN jpn25 | Nama: Dédé 🌸"), join("jpn25", Some("Dédé 🌸")));
+    }
+
+    fn order(items: &[(&str, i64)], notes: Option<&str>, bad: Option<&str>) -> Option<Command> {
+        Some(Command::Order {
+            items: items.iter().map(|(c, q)| (c.to_string(), *q)).collect(),
+            notes: notes.map(String::from),
+            bad: bad.map(String::from),
+        })
+    }
+
+    #[test]
+    fn an_order_in_the_chat_is_read_the_ways_people_write_it() {
+        assert_eq!(parse("PESAN tkbnn 2"), order(&[("tkbnn", 2)], None, None));
+        assert_eq!(
+            parse("pesan TKBNN 2, kitkat 3 | catatan: pink"),
+            order(&[("tkbnn", 2), ("kitkat", 3)], Some("pink"), None)
+        );
+        assert_eq!(
+            parse("ORDER tkbnn x2\nkitkat 3pcs\n2 royce"),
+            order(&[("tkbnn", 2), ("kitkat", 3), ("royce", 2)], None, None)
+        );
+        assert_eq!(parse("Pesan tkbnn"), order(&[("tkbnn", 1)], None, None), "one when no number");
+        assert_eq!(
+            parse("PESAN tkbnn 1, tkbnn 2"),
+            order(&[("tkbnn", 3)], None, None),
+            "the same code twice is one line"
+        );
+        assert_eq!(parse("PESAN tkbnn dua"), order(&[], None, Some("tkbnn dua")), "a word for a number is named back");
+        assert_eq!(parse("PESAN"), order(&[], None, None));
+        assert_eq!(parse("PESAN tkbnn 0"), order(&[], None, Some("tkbnn 0")));
+        assert_eq!(parse("REKAP jpn25"), Some(Command::Bill { trip: "jpn25".into() }));
+        assert_eq!(parse("tagihan JPN25"), Some(Command::Bill { trip: "jpn25".into() }));
+        assert_eq!(parse("BATAL tkbnn"), Some(Command::Cancel { product: "tkbnn".into() }));
+        assert_eq!(parse("BATAL"), None);
     }
 
     #[test]

@@ -146,18 +146,79 @@ pub fn confirm_text(code: &str) -> String {
 
 /// One checkout's receipt: every line and the bill's total, in one message
 /// (never one per line: every message costs).
-pub fn checkout_receipt(lines: &[(&str, i64, i64)], bill_total: i64, link: &str) -> Message {
+/// `due`: what to pay now, as the bill page says it ("Bayar DP", Rp 125.000).
+pub fn checkout_receipt(lines: &[(&str, i64, i64)], bill_total: i64, due: (&str, i64), link: &str) -> Message {
     let listed: Vec<String> =
         lines.iter().map(|(title, q, total)| format!("• {title} ×{q} ({})", rupiah(*total))).collect();
     let short: Vec<String> = lines.iter().map(|(title, q, _)| format!("{title} ×{q}")).collect();
+    let now = match due.1 {
+        0 => String::new(),
+        n => format!("\n{}: {}.", due.0, rupiah(n)),
+    };
     Message {
         body: format!(
-            "🧾 Pesananmu tercatat:\n{}\nTotal tagihan: {}.\nMenunggu konfirmasi jastiper. Bayar & unggah bukti di: {link}",
+            "🧾 Pesananmu tercatat:\n{}\nTotal tagihan: {}.{now}\nBayar & unggah bukti di: {link}",
             listed.join("\n"),
             rupiah(bill_total)
         ),
         params: vec![OrderStatus::Pending.as_str().into(), short.join(", "), rupiah(bill_total), link.into()],
     }
+}
+
+/// How to order in the chat, after a message it could not read (`bad`: the part not understood).
+pub fn order_help(bad: Option<&str>) -> Message {
+    let what = bad.map(|b| format!("Maaf, bagian \"{b}\" belum bisa dibaca. ")).unwrap_or_default();
+    let body = format!(
+        "{what}Cara pesan: PESAN <kode barang> <jumlah>, pisahkan dengan koma. Contoh: PESAN tkbnn 2, kitkat 3 | catatan: warna pink. \
+         Kode barang ada di setiap barang di halaman trip."
+    );
+    Message { body: body.clone(), params: vec![body] }
+}
+
+/// An order naming codes no product has.
+pub fn unknown_codes(codes: &[&str]) -> Message {
+    let body = format!(
+        "Kode {} tidak ditemukan. Cek kode barang di halaman trip (tertulis di setiap barang), lalu kirim lagi PESAN <kode> <jumlah>.",
+        codes.join(", ")
+    );
+    Message { body: body.clone(), params: vec![body] }
+}
+
+/// An order the shop cannot take as it is: why, and where to look.
+pub fn order_refused(why: &str, link: &str) -> Message {
+    let body = format!("Pesanan belum tercatat: {why}. Lihat stok dan barang lain di {link}");
+    Message { body: body.clone(), params: vec![body] }
+}
+
+/// The sender's bill, asked for with `REKAP <trip>`.
+pub fn bill_summary(trip: &str, lines: &[String], total: i64, due: (&str, i64), link: &str) -> Message {
+    let listed: String = lines.iter().map(|l| format!("\n• {l}")).collect();
+    let now = match due.1 {
+        0 => "Tidak ada yang perlu dibayar sekarang.".to_string(),
+        n => format!("{}: {}.", due.0, rupiah(n)),
+    };
+    let body = format!("🧾 Tagihanmu di {trip}:{listed}\nTotal: {}. {now} Detail: {link}", rupiah(total));
+    Message { body: body.clone(), params: vec![body] }
+}
+
+/// `REKAP`/`BATAL` from a phone with no bill in that trip.
+pub fn no_bill(trip: &str, link: &str) -> Message {
+    let body =
+        format!("Belum ada pesanan atas nomor ini di {trip}. Pesan dengan PESAN <kode> <jumlah>, atau lewat {link}");
+    Message { body: body.clone(), params: vec![body] }
+}
+
+/// `BATAL <kode>` that removed a line, or could not.
+pub fn line_cancelled(title: &str, total: i64, link: &str) -> Message {
+    let body = format!("✅ {title} dibatalkan. Tagihanmu sekarang {}. Detail: {link}", rupiah(total));
+    Message { body: body.clone(), params: vec![body] }
+}
+
+pub fn cannot_cancel(title: &str) -> Message {
+    let body = format!(
+        "{title} tidak bisa dibatalkan lewat chat: sudah dibayar atau sudah diproses. Hubungi jastiper langsung ya."
+    );
+    Message { body: body.clone(), params: vec![body] }
 }
 
 /// A bill cancelled by the jastiper, with her reason.

@@ -18,6 +18,7 @@ pub fn product_card(p: &ProductRow) -> Markup {
             div {
                 div { (p.title) }
                 div.price { (rupiah(p.price)) }
+                div.mute.code { "Kode " b { (p.slug) } }
                 @if !p.status.orderable(p.stock) {
                     span.badge { "Habis" }
                 }

@@ -104,6 +104,11 @@ async fn process_message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
         Some(Command::Info { trip }) => info(ctx, &m, &trip).await?,
         Some(Command::Stop { trip }) => stop(ctx, &m, phone.as_ref(), &trip).await?,
         Some(Command::Confirm { code }) => confirm(ctx, &m, phone.as_ref(), &code).await?,
+        Some(Command::Order { items, notes, bad }) => {
+            super::chat::order(ctx, &m, phone.as_ref(), &items, notes, bad.as_deref()).await?
+        }
+        Some(Command::Bill { trip }) => super::chat::bill(ctx, &m, phone.as_ref(), &trip).await?,
+        Some(Command::Cancel { product }) => super::chat::cancel(ctx, &m, phone.as_ref(), &product).await?,
     };
     worker::console_log!(
         "{}",
@@ -113,7 +118,7 @@ async fn process_message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
 }
 
 /// A reply to the message `m`, keyed by its id so it is written once.
-async fn reply(
+pub(super) async fn reply(
     ctx: &Ctx,
     m: &Inbound,
     kind: &str,

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod bills;
+pub mod chat;
 pub mod dashboard;
 pub mod delivery;
 pub mod housekeeping;

@@ -351,7 +351,12 @@ async fn receipt(
     let draft = Draft {
         kind: "order_receipt",
         queue: Queue::Confirmation,
-        message: messages::checkout_receipt(&listed, bill.total, &link),
+        message: messages::checkout_receipt(
+            &listed,
+            bill.total,
+            (bill.due().label(bill.dp_due), bill.due().amount()),
+            &link,
+        ),
         template: Some(&ctx.config.wa.template_order),
     };
     send_one(ctx, &to, &draft).await

@@ -22,6 +22,9 @@ pub const REPLY_KINDS: &[&str] = &[
     "unknown_code",
     "too_many_codes",
     "trip_closed",
+    "order_help",
+    "order_problem",
+    "bill_reply",
 ];
 
 /// The one-time password reset code, sent with the authentication template.

@@ -361,6 +361,20 @@ pub async fn recap_batch(
     .await
 }
 
+/// The bill of the phone `phone` in a trip (the open one, else the newest), with its lines; one batch.
+pub async fn of_phone(db: &Db, trip_id: &str, phone: &str) -> ApiResult<(Vec<BillRow>, Vec<LineRow>)> {
+    let bill = format!(
+        "SELECT b.id FROM bills b JOIN participants pa ON pa.id = b.participant_id
+         WHERE b.trip_id = ?1 AND pa.phone = ?2 ORDER BY b.status IN {OPEN} DESC, b.created_at DESC LIMIT 1"
+    );
+    let args = [trip_id.into(), phone.into()];
+    db.read((
+        Select::new(db, &format!("SELECT {COLUMNS} FROM bills b WHERE b.id = ({bill})"), &args)?,
+        Select::new(db, &line_sql(&format!("o.bill_id = ({bill})")), &args)?,
+    ))
+    .await
+}
+
 /// A trip's open bills with something left to pay.
 pub async fn owing_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<BillRow>> {
     db.many(

@@ -100,6 +100,16 @@ pub async fn by_id_or_slug(db: &Db, key: &str) -> ApiResult<Option<ProductRow>> 
 }
 
 /// All products of one trip (the owner's view), newest first.
+/// The products with these codes (slugs), whatever their trips.
+pub async fn by_slugs(db: &Db, slugs: &[&str]) -> ApiResult<Vec<ProductRow>> {
+    let list = serde_json::to_string(slugs)?;
+    db.many(
+        &format!("SELECT {COLUMNS} FROM products p WHERE p.slug IN (SELECT value FROM json_each(?1))"),
+        &[list.as_str().into()],
+    )
+    .await
+}
+
 pub async fn count_of_trip(db: &Db, trip_id: &str) -> ApiResult<i64> {
     #[derive(Deserialize)]
     struct Row {
