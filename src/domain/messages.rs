@@ -35,6 +35,23 @@ pub fn join_reply(name: &str, trip_slug: &str, trip_title: &str, link: &str) -> 
     }
 }
 
+/// The answer to a JOIN: the welcome and the trip's products with their
+/// codes, in one message (one message costs one price).
+pub fn join_welcome(
+    name: &str,
+    trip_slug: &str,
+    trip_title: &str,
+    link: &str,
+    products: &[ProductLine<'_>],
+    base_url: &str,
+) -> Message {
+    let thanks = join_reply(name, trip_slug, trip_title, link);
+    let list = product_list(trip_title, products, base_url);
+    let order =
+        if products.iter().any(|p| !p.sold_out) { "\nPesan langsung di sini: PESAN <kode> <jumlah>" } else { "" };
+    Message { body: format!("{}\n\n{}{order}", thanks.body, list.body), params: thanks.params }
+}
+
 pub fn product_list(trip_title: &str, products: &[ProductLine<'_>], base_url: &str) -> Message {
     let mut body = format!("Produk di {trip_title}:\n");
     if products.is_empty() {
@@ -42,7 +59,14 @@ pub fn product_list(trip_title: &str, products: &[ProductLine<'_>], base_url: &s
     }
     for (i, p) in products.iter().take(20).enumerate() {
         let status = if p.sold_out { " (habis)" } else { "" };
-        body.push_str(&format!("{}. {} — {}{status}\n   {base_url}/o/{}\n", i + 1, p.title, rupiah(p.price), p.slug));
+        body.push_str(&format!(
+            "{}. {} — {}{status} · kode {}\n   {base_url}/o/{}\n",
+            i + 1,
+            p.title,
+            rupiah(p.price),
+            p.slug,
+            p.slug
+        ));
     }
     if products.len() > 20 {
         body.push_str(&format!("…dan {} produk lainnya.", products.len() - 20));

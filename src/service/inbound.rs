@@ -176,11 +176,9 @@ async fn join(
     participants::touch_inbound(&ctx.db, phone, m.user_id.as_deref(), &now).await?;
     let base = &ctx.config.public_base_url;
     let link = format!("{base}/t/{}", trip.slug);
-    let thanks = messages::join_reply(&p.name, &trip.slug, &trip.title, &link);
-    reply(ctx, m, "join_reply", thanks, Some(&trip), Some(&p.id)).await?;
     let items = public::products_of(ctx, &trip, None, 100).await?;
-    let list = messages::product_list(&trip.title, &lines(&items), base);
-    reply(ctx, m, "join_products", list, Some(&trip), Some(&p.id)).await?;
+    let welcome = messages::join_welcome(&p.name, &trip.slug, &trip.title, &link, &lines(&items), base);
+    reply(ctx, m, "join_reply", welcome, Some(&trip), Some(&p.id)).await?;
     Ok("joined")
 }
 

@@ -14,7 +14,6 @@ use crate::store::outbox::{self, Content, To};
 pub const REPLY_KINDS: &[&str] = &[
     "join_reply",
     "whatsapp_connected",
-    "join_products",
     "info_reply",
     "stop_reply",
     "unknown_trip",

@@ -115,3 +115,35 @@ describe("REKAP and BATAL", () => {
     assert.ok(page.includes("Kode <b>tkbnn</b>"), "the code on the product card");
   });
 });
+
+describe("every message counted", () => {
+  test("a scripted trip — JOIN, PESAN of 3 items, DP, arrived, pelunasan, shipped — sends the penitip 6 messages, each the one the README's table names", async () => {
+    const t = await createTrip(app, j.token, { slug: "hitung", title: "Jastip Hitung", dpPercent: 50 });
+    for (const [title, slug] of [["Royce", "royc1"], ["Pocky", "pock1"], ["Hi-Chew", "hich1"]]) {
+      await createProduct(app, j.token, t.id, { title, price: 60000, stock: 10, slug });
+    }
+    const phone = "6281560000099";
+    await say("JOIN hitung | Nama: Dewi", phone);
+    const welcome = await answer(phone, 0, "the welcome");
+    assert.ok(welcome.includes("kode royc1") && welcome.includes("PESAN <kode> <jumlah>"), "the codes come with the welcome");
+    await say("PESAN royc1 1, pock1 1, hich1 1", phone);
+    const receipt = await answer(phone, 1, "the receipt");
+    const link = new URL(receipt.match(/https?:\/\/\S+/)[0]);
+    const bill = { id: link.pathname.split("/")[2], accessToken: link.searchParams.get("token") };
+    const payAndConfirm = async (amount, tag) => {
+      const p = await upload(app, "POST", `/api/bills/${bill.id}/payments?token=${bill.accessToken}`, form({ amount }, Buffer.concat([PNG_1x1, Buffer.from(tag)])));
+      assert.equal(p.status, 201);
+      assert.equal((await app.json("POST", `/api/payments/${p.body.payment.id}/confirm`, {}, { token: j.token })).status, 200);
+    };
+    await payAndConfirm("90000", "dp");
+    assert.match(await answer(phone, 2, "DP received"), /Pembayaran Rp 90\.000 sudah diterima/);
+    assert.equal((await app.json("POST", `/api/trips/${t.id}/arrived`, undefined, { token: j.token })).body.told, 1);
+    assert.match(await answer(phone, 3, "arrived"), /sudah sampai/);
+    await payAndConfirm("90000", "lunas");
+    assert.match(await answer(phone, 4, "lunas"), /lunas/);
+    assert.equal((await app.json("POST", `/api/bills/${bill.id}/ship`, { courier: "sicepat", trackingNumber: "SCP000123" }, { token: j.token })).status, 200);
+    assert.match(await answer(phone, 5, "shipped"), /SiCepat.*SCP000123/);
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(texts(phone).length, 6, "6 messages for the whole trip");
+  });
+});

@@ -88,12 +88,12 @@ test("npm run wa: a signed JOIN goes through wrangler dev's queues and is answer
   });
   assert.match(out, /^200 /);
   let messages = [];
-  for (let i = 0; i < 80 && messages.length < 2; i++) {
+  for (let i = 0; i < 80 && messages.length < 1; i++) {
     await new Promise((r) => setTimeout(r, 250));
     const res = await fetch(`${base}/api/trips/${trip.trip.id}/messages?status=simulated`, { headers: auth });
     messages = (await res.json()).messages;
   }
-  assert.deepEqual(messages.map((m) => m.kind).sort(), ["join_products", "join_reply"]);
+  assert.deepEqual(messages.map((m) => m.kind), ["join_reply"], "one answer to a JOIN");
   assert.ok(messages.every((m) => m.recipient === "628123450000"));
 });
 
