@@ -417,7 +417,9 @@ pub async fn transition(
                                AND p.proof_key IS o.proof_key AND p.status = 'confirmed')",
             &args,
         )?);
-        db.read((moved, by_proof, recorded, super::bills::settle_of_order(db, &o.id, now)?)).await?.0
+        // Once that money covers the DP (or everything), the bill's other waiting lines are bought too.
+        let covered = Write(db.stmt(&super::bills::confirm_covered_lines_sql(bill, "?2"), &args[..2])?);
+        db.read((moved, by_proof, recorded, super::bills::settle_of_order(db, &o.id, now)?, covered)).await?.0
     } else if to == OrderStatus::Rejected {
         let release = Write(db.stmt(
             "UPDATE products SET stock = stock + ?2,

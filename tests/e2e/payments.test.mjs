@@ -227,6 +227,13 @@ describe("confirming one line (the order pages) is a payment too", () => {
     await app.json("PATCH", `/api/orders/${withProof.body.order.id}/confirm`, undefined, as(j));
     const after = await bill(withProof.body.bill);
     assert.deepEqual([after.status, after.paid, after.payments.length, after.payments[0].id, after.payments[0].status], ["paid", 40000, 1, p.id, "confirmed"]);
+    // One proof for a two-line bill, confirmed from the first line's page: the whole bill is lunas, both lines bought.
+    const b2 = await createProduct(app, j.token, trip.id, { price: 60000 });
+    const two = await checkout({ phone: "081266664444", items: [{ productId: a.id, quantity: 1 }, { productId: b2.id, quantity: 1 }] });
+    await pay(two.body.bill, "100000", freshPng());
+    await app.json("PATCH", `/api/orders/${two.body.orders[0].id}/confirm`, undefined, as(j));
+    const both = await bill(two.body.bill);
+    assert.deepEqual([both.status, both.paid, both.items.map((i) => i.status)], ["paid", 100000, ["confirmed", "confirmed"]]);
   });
 });
 
