@@ -204,15 +204,15 @@ pub async fn act(ctx: &Ctx, s: &PageSession, id: &str, action: &str, form: Poste
     form.answer(
         async |input| match action.as_str() {
             "confirm" => {
-                payments::confirm(ctx, &s.user, id, ConfirmForm::parse(input)?).await?;
+                payments::confirm(ctx, &p, ConfirmForm::parse(input)?).await?;
                 back("confirmed")
             }
             "reject" => {
-                payments::reject(ctx, &s.user, id, RejectForm::parse(input)?).await?;
+                payments::reject(ctx, &p, RejectForm::parse(input)?).await?;
                 back("rejected")
             }
             _ => {
-                payments::undo_reject(ctx, &s.user, id).await?;
+                payments::undo_reject(ctx, &p).await?;
                 back("undone")
             }
         },
@@ -230,11 +230,13 @@ pub async fn act_on_bill(ctx: &Ctx, s: &PageSession, id: &str, action: &str, for
     form.answer(
         async |input| {
             let done = if action == "ship" {
-                bills::ship(ctx, &s.user, id, ShipForm::parse(input)?).await?;
+                let bill = bills::owned(ctx, &s.user, id).await?;
+                bills::ship(ctx, &s.user, &bill, ShipForm::parse(input)?).await?;
                 "shipped"
             } else {
-                let change = bills::parse_shipping(input, true)?;
-                bills::set_shipping(ctx, id, &BillAccess::Owner(s.user.clone()), change).await?;
+                let access = BillAccess::Owner(s.user.clone());
+                let v = bills::visible(ctx, id, &access).await?;
+                bills::set_shipping(ctx, v, &access, bills::parse_shipping(input, true)?).await?;
                 "shipping"
             };
             respond::see_other(&format!("/dashboard/bills/{id}?done={done}"))

@@ -182,15 +182,15 @@ pub async fn bulk(ctx: &Ctx, s: &PageSession, trip_id: &str, action: &str, form:
                 let resi = form.input.map().get(&format!("resi-{id}")).and_then(|v| v.as_str()).unwrap_or("");
                 let body = serde_json::json!({ "courier": courier, "trackingNumber": resi });
                 let input = crate::input::Input::from_map(body.as_object().cloned().unwrap_or_default());
-                // A bill that cannot go (not lunas, no resi) is skipped and counted;
-                // a failure on our side still fails the request.
-                let shipped = match ShipForm::parse(input) {
-                    Ok(f) => match bill_service::ship(ctx, &s.user, id, f).await {
+                // A bill that cannot go (not hers, not lunas, no resi) is skipped and
+                // counted; a failure on our side still fails the request.
+                let shipped = match (bills.iter().find(|b| b.id == *id), ShipForm::parse(input)) {
+                    (Some(bill), Ok(f)) => match bill_service::ship(ctx, &s.user, bill, f).await {
                         Ok(_) => true,
                         Err(e) if e.status() >= 500 => return Err(e),
                         Err(_) => false,
                     },
-                    Err(_) => false,
+                    _ => false,
                 };
                 if shipped {
                     n += 1;

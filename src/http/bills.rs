@@ -107,29 +107,29 @@ pub async fn list_for_trip_payments(ctx: &Ctx, req: &Request, trip_id: &str) -> 
 /// `POST /api/payments/:id/confirm` `{ amount? }` (owner): the amount received.
 pub async fn confirm_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    payments::owned(ctx, &me, id).await?;
+    let p = payments::owned(ctx, &me, id).await?;
     let form = ConfirmForm::parse(body::json(req).await?)?;
-    let (payment, _) = payments::confirm(ctx, &me, id, form).await?;
+    let (payment, _) = payments::confirm(ctx, &p, form).await?;
     decided(ctx, me, &payment).await
 }
 
 /// `POST /api/payments/:id/reject` `{ reason }` (owner).
 pub async fn reject_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    payments::owned(ctx, &me, id).await?;
+    let p = payments::owned(ctx, &me, id).await?;
     let form = RejectForm::parse(body::json(req).await?)?;
-    let (payment, _) = payments::reject(ctx, &me, id, form).await?;
+    let (payment, _) = payments::reject(ctx, &p, form).await?;
     decided(ctx, me, &payment).await
 }
 
 /// `POST /api/payments/:id/undo` (owner): a recent rejection taken back.
 pub async fn undo_payment(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    payments::owned(ctx, &me, id).await?;
+    let p = payments::owned(ctx, &me, id).await?;
     let mut input = body::json(req).await?;
     input.only(&[]);
     input.finish()?;
-    let payment = payments::undo_reject(ctx, &me, id).await?;
+    let payment = payments::undo_reject(ctx, &p).await?;
     decided(ctx, me, &payment).await
 }
 
@@ -154,18 +154,18 @@ async fn decided(
 /// `{ address?, pickup? }` (the bill's token).
 pub async fn update(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let access = bill_access(ctx, req)?;
-    bills::visible(ctx, id, &access).await?;
+    let v = bills::visible(ctx, id, &access).await?;
     let change = bills::parse_shipping(body::json(req).await?, matches!(access, BillAccess::Owner(_)))?;
-    let v = bills::set_shipping(ctx, id, &access, change).await?;
+    let v = bills::set_shipping(ctx, v, &access, change).await?;
     respond::json(200, &json!({ "bill": bill_json(&v) }))
 }
 
 /// `POST /api/bills/:id/ship` `{ courier, trackingNumber }` (owner): a lunas bill on its way.
 pub async fn ship(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
-    bills::visible(ctx, id, &BillAccess::Owner(me.clone())).await?;
+    let bill = bills::owned(ctx, &me, id).await?;
     let form = ShipForm::parse(body::json(req).await?)?;
-    let bill = bills::ship(ctx, &me, id, form).await?;
+    let bill = bills::ship(ctx, &me, &bill, form).await?;
     let v = bills::visible(ctx, &bill.id, &BillAccess::Owner(me)).await?;
     respond::json(200, &json!({ "bill": bill_json(&v) }))
 }

@@ -141,9 +141,9 @@ fn shipping(v: &BillView, token: &str, form: &FormState) -> Markup {
 
 /// The address form posted: saved on the bill, then back to it.
 pub async fn address_submit(ctx: &Ctx, req: &mut Request, id: &str, token: &str) -> ApiResult<Response> {
-    if token.is_empty() {
+    let Some(v) = visible(ctx, id, token).await? else {
         return bill_not_found(ctx);
-    }
+    };
     limit_address(ctx, req, Limit::Public, "bill").await?;
     let mut input = body::form(req, &[]).await?;
     input.retain(|k| k == "address" || k == "pickup");
@@ -153,8 +153,7 @@ pub async fn address_submit(ctx: &Ctx, req: &mut Request, id: &str, token: &str)
             async |mut input| {
                 input.insert("pickup", serde_json::Value::Bool(pickup));
                 let change = bills::parse_shipping(input, false)?;
-                super::found(bills::set_shipping(ctx, id, &BillAccess::Token(token.to_string()), change).await)?
-                    .ok_or_else(|| ApiError::not_found("Bill"))?;
+                bills::set_shipping(ctx, v, &BillAccess::Token(token.to_string()), change).await?;
                 respond::see_other(&format!("/b/{id}?token={}#ship-to", encode_component(token)))
             },
             async |state| page_for(ctx, id, token, state, false).await,

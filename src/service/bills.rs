@@ -128,10 +128,10 @@ fn not_open(b: &BillRow) -> ApiError {
     ApiError::new(ErrorCode::InvalidTransition, format!("A {} bill's shipping cannot change", b.status.as_str()))
 }
 
-/// Changes an open bill's ongkir, address or pickup (its owner, or the
-/// buyer's link for the address and pickup), and answers it after.
-pub async fn set_shipping(ctx: &Ctx, id: &str, access: &BillAccess, change: ShippingChange) -> ApiResult<BillView> {
-    let v = visible(ctx, id, access).await?;
+/// Changes the ongkir, address or pickup of an open bill `v` (read with
+/// `visible` for `access`: its owner, or the buyer's link for the address
+/// and pickup), and answers it after (its lines and payments do not change).
+pub async fn set_shipping(ctx: &Ctx, v: BillView, access: &BillAccess, change: ShippingChange) -> ApiResult<BillView> {
     if !v.bill.status.is_open() {
         return Err(not_open(&v.bill));
     }
@@ -140,10 +140,10 @@ pub async fn set_shipping(ctx: &Ctx, id: &str, access: &BillAccess, change: Ship
         BillAccess::Token(_) => None,
     };
     let (changed, after) = bills::set_shipping(&ctx.db, &v.bill.id, owner, &change, &ctx.now_iso()).await?;
-    if !changed {
-        return Err(not_open(after.as_ref().unwrap_or(&v.bill)));
+    match after {
+        Some(bill) if changed => Ok(BillView { bill, ..v }),
+        after => Err(not_open(after.as_ref().unwrap_or(&v.bill))),
     }
-    visible(ctx, id, access).await
 }
 
 /// `{ courier, trackingNumber }`: how a lunas bill went (a resi is needed
@@ -175,9 +175,13 @@ impl ShipForm {
     }
 }
 
-/// Ships an owned lunas bill; the penitip hears the courier and the resi once.
-pub async fn ship(ctx: &Ctx, me: &AuthUser, id: &str, form: ShipForm) -> ApiResult<BillRow> {
-    let bill = bills::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Bill"))?;
+/// One of `me`'s bills; 404 otherwise.
+pub async fn owned(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<BillRow> {
+    bills::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Bill"))
+}
+
+/// Ships a lunas bill of `me` (read with `owned`); the penitip hears the courier and the resi once.
+pub async fn ship(ctx: &Ctx, me: &AuthUser, bill: &BillRow, form: ShipForm) -> ApiResult<BillRow> {
     if bill.status != BillStatus::Paid {
         let why = match bill.status {
             BillStatus::Unpaid | BillStatus::DpPaid => {
@@ -221,7 +225,7 @@ impl CancelForm {
 /// refused with the reason (each line's buyer message follows), 409 when it
 /// is already shipped or cancelled.
 pub async fn cancel(ctx: &Ctx, me: &AuthUser, id: &str, form: CancelForm) -> ApiResult<BillRow> {
-    let bill = bills::owned(&ctx.db, id, &me.id).await?.ok_or_else(|| ApiError::not_found("Bill"))?;
+    let bill = owned(ctx, me, id).await?;
     if !bill.status.is_open() {
         return Err(ApiError::new(
             ErrorCode::InvalidTransition,

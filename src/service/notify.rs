@@ -7,6 +7,7 @@ use serde_json::json;
 use super::outbox::{fan_out, send_one, Draft};
 use crate::ctx::Ctx;
 use crate::domain::messages::{self, OrderInfo};
+use crate::domain::order::OrderStatus;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::product::ProductStatus;
 use crate::domain::token::{bill_token, order_link_token, unsubscribe_token};
@@ -105,21 +106,38 @@ pub async fn participant_confirmed(ctx: &Ctx, trip: &TripRow, p: &ParticipantRow
     Ok(queued)
 }
 
+/// One message to a bill's penitip about her own bill, once per `key` (sent
+/// despite STOP: it is part of what she bought); `phone` when the caller
+/// has read it already. True when queued.
+async fn tell_penitip(
+    ctx: &Ctx,
+    bill: &BillRow,
+    phone: Option<&str>,
+    key: &str,
+    kind: &str,
+    queue: Queue,
+    message: messages::Message,
+) -> ApiResult<bool> {
+    let read;
+    let phone = match phone {
+        Some(phone) => phone,
+        None => {
+            read = participants::by_id(&ctx.db, &bill.participant_id).await?;
+            match &read {
+                Some(p) => p.phone.as_str(),
+                None => return Ok(false),
+            }
+        }
+    };
+    let to = To { key, recipient: phone, trip_id: Some(&bill.trip_id), participant_id: Some(&bill.participant_id) };
+    send_one(ctx, &to, &Draft { kind, queue, message, template: Some(&ctx.config.wa.template_order) }).await
+}
+
 /// A bill was cancelled: its penitip is told once (`bill_cancelled:{billId}`), with the reason.
 pub async fn bill_cancelled(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
-    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
-        return Ok(());
-    };
-    let link = bill_link(ctx, &bill.id)?;
+    let message = messages::bill_cancelled(bill.cancel_reason.as_deref(), &bill_link(ctx, &bill.id)?);
     let key = format!("bill_cancelled:{}", bill.id);
-    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
-    let draft = Draft {
-        kind: "bill_cancelled",
-        queue: Queue::Confirmation,
-        message: messages::bill_cancelled(bill.cancel_reason.as_deref(), &link),
-        template: Some(&ctx.config.wa.template_order),
-    };
-    send_one(ctx, &to, &draft).await?;
+    tell_penitip(ctx, bill, None, &key, "bill_cancelled", Queue::Confirmation, message).await?;
     event(ctx, "bill_cancelled", json!({"billId": bill.id}));
     Ok(())
 }
@@ -127,19 +145,9 @@ pub async fn bill_cancelled(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
 /// A payment was confirmed: its penitip hears what was received and what is
 /// left, once (`payment_confirmed:{paymentId}`).
 pub async fn payment_confirmed(ctx: &Ctx, bill: &BillRow, payment: &PaymentRow) -> ApiResult<()> {
-    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
-        return Ok(());
-    };
-    let link = bill_link(ctx, &bill.id)?;
+    let message = messages::payment_confirmed(payment.shown_amount(), bill.balance(), &bill_link(ctx, &bill.id)?);
     let key = format!("payment_confirmed:{}", payment.id);
-    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
-    let draft = Draft {
-        kind: "payment_confirmed",
-        queue: Queue::Confirmation,
-        message: messages::payment_confirmed(payment.shown_amount(), bill.balance(), &link),
-        template: Some(&ctx.config.wa.template_order),
-    };
-    send_one(ctx, &to, &draft).await?;
+    tell_penitip(ctx, bill, None, &key, "payment_confirmed", Queue::Confirmation, message).await?;
     event(ctx, "payment_confirmed", json!({"billId": bill.id, "paymentId": payment.id}));
     Ok(())
 }
@@ -177,39 +185,19 @@ pub async fn send_payment_rejected(ctx: &Ctx, payment_id: &str) -> ApiResult<()>
         event(ctx, "payment_rejected", json!({"paymentId": payment.id, "told": false, "why": "taken back"}));
         return Ok(());
     }
-    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
-        return Ok(());
-    };
-    let link = bill_link(ctx, &bill.id)?;
-    let key = format!("payment_rejected:{}:{}", payment.id, payment.decided_at.as_deref().unwrap_or_default());
-    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
     let reason = payment.reject_reason.as_deref().unwrap_or("-");
-    let draft = Draft {
-        kind: "payment_rejected",
-        queue: Queue::Confirmation,
-        message: messages::payment_rejected(payment.claimed, reason, &link),
-        template: Some(&ctx.config.wa.template_order),
-    };
-    send_one(ctx, &to, &draft).await?;
+    let message = messages::payment_rejected(payment.claimed, reason, &bill_link(ctx, &bill.id)?);
+    let key = format!("payment_rejected:{}:{}", payment.id, payment.decided_at.as_deref().unwrap_or_default());
+    tell_penitip(ctx, &bill, None, &key, "payment_rejected", Queue::Confirmation, message).await?;
     Ok(())
 }
 
 /// A bill was shipped: its penitip hears the courier and the resi, once (`bill_shipped:{billId}`).
 pub async fn bill_shipped(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
-    let Some(p) = participants::by_id(&ctx.db, &bill.participant_id).await? else {
-        return Ok(());
-    };
-    let link = bill_link(ctx, &bill.id)?;
     let courier = bill.courier.as_deref().and_then(crate::domain::bill::courier_name).unwrap_or("kurir");
+    let message = messages::bill_shipped(courier, bill.tracking_number.as_deref(), &bill_link(ctx, &bill.id)?);
     let key = format!("bill_shipped:{}", bill.id);
-    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&bill.trip_id), participant_id: Some(&p.id) };
-    let draft = Draft {
-        kind: "bill_shipped",
-        queue: Queue::Confirmation,
-        message: messages::bill_shipped(courier, bill.tracking_number.as_deref(), &link),
-        template: Some(&ctx.config.wa.template_order),
-    };
-    send_one(ctx, &to, &draft).await?;
+    tell_penitip(ctx, bill, None, &key, "bill_shipped", Queue::Confirmation, message).await?;
     event(ctx, "bill_shipped", json!({"billId": bill.id}));
     Ok(())
 }
@@ -218,9 +206,6 @@ pub async fn bill_shipped(ctx: &Ctx, bill: &BillRow) -> ApiResult<()> {
 /// what her bill is now (with any refund due), once per change
 /// (`line_found:{orderId}:{quantity}`).
 pub async fn line_found_short(ctx: &Ctx, order: &OrderRow, ordered: i64) -> ApiResult<()> {
-    let Some(p) = participants::by_id(&ctx.db, &order.participant_id).await? else {
-        return Ok(());
-    };
     let Some(bill_id) = order.bill_id.as_deref() else {
         return Ok(());
     };
@@ -228,30 +213,30 @@ pub async fn line_found_short(ctx: &Ctx, order: &OrderRow, ordered: i64) -> ApiR
         return Ok(());
     };
     let (title, link) = title_and_link(ctx, order).await?;
-    let found = if order.status == crate::domain::order::OrderStatus::Rejected { 0 } else { order.quantity };
+    let found = if order.status == OrderStatus::Rejected { 0 } else { order.quantity };
+    let message = messages::line_found_short(&title, found, ordered, bill.total, bill.refund_due(), &link);
     let key = format!("line_found:{}:{found}", order.id);
-    let to = To { key: &key, recipient: p.phone.as_str(), trip_id: Some(&order.trip_id), participant_id: Some(&p.id) };
-    let draft = Draft {
-        kind: "line_found_short",
-        queue: Queue::Confirmation,
-        message: messages::line_found_short(&title, found, ordered, bill.total, bill.refund_due(), &link),
-        template: Some(&ctx.config.wa.template_order),
-    };
-    send_one(ctx, &to, &draft).await?;
+    tell_penitip(ctx, &bill, None, &key, "line_found_short", Queue::Confirmation, message).await?;
     Ok(())
 }
 
-/// What a bill still asks, in a message: its lines, the ongkir, the balance.
-fn owing_lines(bill: &BillRow, lines: &[&crate::store::bills::RecapRow]) -> Vec<String> {
-    let mut out: Vec<String> = lines
-        .iter()
-        .filter(|l| l.line_status != crate::domain::order::OrderStatus::Rejected)
-        .map(|l| messages::order_line(&l.product_title, l.quantity, l.line_total))
+/// What a bill still asks, in a message: its lines (title, quantity,
+/// total; refused ones left out), the ongkir and what is left.
+fn owing_message<'a>(
+    ctx: &Ctx,
+    trip: &TripRow,
+    bill: &BillRow,
+    lines: impl Iterator<Item = (&'a str, i64, i64, OrderStatus)>,
+    reminder: bool,
+) -> ApiResult<messages::Message> {
+    let mut listed: Vec<String> = lines
+        .filter(|(_, _, _, status)| *status != OrderStatus::Rejected)
+        .map(|(title, quantity, total, _)| messages::order_line(title, quantity, total))
         .collect();
     if bill.shipping_cost > 0 {
-        out.push(format!("Ongkir {}", crate::domain::money::rupiah(bill.shipping_cost)));
+        listed.push(format!("Ongkir {}", crate::domain::money::rupiah(bill.shipping_cost)));
     }
-    out
+    Ok(messages::bill_owing(&trip.title, &listed, bill.balance(), &bill_link(ctx, &bill.id)?, reminder))
 }
 
 /// The goods arrived: every penitip whose bill still owes hears her lines,
@@ -266,26 +251,12 @@ pub async fn arrived(ctx: &Ctx, trip: &TripRow) -> ApiResult<usize> {
     for bill in &owing {
         let mine: Vec<_> = recap.iter().filter(|r| r.bill_id == bill.id).collect();
         let Some(first) = mine.first() else { continue };
+        let lines = mine.iter().map(|l| (l.product_title.as_str(), l.quantity, l.line_total, l.line_status));
+        let message = owing_message(ctx, trip, bill, lines, false)?;
         let key = format!("arrived:{}", bill.id);
-        let to = To {
-            key: &key,
-            recipient: &first.buyer_phone,
-            trip_id: Some(&trip.id),
-            participant_id: Some(&bill.participant_id),
-        };
-        let draft = Draft {
-            kind: "bill_arrived",
-            queue: Queue::Notifications,
-            message: messages::bill_owing(
-                &trip.title,
-                &owing_lines(bill, &mine),
-                bill.balance(),
-                &bill_link(ctx, &bill.id)?,
-                false,
-            ),
-            template: Some(&ctx.config.wa.template_order),
-        };
-        if send_one(ctx, &to, &draft).await? {
+        if tell_penitip(ctx, bill, Some(&first.buyer_phone), &key, "bill_arrived", Queue::Notifications, message)
+            .await?
+        {
             told += 1;
         }
     }
@@ -298,28 +269,18 @@ pub async fn balance_reminder(ctx: &Ctx, bill: &BillRow) -> ApiResult<bool> {
     reminder_with_key(ctx, bill, &format!("reminder:{}", bill.id)).await
 }
 
+/// A reminder of what `bill` still owes, once per `key`: its trip and its
+/// own lines in one batch.
 async fn reminder_with_key(ctx: &Ctx, bill: &BillRow, key: &str) -> ApiResult<bool> {
-    let Some(trip) = trips::by_id_or_slug(&ctx.db, &bill.trip_id).await? else {
+    let db = &ctx.db;
+    let (trip, lines) = db.read((trips::of_bill_query(db, &bill.id)?, bills::lines_query(db, &bill.id)?)).await?;
+    let (Some(trip), Some(first)) = (trip.first(), lines.first()) else {
         return Ok(false);
     };
-    let recap = bills::recap_of_trip(&ctx.db, &trip.id).await?;
-    let mine: Vec<_> = recap.iter().filter(|r| r.bill_id == bill.id).collect();
-    let Some(first) = mine.first() else { return Ok(false) };
-    let to =
-        To { key, recipient: &first.buyer_phone, trip_id: Some(&trip.id), participant_id: Some(&bill.participant_id) };
-    let draft = Draft {
-        kind: "bill_reminder",
-        queue: Queue::Notifications,
-        message: messages::bill_owing(
-            &trip.title,
-            &owing_lines(bill, &mine),
-            bill.balance(),
-            &bill_link(ctx, &bill.id)?,
-            true,
-        ),
-        template: Some(&ctx.config.wa.template_order),
-    };
-    send_one(ctx, &to, &draft).await
+    let listed =
+        lines.iter().map(|l| (l.product_title.as_str(), l.order.quantity, l.order.total_price, l.order.status));
+    let message = owing_message(ctx, trip, bill, listed, true)?;
+    tell_penitip(ctx, bill, Some(&first.participant_phone), key, "bill_reminder", Queue::Notifications, message).await
 }
 
 /// A reminder the jastiper sends from the rekap: at most one per bill per day

@@ -125,38 +125,38 @@ fn already(p: &PaymentRow) -> ApiError {
     ApiError::new(ErrorCode::InvalidTransition, format!("This payment is already {}", p.status.as_str()))
 }
 
+/// Decides `p` (already read as one of the caller's payments): one batch
+/// that moves it, settles its bill and reads both back.
 async fn decide(
     ctx: &Ctx,
-    me: &AuthUser,
-    id: &str,
+    p: &PaymentRow,
     to: PaymentStatus,
     amount: Option<i64>,
     reason: Option<&str>,
 ) -> ApiResult<(PaymentRow, BillRow)> {
-    let p = owned(ctx, me, id).await?;
     if p.status != PaymentStatus::Pending {
-        return Err(already(&p));
+        return Err(already(p));
     }
-    let (moved, bill) = payments::decide(&ctx.db, &p.id, to, amount, reason, &ctx.now_iso()).await?;
-    let after = owned(ctx, me, id).await?;
+    let (moved, after, bill) = payments::decide(&ctx.db, &p.id, to, amount, reason, &ctx.now_iso()).await?;
+    let after = after.ok_or_else(|| ApiError::not_found("Payment"))?;
     if !moved {
         return Err(already(&after));
     }
     Ok((after, bill.ok_or_else(|| ApiError::not_found("Bill"))?))
 }
 
-/// Confirms a pending payment with the amount received (default: the amount
-/// claimed); the bill is settled and its penitip told.
-pub async fn confirm(ctx: &Ctx, me: &AuthUser, id: &str, form: ConfirmForm) -> ApiResult<(PaymentRow, BillRow)> {
-    let (p, bill) = decide(ctx, me, id, PaymentStatus::Confirmed, form.amount, None).await?;
+/// Confirms a pending payment (`owned` first) with the amount received
+/// (default: the amount claimed); the bill is settled and its penitip told.
+pub async fn confirm(ctx: &Ctx, p: &PaymentRow, form: ConfirmForm) -> ApiResult<(PaymentRow, BillRow)> {
+    let (p, bill) = decide(ctx, p, PaymentStatus::Confirmed, form.amount, None).await?;
     notify::payment_confirmed(ctx, &bill, &p).await?;
     Ok((p, bill))
 }
 
-/// Rejects a pending payment with a reason; the penitip hears of it once it
-/// can no longer be taken back.
-pub async fn reject(ctx: &Ctx, me: &AuthUser, id: &str, form: RejectForm) -> ApiResult<(PaymentRow, BillRow)> {
-    let (p, bill) = decide(ctx, me, id, PaymentStatus::Rejected, None, Some(&form.reason)).await?;
+/// Rejects a pending payment (`owned` first) with a reason; the penitip
+/// hears of it once it can no longer be taken back.
+pub async fn reject(ctx: &Ctx, p: &PaymentRow, form: RejectForm) -> ApiResult<(PaymentRow, BillRow)> {
+    let (p, bill) = decide(ctx, p, PaymentStatus::Rejected, None, Some(&form.reason)).await?;
     notify::schedule_payment_rejected(ctx, &p).await?;
     Ok((p, bill))
 }
@@ -172,16 +172,16 @@ pub fn can_undo(ctx: &Ctx, p: &PaymentRow) -> bool {
     p.status == PaymentStatus::Rejected && p.decided_at.as_deref().is_some_and(|at| at >= undo_since(ctx).as_str())
 }
 
-/// Takes a recent rejection back: the payment waits again, nobody is told.
-pub async fn undo_reject(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<PaymentRow> {
-    let p = owned(ctx, me, id).await?;
-    if !payments::undo_reject(&ctx.db, &p.id, &undo_since(ctx), &ctx.now_iso()).await? {
-        return Err(ApiError::new(
+/// Takes a recent rejection of `p` (`owned` first) back: the payment waits
+/// again, nobody is told.
+pub async fn undo_reject(ctx: &Ctx, p: &PaymentRow) -> ApiResult<PaymentRow> {
+    match payments::undo_reject(&ctx.db, &p.id, &undo_since(ctx), &ctx.now_iso()).await? {
+        (true, Some(after)) => Ok(after),
+        _ => Err(ApiError::new(
             ErrorCode::InvalidTransition,
             "Only a rejection of the last few minutes can be taken back",
-        ));
+        )),
     }
-    owned(ctx, me, id).await
 }
 
 /// One of `me`'s trips and its payments waiting to be checked, with their

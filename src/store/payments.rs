@@ -163,7 +163,7 @@ pub async fn of_trip_with_bills(
 /// Decides a pending payment: confirmed with the amount received, or
 /// rejected with a reason; the bill is settled and, once it has its DP or
 /// is lunas, its waiting lines are confirmed. Answers whether it was still
-/// pending (false: nothing changed) and the bill after it.
+/// pending (false: nothing changed), the payment and the bill after it.
 pub async fn decide(
     db: &Db,
     id: &str,
@@ -171,9 +171,9 @@ pub async fn decide(
     amount: Option<i64>,
     reason: Option<&str>,
     now: &str,
-) -> ApiResult<(bool, Option<BillRow>)> {
+) -> ApiResult<(bool, Option<PaymentRow>, Option<BillRow>)> {
     let bill = "(SELECT bill_id FROM payments WHERE id = ?1)";
-    let (moved, _, _, after) = db
+    let (moved, _, _, payment, after) = db
         .read((
             Write(db.stmt(
                 "UPDATE payments SET status = ?2, amount = CASE WHEN ?2 = 'confirmed' THEN COALESCE(?3, claimed) END,
@@ -183,6 +183,7 @@ pub async fn decide(
             )?),
             Write(db.stmt(&settle_sql(bill, "?2"), &[id.into(), now.into()])?),
             Write(db.stmt(&confirm_covered_lines_sql(bill, "?2"), &[id.into(), now.into()])?),
+            by_id_query(db, id)?,
             Select::<BillRow>::new(
                 db,
                 &format!("SELECT {} FROM bills b WHERE b.id = {bill}", bills::COLUMNS),
@@ -190,19 +191,24 @@ pub async fn decide(
             )?,
         ))
         .await?;
-    Ok((moved == 1, after.into_iter().next()))
+    Ok((moved == 1, payment.into_iter().next(), after.into_iter().next()))
 }
 
 /// Takes a rejection back while it is recent (`since`: the oldest decision
-/// time that may be undone): the payment waits again.
-pub async fn undo_reject(db: &Db, id: &str, since: &str, now: &str) -> ApiResult<bool> {
-    let n = db
-        .exec(
-            "UPDATE payments SET status = 'pending', reject_reason = NULL, decided_at = NULL, updated_at = ?3
-             WHERE id = ?1 AND status = 'rejected' AND decided_at >= ?2
-               AND EXISTS (SELECT 1 FROM bills b WHERE b.id = payments.bill_id AND b.status IN ('unpaid', 'dp_paid', 'paid'))",
-            &[id.into(), since.into(), now.into()],
-        )
+/// time that may be undone): the payment waits again. Answers whether it
+/// was taken back and the payment after it, in one batch.
+pub async fn undo_reject(db: &Db, id: &str, since: &str, now: &str) -> ApiResult<(bool, Option<PaymentRow>)> {
+    let (n, after) = db
+        .read((
+            Write(db.stmt(
+                "UPDATE payments SET status = 'pending', reject_reason = NULL, decided_at = NULL, updated_at = ?3
+                 WHERE id = ?1 AND status = 'rejected' AND decided_at >= ?2
+                   AND EXISTS (SELECT 1 FROM bills b WHERE b.id = payments.bill_id
+                               AND b.status IN ('unpaid', 'dp_paid', 'paid'))",
+                &[id.into(), since.into(), now.into()],
+            )?),
+            by_id_query(db, id)?,
+        ))
         .await?;
-    Ok(n == 1)
+    Ok((n == 1, after.into_iter().next()))
 }
