@@ -17,7 +17,7 @@ CREATE TABLE users (
   phone         TEXT,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL
-, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT, connect_code_expires_at INTEGER, connect_code_failures INTEGER NOT NULL DEFAULT 0, previous_phone TEXT, phone_changed_at TEXT, unique_codes INTEGER NOT NULL DEFAULT 0 CHECK (unique_codes IN (0, 1)));
+, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT, connect_code_expires_at INTEGER, connect_code_failures INTEGER NOT NULL DEFAULT 0, previous_phone TEXT, phone_changed_at TEXT, unique_codes INTEGER NOT NULL DEFAULT 0 CHECK (unique_codes IN (0, 1)), inbox_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (inbox_digest_pending IN (0, 1)), inbox_digest_sent_at TEXT);
 CREATE UNIQUE INDEX users_by_connect_code ON users (connect_code);
 
 CREATE TABLE trips (
@@ -162,7 +162,7 @@ CREATE TABLE outbox (
   sent_at           TEXT,
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL
-);
+, sent_as TEXT CHECK (sent_as IN ('marketing', 'utility', 'authentication', 'service')), buttons TEXT, pricing_type TEXT);
 CREATE INDEX outbox_by_trip_status ON outbox (trip_id, status);
 CREATE INDEX outbox_by_participant ON outbox (participant_id);
 CREATE INDEX outbox_by_status ON outbox (status, updated_at);
@@ -241,3 +241,61 @@ CREATE TABLE checkouts (
 );
 CREATE UNIQUE INDEX checkouts_by_key ON checkouts (idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX orders_by_bill ON orders (bill_id);
+
+-- What Meta said it charged, counted once per message when its first priced
+-- callback arrives: per jastiper (the message's trip's owner; '' for the
+-- platform's own), month (UTC, YYYY-MM) and category.
+CREATE TABLE message_costs (
+  jastiper_id TEXT NOT NULL,
+  month       TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  messages    INTEGER NOT NULL DEFAULT 0,
+  billable    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (jastiper_id, month, category)
+);
+
+-- One conversation of a jastiper with one sender (a phone, or a BSUID for a
+-- user known only by username), under the trip she last wrote about or
+-- ordered from (NULL: "tanpa trip"). Kept beside the messages so the inbox
+-- reads one row per conversation.
+CREATE TABLE inbox_threads (
+  id              TEXT PRIMARY KEY,
+  jastiper_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  sender          TEXT NOT NULL,
+  trip_id         TEXT REFERENCES trips(id) ON DELETE SET NULL,
+  name            TEXT NOT NULL,
+  last_body       TEXT NOT NULL,
+  last_at         TEXT NOT NULL,
+  last_inbound_at TEXT,
+  unread          INTEGER NOT NULL DEFAULT 0 CHECK (unread >= 0),
+  UNIQUE (jastiper_id, sender)
+);
+CREATE INDEX inbox_threads_by_owner ON inbox_threads (jastiper_id, last_at);
+
+CREATE TABLE inbox_messages (
+  id         TEXT PRIMARY KEY,
+  thread_id  TEXT NOT NULL REFERENCES inbox_threads(id) ON DELETE CASCADE,
+  direction  TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  body       TEXT NOT NULL,
+  -- The inbound message's id (a re-delivery writes nothing) or the reply's outbox id.
+  ref        TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX inbox_messages_by_thread ON inbox_messages (thread_id, created_at);
+
+-- A photo sent in the chat by a penitip with several open bills, stored,
+-- waiting for her to say which bill it pays.
+CREATE TABLE chat_proofs (
+  id         TEXT PRIMARY KEY,
+  sender     TEXT NOT NULL,
+  proof_key  TEXT NOT NULL,
+  proof_hash TEXT NOT NULL,
+  claimed    INTEGER,
+  bill_ids   TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  used_at    TEXT
+);
+CREATE INDEX chat_proofs_by_sender ON chat_proofs (sender, created_at);
+
+-- A user known only by username (BSUID) is found by the number an earlier message gave.
+CREATE INDEX participants_by_user_id ON participants (wa_user_id) WHERE wa_user_id IS NOT NULL;

@@ -1,7 +1,7 @@
 //! Configuration read once per invocation from vars and secrets (the table
 //! in README.md). Pure: the Worker glue passes a lookup function.
 
-use crate::domain::cost::Rates;
+use crate::domain::cost::{parse_micro_usd, Category, Rates};
 use crate::domain::token::MIN_SECRET_LEN;
 use crate::error::ApiError;
 
@@ -77,6 +77,22 @@ pub struct WhatsApp {
 
 impl WhatsApp {
     /// Every template this service is configured with, and those a broadcast may name.
+    /// The category Meta prices a template of ours in: the one-time code is
+    /// authentication, broadcasts and new-product notices marketing, the
+    /// rest (orders, bills, notices) utility.
+    pub fn template_category(&self, name: &str) -> Category {
+        if name == self.template_auth {
+            Category::Authentication
+        } else if name == self.template_broadcast
+            || name == self.template_product
+            || self.broadcast_templates.iter().any(|t| t == name)
+        {
+            Category::Marketing
+        } else {
+            Category::Utility
+        }
+    }
+
     pub fn known_templates(&self) -> Vec<String> {
         let mut all = self.broadcast_templates.clone();
         all.extend(
@@ -98,6 +114,16 @@ impl WhatsApp {
     }
 }
 
+/// Meta's Indonesia rates in USD per message, marketing, utility,
+/// authentication, service (the README says where they come from); each
+/// overridable by its variable.
+const DEFAULT_MICRO_USD: [(&str, i64); 4] = [
+    ("WA_RATE_MARKETING_USD", 41_100),
+    ("WA_RATE_UTILITY_USD", 20_000),
+    ("WA_RATE_AUTHENTICATION_USD", 30_000),
+    ("WA_RATE_SERVICE_USD", 19_000),
+];
+
 impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
         let non_empty = |name: &str| get(name).filter(|v| !v.trim().is_empty());
@@ -106,6 +132,9 @@ impl Config {
                 .and_then(|v| v.trim().parse::<f64>().ok())
                 .filter(|n| n.is_finite() && *n >= 0.0)
                 .unwrap_or(default)
+        };
+        let whole = |name: &str, default: i64| {
+            non_empty(name).and_then(|v| v.trim().parse::<i64>().ok()).filter(|n| *n >= 0).unwrap_or(default)
         };
         Config {
             jwt_secret: non_empty("JWT_SECRET"),
@@ -152,9 +181,11 @@ impl Config {
                 payment_undo_secs: number("PAYMENT_UNDO_SECONDS", 300.0).clamp(0.0, 900.0) as u32,
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {
-                    marketing_usd: number("WA_RATE_MARKETING_USD", 0.0411),
-                    utility_usd: number("WA_RATE_UTILITY_USD", 0.025),
-                    usd_to_idr: number("USD_TO_IDR", 15_500.0),
+                    micro_usd: DEFAULT_MICRO_USD.map(|(name, default)| {
+                        non_empty(name).and_then(|v| parse_micro_usd(&v)).unwrap_or(default)
+                    }),
+                    idr_per_usd: whole("USD_TO_IDR", 15_500).clamp(1, 1_000_000),
+                    free_per_month: whole("WA_FREE_MESSAGES_PER_MONTH", 0).clamp(0, 100_000_000),
                 },
             },
         }
@@ -229,10 +260,28 @@ mod tests {
             _ => None,
         });
         assert_eq!(c.wa.rate_per_sec, 25.0);
-        assert_eq!(c.wa.rates.usd_to_idr, 15_500.0);
+        assert_eq!(c.wa.rates.idr_per_usd, 15_500);
+        assert_eq!(c.wa.rates.micro_usd, [41_100, 20_000, 30_000, 19_000]);
+        assert_eq!(c.wa.rates.free_per_month, 0);
         assert_eq!(c.wa.api_base, "http://127.0.0.1:9999");
         assert!(c.wa.access_token.is_none());
         assert_eq!(c.wa.template_language, "id");
+    }
+
+    #[test]
+    fn rates_per_category_and_the_allowance() {
+        let c = Config::from_lookup(|n| match n {
+            "WA_RATE_SERVICE_USD" => Some("0.0125".into()),
+            "WA_RATE_MARKETING_USD" => Some("0.0411111".into()),
+            "WA_FREE_MESSAGES_PER_MONTH" => Some("1000".into()),
+            _ => None,
+        });
+        // Seven decimals are refused: the default stays.
+        assert_eq!(c.wa.rates.micro_usd, [41_100, 20_000, 30_000, 12_500]);
+        assert_eq!(c.wa.rates.free_per_month, 1000);
+        assert_eq!(c.wa.template_category(&c.wa.template_auth), Category::Authentication);
+        assert_eq!(c.wa.template_category(&c.wa.template_broadcast), Category::Marketing);
+        assert_eq!(c.wa.template_category(&c.wa.template_order), Category::Utility);
     }
 
     #[test]

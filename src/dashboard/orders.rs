@@ -37,7 +37,7 @@ fn order_card(o: &OrderDetailRow) -> Markup {
     html! {
         li.card data-status=(r.status.as_str()) {
             a href={ "/dashboard/orders/" (Query(&r.id)) } { b { (o.product_title) } " × " (r.quantity) }
-            p { (o.participant_name) " · " a href=(SafeUrl(&wa_link(&o.participant_phone))) { "+" (o.participant_phone) } }
+            p { (o.participant_name) " · " (super::view::contact(&o.participant_phone)) }
             p { b { (rupiah(r.total_price)) } " · " span.badge { (status_label(r.status)) }
                 @if r.proof_key.is_some() { " · bukti bayar ✓" } }
             @if let Some(n) = &r.notes { p.mute.pre { "Catatan: " (n) } }

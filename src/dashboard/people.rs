@@ -6,8 +6,9 @@ use maud::html;
 use worker::Response;
 
 use super::orders::status_label;
-use super::view::{csrf, shell, wib_time};
+use super::view::{contact, csrf, shell, wib_time};
 use crate::ctx::Ctx;
+use crate::domain::cost::{whole_rupiah, Estimate};
 use crate::domain::fields;
 use crate::domain::money::rupiah;
 use crate::domain::outbox::OutboxStatus;
@@ -16,8 +17,9 @@ use crate::service::accounts::PageSession;
 use crate::service::dashboard;
 use crate::service::messages::{self, BroadcastForm};
 use crate::service::trips;
+use crate::store::outbox::OutboxRow;
 use crate::web::form::{notice, Field, FormState, Posted};
-use crate::web::html::{Query, SafeUrl};
+use crate::web::html::Query;
 use crate::web::respond;
 
 pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResult<Response> {
@@ -29,7 +31,7 @@ pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResul
         ul.list #participants {
             @for p in &d.people {
                 li.card {
-                    b { (p.name) } " · " a href=(SafeUrl(&format!("https://wa.me/{}", p.phone))) { "+" (p.phone) }
+                    b { (p.name) } " · " (contact(p.phone.as_str())) 
                     p.mute {
                         "Ikut " (wib_time(&p.joined_at))
                         @if p.confirmed_at.is_none() { " · " span.badge { "Belum konfirmasi WhatsApp" } }
@@ -59,6 +61,33 @@ fn outbox_label(s: OutboxStatus) -> &'static str {
     }
 }
 
+/// "60 × layanan (chat 24 jam) @ Rp 295 + 40 × marketing @ Rp 637", with
+/// the free allowance when some is left.
+fn parts(e: &Estimate) -> String {
+    let mut words: Vec<String> =
+        e.parts.iter().map(|p| format!("{} × {} @ {}", p.count, p.category.label(), p.each())).collect();
+    if words.is_empty() {
+        words.push("0 pesan".into());
+    }
+    let mut s = words.join(" + ");
+    if e.free_count > 0 {
+        s.push_str(&format!(" (gratis dari kuota bulan ini: {})", e.free_count));
+    }
+    s
+}
+
+/// What one message cost, or will cost.
+fn cost_words(ctx: &Ctx, m: &OutboxRow) -> String {
+    match messages::row_cost(ctx, m) {
+        None => "Rp 0".into(),
+        Some((c, milli)) => {
+            let known = m.pricing_category.is_some();
+            let said = if known { "menurut Meta" } else if m.sent_as.is_some() { "terkirim sebagai" } else { "perkiraan" };
+            format!("{} · {} {}", rupiah(whole_rupiah(milli)), said, c.label())
+        }
+    }
+}
+
 /// The page; `preview` is a checked message waiting for "send".
 pub async fn messages(
     ctx: &Ctx,
@@ -80,8 +109,7 @@ pub async fn messages(
                 input type="hidden" name="message" value=(message);
                 input type="hidden" name="step" value="send";
                 p.pre.quote { (message) }
-                p #estimate { "Ke " b { (e.participant_count) " penitip" } ": " (e.free_count) " gratis (chat dalam 24 jam), "
-                    (e.billable_count) " berbayar × " (e.cost_per_message()) " = " b { (e.total_cost()) } }
+                p #estimate { "Ke " b { (e.participant_count) " penitip" } ": " (parts(e)) " = " b { (e.total_cost()) } }
                 button.btn type="submit" { "Kirim ke " (e.participant_count) " penitip" }
                 a.btn.alt href=(action) { "Batal" }
             }
@@ -92,9 +120,16 @@ pub async fn messages(
                 (notice(&form))
                 input type="hidden" name="step" value="preview";
                 (Field::textarea("message", "Pesan untuk semua penitip yang berlangganan", "4").limit(fields::MESSAGE).required().of(&form, None))
-                p.mute #estimate { "Perkiraan: " (e.participant_count) " penitip, " (e.free_count) " gratis, total " (e.total_cost()) "." }
+                p.mute #estimate { "Perkiraan: " (e.participant_count) " penitip: " (parts(e)) ", total " (e.total_cost()) "." }
                 button.btn type="submit" { "Lihat biaya" }
             }
+        }
+        @let (month, charged, total) = &d.month;
+        section.card #month-cost {
+            h2 { "Biaya WhatsApp bulan ini (" (month) ")" }
+            p { "Menurut Meta (laporan status tiap pesan), semua trip: " b { (rupiah(*total)) } }
+            @if charged.is_empty() { p.mute { "Belum ada pesan berbayar bulan ini." } }
+            ul { @for p in charged { li { (p.count) " × " (p.category.label()) " @ " (p.each()) } } }
         }
         h2 { "Kotak keluar" }
         p.mute #outbox-counts {
@@ -103,7 +138,8 @@ pub async fn messages(
         ul.list #outbox {
             @for m in &d.latest {
                 li.card data-status=(m.status.as_str()) {
-                    p { b { (m.kind) } " ke +" (m.recipient) " · " span.badge { (outbox_label(m.status)) } }
+                    p { b { (m.kind) } " ke " (contact(&m.recipient)) " · " span.badge { (outbox_label(m.status)) } }
+                    p.mute.cost { (cost_words(ctx, m)) }
                     p.mute { (wib_time(&m.created_at)) }
                     @if let Some(err) = &m.last_error { p.err { "Meta: " (err) } }
                     @if m.status == OutboxStatus::Failed {

@@ -59,3 +59,12 @@ pub fn change(now: i64, before: i64, show: fn(i64) -> String) -> String {
         d => format!("{}{}% dari 7 hari sebelumnya", if d > 0 { "+" } else { "−" }, (d.abs() * 100) / before),
     }
 }
+
+/// A buyer's WhatsApp: `+628…` linking to wa.me, or, for a user known only
+/// by username, the id Meta gave (no number to link to).
+pub fn contact(phone: &str) -> Markup {
+    match crate::domain::phone::is_bsuid(phone) {
+        true => html! { span title="Pengguna WhatsApp dengan username (tanpa nomor)" { (phone) } },
+        false => html! { a href=(crate::web::html::SafeUrl(&format!("https://wa.me/{phone}"))) { "+" (phone) } },
+    }
+}

@@ -19,6 +19,31 @@ impl Phone {
         let ok = (1..=20).contains(&wa_id.len()) && wa_id.bytes().all(|b| b.is_ascii_digit());
         ok.then(|| Phone(wa_id.to_string()))
     }
+
+    /// A user known only by username: Meta's business-scoped user id
+    /// (`ID.1234…`: a country code, a dot, up to 128 letters and digits)
+    /// stands where the number would, so their participants, bills and
+    /// inbox are keyed by it and replies go to it (`recipient`).
+    pub fn from_bsuid(id: &str) -> Option<Phone> {
+        is_bsuid(id).then(|| Phone(id.to_string()))
+    }
+
+    /// Whether this is a BSUID rather than a number (no wa.me link, no `+`).
+    pub fn is_bsuid(&self) -> bool {
+        is_bsuid(&self.0)
+    }
+}
+
+pub fn is_bsuid(id: &str) -> bool {
+    match id.split_once('.') {
+        Some((country, rest)) => {
+            country.len() == 2
+                && country.bytes().all(|b| b.is_ascii_uppercase())
+                && (1..=128).contains(&rest.len())
+                && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+        }
+        None => false,
+    }
 }
 
 /// The one rule for a number typed anywhere (API, pages, WhatsApp forms):
@@ -63,6 +88,18 @@ pub fn normalize_indonesian(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bsuid_stands_for_a_number() {
+        for ok in ["ID.1234567890123456", "US.424242", "ID.abcDEF123"] {
+            let p = Phone::from_bsuid(ok).unwrap();
+            assert!(p.is_bsuid(), "{ok}");
+        }
+        for bad in ["628123456789", "id.123", "IDN.123", "ID.", "ID.12-3", "ID.12.3", "", "ID"] {
+            assert!(Phone::from_bsuid(bad).is_none(), "{bad}");
+        }
+        assert!(!Phone::from_wa_id("628123456789").unwrap().is_bsuid());
+    }
 
     #[test]
     fn accepts_the_three_common_forms() {

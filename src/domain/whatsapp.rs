@@ -88,7 +88,13 @@ pub struct StatusUpdate {
     pub status: String,
     pub billable: Option<bool>,
     pub category: Option<String>,
+    /// Meta's `pricing.type`: `regular`, `free_customer_service`, `free_entry_point`…
+    #[serde(default)]
+    pub pricing_type: Option<String>,
     pub error: Option<String>,
+    /// When Meta says it happened (Unix seconds): the month a charge falls in.
+    #[serde(default)]
+    pub timestamp: Option<i64>,
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -149,7 +155,9 @@ pub fn read_delivery(body: &[u8]) -> Result<Events, String> {
                 status,
                 billable: s.pointer("/pricing/billable").and_then(Value::as_bool),
                 category: s.pointer("/pricing/category").and_then(Value::as_str).map(String::from),
+                pricing_type: s.pointer("/pricing/type").and_then(Value::as_str).map(String::from),
                 error,
+                timestamp: str_of(s, "timestamp").and_then(|t| t.parse().ok()),
             });
         }
     }
@@ -170,6 +178,13 @@ pub enum Outbound {
     Text {
         to: String,
         body: String,
+    },
+    /// Free-form text with up to three reply buttons (`[id, title]`); a
+    /// tap comes back as an `interactive` message carrying the id.
+    Buttons {
+        to: String,
+        body: String,
+        buttons: Vec<(String, String)>,
     },
     /// `copy_code`: an authentication template's one-time code, repeated as
     /// the parameter of its copy-code button (Meta requires both).
@@ -203,6 +218,19 @@ impl Outbound {
                 "type": "text",
                 "text": { "preview_url": true, "body": body },
             }),
+            Outbound::Buttons { body, buttons, .. } => {
+                let buttons: Vec<Value> = buttons
+                    .iter()
+                    .take(3)
+                    .map(|(id, title)| json!({ "type": "reply", "reply": { "id": id, "title": button_title(title) } }))
+                    .collect();
+                json!({
+                    "messaging_product": "whatsapp",
+                    "recipient_type": "individual",
+                    "type": "interactive",
+                    "interactive": { "type": "button", "body": { "text": body }, "action": { "buttons": buttons } },
+                })
+            }
             Outbound::Template { name, language, params, copy_code, .. } => {
                 let parameters: Vec<Value> =
                     params.iter().map(|p| json!({ "type": "text", "text": template_param(p) })).collect();
@@ -221,11 +249,16 @@ impl Outbound {
                 json!({ "messaging_product": "whatsapp", "recipient_type": "individual", "type": "template", "template": template })
             }
         };
-        let (Outbound::Text { to, .. } | Outbound::Template { to, .. }) = self;
+        let (Outbound::Text { to, .. } | Outbound::Buttons { to, .. } | Outbound::Template { to, .. }) = self;
         let (field, value) = address(to);
         body[field] = value.into();
         body
     }
+}
+
+/// A reply button's title: Meta takes at most 20 characters.
+fn button_title(title: &str) -> String {
+    title.chars().take(20).collect()
 }
 
 /// A template parameter as Meta accepts it: no newlines or tabs, and no more

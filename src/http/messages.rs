@@ -3,9 +3,9 @@
 use serde_json::{json, Map};
 use worker::{Request, Response};
 
-use super::views::{self, OutboxMessage};
+use super::views::OutboxMessage;
 use crate::ctx::Ctx;
-use crate::domain::cost::Category;
+use crate::domain::cost::{Category, Send};
 use crate::domain::outbox::OutboxStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::service::messages::{self, broadcast_template, BroadcastForm};
@@ -32,11 +32,32 @@ pub async fn estimate_cost(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult
         // Any template this service sends (the estimate prices a category, not a name).
         broadcast_template(t, &ctx.config.wa.known_templates()).map_err(|e| ApiError::field("template", e))?;
     }
-    let category = match q.get("category").map(String::as_str) {
-        None | Some("") => Category::Marketing,
-        Some(c) => Category::parse(c).ok_or_else(|| ApiError::field("category", "must be marketing or utility"))?,
+    let template = q.get("template").filter(|t| !t.is_empty());
+    let send = match (q.get("category").map(String::as_str), template) {
+        (None | Some(""), None) => messages::text_broadcast(ctx),
+        (None | Some(""), Some(t)) => Send::Template(ctx.config.wa.template_category(t)),
+        (Some(c), _) => match Category::parse(c) {
+            Some(c) if c != Category::Service => Send::Template(c),
+            _ => return Err(ApiError::field("category", "must be marketing, utility or authentication")),
+        },
     };
-    let e = messages::estimate_cost(ctx, &trip, category).await?;
+    let e = messages::estimate_cost(ctx, &trip, send).await?;
+    let category = match send {
+        Send::Template(c) => c.as_str(),
+        Send::Text { .. } => "message",
+    };
+    let parts: Vec<_> = e
+        .parts
+        .iter()
+        .map(|p| {
+            json!({
+                "category": p.category.as_str(),
+                "count": p.count,
+                "costPerMessage": p.each(),
+                "costPerMessageMilliIDR": p.each_milli,
+            })
+        })
+        .collect();
     respond::json(
         200,
         &json!({
@@ -44,11 +65,13 @@ pub async fn estimate_cost(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult
             "costPerMessage": e.cost_per_message(),
             "totalCostIDR": e.total_cost(),
             "recommendation": e.recommendation,
-            "category": category.as_str(),
-            "template": q.get("template"),
+            "category": category,
+            "template": template,
+            "inWindowCount": e.in_window,
             "freeCount": e.free_count,
             "billableCount": e.billable_count,
-            "costPerMessageValue": e.cost_per_message_idr,
+            "parts": parts,
+            "costPerMessageValue": e.cost_per_message_idr(),
             "totalCostValue": e.total_cost_idr,
         }),
     )
@@ -72,7 +95,7 @@ pub async fn list(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult<Response
     let next = paging.next(&rows, |m| (m.created_at.clone(), m.id.clone()));
     respond::json(
         200,
-        &json!({ "counts": counts, "messages": views::all::<_, OutboxMessage>(&rows), "nextCursor": next }),
+        &json!({ "counts": counts, "messages": rows.iter().map(|r| OutboxMessage::priced(ctx, r)).collect::<Vec<_>>(), "nextCursor": next }),
     )
 }
 
@@ -80,5 +103,5 @@ pub async fn list(ctx: &Ctx, req: &Request, trip_id: &str) -> ApiResult<Response
 pub async fn resend(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
     let row = messages::resend(ctx, &me, id).await?;
-    respond::json(200, &json!({ "message": OutboxMessage::from(&row) }))
+    respond::json(200, &json!({ "message": OutboxMessage::priced(ctx, &row) }))
 }

@@ -561,9 +561,31 @@ pub struct OutboxMessage<'a> {
     pub wamid: Option<&'a str>,
     pub billable: Option<bool>,
     pub pricing_category: Option<&'a str>,
+    pub pricing_type: Option<&'a str>,
+    /// The category it went out as: `service` (free-form) or its template's.
+    pub sent_as: Option<&'a str>,
+    /// What it cost (Meta's category once known) or will cost, in rupiah
+    /// (`costMilliIDR` exactly); null when it costs nothing.
+    pub cost_category: Option<&'static str>,
+    pub cost_idr: Option<i64>,
+    #[serde(rename = "costMilliIDR")]
+    pub cost_milli_idr: Option<i64>,
     pub sent_at: Option<&'a str>,
     pub created_at: &'a str,
     pub updated_at: &'a str,
+}
+
+impl<'a> OutboxMessage<'a> {
+    /// The view with its price.
+    pub fn priced(ctx: &crate::ctx::Ctx, m: &'a OutboxRow) -> Self {
+        let mut v = OutboxMessage::from(m);
+        if let Some((category, milli)) = crate::service::messages::row_cost(ctx, m) {
+            v.cost_category = Some(category.as_str());
+            v.cost_idr = Some(crate::domain::cost::whole_rupiah(milli));
+            v.cost_milli_idr = Some(milli);
+        }
+        v
+    }
 }
 
 impl<'a> From<&'a OutboxRow> for OutboxMessage<'a> {
@@ -580,6 +602,11 @@ impl<'a> From<&'a OutboxRow> for OutboxMessage<'a> {
             wamid: m.wamid.as_deref(),
             billable: m.billable,
             pricing_category: m.pricing_category.as_deref(),
+            pricing_type: m.pricing_type.as_deref(),
+            sent_as: m.sent_as.as_deref(),
+            cost_category: None,
+            cost_idr: None,
+            cost_milli_idr: None,
             sent_at: m.sent_at.as_deref(),
             created_at: &m.created_at,
             updated_at: &m.updated_at,

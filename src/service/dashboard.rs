@@ -7,13 +7,13 @@ use chrono::{Duration, SecondsFormat};
 
 use super::AuthUser;
 use crate::ctx::Ctx;
-use crate::domain::cost::{estimate, Category, Estimate};
+use crate::domain::cost::{estimate, month_cost, Category, Estimate, Part};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::store::dashboard::{self as q, Analytics, Audience, OrderView, StatusTotal, TripSummary};
 use crate::store::orders::OrderDetailRow;
-use crate::store::outbox::OutboxRow;
+use crate::store::outbox::{self, OutboxRow};
 use crate::store::participants::ParticipantRow;
 use crate::store::products::ProductRow;
 use crate::store::trips::{self, TripRow};
@@ -122,27 +122,39 @@ pub async fn people(ctx: &Ctx, me: &AuthUser, trip_id: &str) -> ApiResult<People
 
 pub struct MessagesPage {
     pub trip: TripRow,
-    /// A broadcast's price: utility inside the window, the template outside it.
+    /// A `{ message }` broadcast's price: service inside the window, the
+    /// broadcast template outside it.
     pub estimate: Estimate,
     pub counts: Vec<(OutboxStatus, i64)>,
     pub latest: Vec<OutboxRow>,
+    /// This month (UTC), every trip of hers: what Meta said it charged
+    /// (status callbacks), per category, and the total in rupiah.
+    pub month: (String, Vec<Part>, i64),
 }
 
 pub async fn messages(ctx: &Ctx, me: &AuthUser, trip_id: &str) -> ApiResult<MessagesPage> {
     let db = &ctx.db;
     let since = iso_days_ago(ctx, 1);
-    let (trip, audience, found, latest) = db
+    let month = crate::service::inbound::month_of(ctx.now);
+    let (trip, audience, found, latest, charged) = db
         .read((
             trips::owned_query(db, trip_id, &me.id)?,
             q::audience(db, trip_id, &me.id, &since)?,
             q::outbox_counts(db, trip_id, &me.id)?,
             q::outbox_latest(db, trip_id, &me.id)?,
+            outbox::month_costs_query(db, &me.id, &month)?,
         ))
         .await?;
     let trip = first(trip, "Trip")?;
     let audience: Audience = first(audience, "Trip")?;
     let counts =
         OutboxStatus::ALL.into_iter().map(|s| (s, found.iter().find(|c| c.status == s).map_or(0, |c| c.n))).collect();
-    let estimate = estimate(audience.total, audience.recent.unwrap_or(0), Category::Utility, ctx.config.wa.rates);
-    Ok(MessagesPage { trip, estimate, counts, latest })
+    let rates = &ctx.config.wa.rates;
+    let left = crate::service::messages::allowance_left(ctx).await?;
+    let send = crate::service::messages::text_broadcast(ctx);
+    let estimate = estimate(audience.total, audience.recent.unwrap_or(0), send, rates, left);
+    let charged: Vec<(Category, i64)> =
+        charged.iter().filter_map(|c| Category::parse(&c.category).map(|k| (k, c.billable))).collect();
+    let (parts, total) = month_cost(&charged, rates);
+    Ok(MessagesPage { trip, estimate, counts, latest, month: (month, parts, total) })
 }

@@ -11,13 +11,14 @@ use worker::Delay;
 
 use super::outbox::{PASSWORD_RESET_KIND, REPLY_KINDS, RESET_CODE_PLACEHOLDER};
 use crate::ctx::Ctx;
+use crate::domain::cost::Category;
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::token::reset_code;
 use crate::domain::whatsapp::{backoff_seconds, in_window, Outbound, SendOutcome};
 use crate::error::ApiResult;
 use crate::platform::graph_api;
 use crate::platform::queues::{enqueue_outbox, Queue};
-use crate::store::outbox::{self, OutboxRow};
+use crate::store::outbox::{self, Finished, OutboxRow};
 use crate::store::{pacer, participants};
 
 /// How long a consumer holds a row it is sending.
@@ -111,7 +112,7 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
         None => (None, Some("skipped: this number never wrote to the business number")),
     };
     if let (Some(why), false) = (refusal, reply) {
-        outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(why), &iso(now)).await?;
+        outbox::finish(&ctx.db, &row.id, &Finished::failed(why), &iso(now)).await?;
         return Ok(Step::Done);
     }
     // A reset code exists only here, derived from the row (never stored).
@@ -120,9 +121,14 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
         false => None,
     };
     let message = choose(&row, reply || in_window(last_inbound, now), code.as_deref());
+    let sent_as = Some(match &message {
+        Outbound::Template { name, .. } => ctx.config.wa.template_category(name).as_str(),
+        Outbound::Text { .. } | Outbound::Buttons { .. } => Category::Service.as_str(),
+    });
 
     let Some(token) = ctx.config.wa.access_token.as_deref() else {
-        outbox::finish(&ctx.db, &row.id, OutboxStatus::Simulated, None, None, &iso(now)).await?;
+        let simulated = Finished { status: OutboxStatus::Simulated, wamid: None, error: None, sent_as };
+        outbox::finish(&ctx.db, &row.id, &simulated, &iso(now)).await?;
         log(
             "info",
             "whatsapp simulated",
@@ -135,20 +141,21 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
     let finished = iso(Utc::now());
     match graph_api::send(&ctx.config.wa, token, &message).await {
         SendOutcome::Sent { wamid } => {
-            outbox::finish(&ctx.db, &row.id, OutboxStatus::Sent, Some(&wamid), None, &finished).await?;
+            let sent = Finished { status: OutboxStatus::Sent, wamid: Some(&wamid), error: None, sent_as };
+            outbox::finish(&ctx.db, &row.id, &sent, &finished).await?;
             Ok(Step::Done)
         }
         SendOutcome::Permanent(error) => {
             log("error", "whatsapp send failed permanently", json!({"outboxId": row.id, "error": error}));
             ctx.report("whatsapp_failed", &format!("queue:{}", row.queue), format!("{} {}: {error}", row.kind, row.id));
-            outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &finished).await?;
+            outbox::finish(&ctx.db, &row.id, &Finished::failed(&error), &finished).await?;
             Ok(Step::Done)
         }
         SendOutcome::Transient(error) if row.attempts >= ctx.config.wa.max_attempts => {
             let error = format!("gave up after {} attempts: {error}", row.attempts);
             log("error", "whatsapp send gave up", json!({"outboxId": row.id, "error": error}));
             ctx.report("whatsapp_failed", &format!("queue:{}", row.queue), format!("{} {}: {error}", row.kind, row.id));
-            outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &finished).await?;
+            outbox::finish(&ctx.db, &row.id, &Finished::failed(&error), &finished).await?;
             enqueue_outbox(&ctx.env, Queue::DeadLetter, std::slice::from_ref(&row.id)).await?;
             Ok(Step::Done)
         }
@@ -186,7 +193,15 @@ fn choose(row: &OutboxRow, free_form: bool, code: Option<&str>) -> Outbound {
             // An authentication template repeats its code on the copy-code button.
             copy_code: (row.kind == PASSWORD_RESET_KIND).then(|| params.first().cloned()).flatten(),
         },
-        _ => Outbound::Text { to, body: fill(row.body.clone().unwrap_or_default()) },
+        _ => {
+            let body = fill(row.body.clone().unwrap_or_default());
+            let buttons: Vec<(String, String)> =
+                row.buttons.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default();
+            match buttons.is_empty() {
+                true => Outbound::Text { to, body },
+                false => Outbound::Buttons { to, body, buttons },
+            }
+        }
     }
 }
 
@@ -195,7 +210,7 @@ pub async fn dead_letter(ctx: &Ctx, outbox_id: &str) -> ApiResult<()> {
     let now = Utc::now();
     if let Some(row) = outbox::claim(&ctx.db, outbox_id, now.timestamp(), now.timestamp() + CLAIM_SECONDS).await? {
         let error = format!("gave up: {}", row.last_error.as_deref().unwrap_or("retries exhausted"));
-        outbox::finish(&ctx.db, &row.id, OutboxStatus::Failed, None, Some(&error), &iso(now)).await?;
+        outbox::finish(&ctx.db, &row.id, &Finished::failed(&error), &iso(now)).await?;
     }
     Ok(())
 }

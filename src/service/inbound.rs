@@ -62,8 +62,13 @@ async fn status(ctx: &Ctx, s: StatusUpdate) -> ApiResult<()> {
     let (Some(next), true) = (OutboxStatus::from_meta(&s.status), !s.wamid.is_empty()) else {
         return Ok(());
     };
-    outbox_store::apply_status(&ctx.db, &s, next, &ctx.now_iso()).await?;
-    Ok(())
+    let at = s.timestamp.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).unwrap_or(ctx.now);
+    outbox_store::apply_status(&ctx.db, &s, next, &month_of(at), &ctx.now_iso()).await
+}
+
+/// The month (UTC, `YYYY-MM`) a message is charged in: Meta bills in UTC.
+pub fn month_of(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m").to_string()
 }
 
 /// A message, processed once per message id: Meta's re-deliveries (even
@@ -93,7 +98,7 @@ async fn message(ctx: &Ctx, m: Inbound) -> ApiResult<Processed> {
 
 async fn process_message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
     let now = ctx.now_iso();
-    let phone = m.phone.as_deref().and_then(Phone::from_wa_id);
+    let phone = sender(ctx, &m).await?;
     if let Some(phone) = &phone {
         participants::touch_inbound(&ctx.db, phone, m.user_id.as_deref(), &now).await?;
     }
@@ -115,6 +120,22 @@ async fn process_message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
         json!({"level": "info", "msg": "inbound", "wamid": m.wamid, "kind": m.kind, "outcome": outcome})
     );
     webhook_messages::done(&ctx.db, &m.wamid, outcome, &now).await
+}
+
+/// Who wrote: the number (`wa_id`); for a user known only by username, the
+/// number an earlier message with both gave for the same BSUID, else the
+/// BSUID itself (`Phone::from_bsuid`), so everything works keyed by it.
+async fn sender(ctx: &Ctx, m: &Inbound) -> ApiResult<Option<Phone>> {
+    if let Some(phone) = m.phone.as_deref().and_then(Phone::from_wa_id) {
+        return Ok(Some(phone));
+    }
+    let Some(user_id) = m.user_id.as_deref() else {
+        return Ok(None);
+    };
+    match participants::phone_of_user(&ctx.db, user_id).await? {
+        Some(phone) => Ok(Some(phone)),
+        None => Ok(Phone::from_bsuid(user_id)),
+    }
 }
 
 /// A reply to the message `m`, keyed by its id so it is written once.
@@ -226,7 +247,7 @@ async fn confirm(ctx: &Ctx, m: &Inbound, phone: Option<&Phone>, code: &str) -> A
         reply(ctx, m, "unknown_code", messages::unknown_code(), None, None).await?;
         return Ok("unknown_code");
     };
-    if code.len() == CONNECT_CODE_LEN {
+    if code.len() == CONNECT_CODE_LEN && !phone.is_bsuid() {
         return connect_jastiper(ctx, m, phone, code).await;
     }
     let Some((p, _first)) = participants::confirm_by_code(&ctx.db, code, phone, &ctx.now_iso()).await? else {

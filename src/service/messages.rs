@@ -4,7 +4,7 @@
 use chrono::SecondsFormat;
 
 use crate::ctx::Ctx;
-use crate::domain::cost::{estimate, Category, Estimate};
+use crate::domain::cost::{estimate, Category, Estimate, Send};
 use crate::domain::fields;
 use crate::domain::ids::new_id;
 use crate::domain::messages;
@@ -86,10 +86,48 @@ pub async fn broadcast(ctx: &Ctx, trip: &TripRow, form: BroadcastForm) -> ApiRes
 }
 
 /// What a broadcast to an owned trip's subscribed participants would cost.
-pub async fn estimate_cost(ctx: &Ctx, trip: &TripRow, category: Category) -> ApiResult<Estimate> {
+pub async fn estimate_cost(ctx: &Ctx, trip: &TripRow, send: Send) -> ApiResult<Estimate> {
     let since = (ctx.now - WINDOW).to_rfc3339_opts(SecondsFormat::Millis, true);
     let (total, recent) = participants::audience(&ctx.db, &trip.id, &since).await?;
-    Ok(estimate(total, recent, category, ctx.config.wa.rates))
+    let left = allowance_left(ctx).await?;
+    Ok(estimate(total, recent, send, &ctx.config.wa.rates, left))
+}
+
+/// What is left this month of the business number's free allowance (no
+/// read at all when there is none, the default).
+pub async fn allowance_left(ctx: &Ctx) -> ApiResult<i64> {
+    let free = ctx.config.wa.rates.free_per_month;
+    if free == 0 {
+        return Ok(0);
+    }
+    let charged = outbox::charged_in_month(&ctx.db, &super::inbound::month_of(ctx.now)).await?;
+    Ok((free - charged).max(0))
+}
+
+/// How a `{ message }` broadcast goes: free-form inside the window, the
+/// broadcast template outside it.
+pub fn text_broadcast(ctx: &Ctx) -> Send {
+    Send::Text { outside: ctx.config.wa.template_category(&ctx.config.wa.template_broadcast) }
+}
+
+/// What one outbox row cost (Meta's category once it said, else the one it
+/// went out as) or will cost (free-form for a reply, else its template's),
+/// in milli-rupiah, with the category; `None` when it costs nothing (Meta
+/// said not billable, or it was never sent).
+pub fn row_cost(ctx: &Ctx, row: &OutboxRow) -> Option<(Category, i64)> {
+    if row.billable == Some(false) || matches!(row.status, OutboxStatus::Failed | OutboxStatus::Simulated) {
+        return None;
+    }
+    let category = row
+        .pricing_category
+        .as_deref()
+        .or(row.sent_as.as_deref())
+        .and_then(Category::parse)
+        .unwrap_or_else(|| match (&row.template_name, super::outbox::REPLY_KINDS.contains(&row.kind.as_str())) {
+            (Some(t), false) => ctx.config.wa.template_category(t),
+            _ => Category::Service,
+        });
+    Some((category, ctx.config.wa.rates.milli_idr(category)))
 }
 
 /// Counts of every status (zero included) and one page of a trip's messages.

@@ -41,7 +41,7 @@ pub struct Draft<'a> {
     pub template: Option<&'a str>,
 }
 
-fn content<'a>(ctx: &'a Ctx, d: &'a Draft<'a>, params: &'a str) -> Content<'a> {
+fn content<'a>(ctx: &'a Ctx, d: &'a Draft<'a>, params: &'a str, buttons: Option<&'a str>) -> Content<'a> {
     Content {
         kind: d.kind,
         queue: d.queue.name(),
@@ -49,6 +49,7 @@ fn content<'a>(ctx: &'a Ctx, d: &'a Draft<'a>, params: &'a str) -> Content<'a> {
         template_name: d.template,
         template_language: &ctx.config.wa.template_language,
         template_params: params,
+        buttons,
     }
 }
 
@@ -60,8 +61,24 @@ pub async fn send_one(ctx: &Ctx, to: &To<'_>, draft: &Draft<'_>) -> ApiResult<bo
 /// `send_one` with the outbox row id chosen by the caller (a reset code is
 /// derived from it).
 pub async fn send_one_as(ctx: &Ctx, id: &str, to: &To<'_>, draft: &Draft<'_>) -> ApiResult<bool> {
+    insert_and_queue(ctx, id, to, draft, None).await
+}
+
+/// A free-form reply with reply buttons (`[id, title]`, at most three).
+pub async fn send_buttons(ctx: &Ctx, to: &To<'_>, draft: &Draft<'_>, buttons: &[(String, String)]) -> ApiResult<bool> {
+    let buttons = serde_json::to_string(buttons)?;
+    insert_and_queue(ctx, &new_id(), to, draft, Some(&buttons)).await
+}
+
+async fn insert_and_queue(
+    ctx: &Ctx,
+    id: &str,
+    to: &To<'_>,
+    draft: &Draft<'_>,
+    buttons: Option<&str>,
+) -> ApiResult<bool> {
     let params = serde_json::to_string(&draft.message.params)?;
-    let inserted = outbox::insert(&ctx.db, id, to, &content(ctx, draft, &params), &ctx.now_iso()).await?;
+    let inserted = outbox::insert(&ctx.db, id, to, &content(ctx, draft, &params, buttons), &ctx.now_iso()).await?;
     match inserted {
         Some(id) => {
             enqueue_outbox(&ctx.env, draft.queue, &[id]).await?;
@@ -74,7 +91,7 @@ pub async fn send_one_as(ctx: &Ctx, id: &str, to: &To<'_>, draft: &Draft<'_>) ->
 /// One message per subscribed participant of a trip; answers how many were queued.
 pub async fn fan_out(ctx: &Ctx, trip_id: &str, key_prefix: &str, draft: &Draft<'_>) -> ApiResult<usize> {
     let params = serde_json::to_string(&draft.message.params)?;
-    let ids = outbox::fan_out(&ctx.db, trip_id, key_prefix, &content(ctx, draft, &params), &ctx.now_iso()).await?;
+    let ids = outbox::fan_out(&ctx.db, trip_id, key_prefix, &content(ctx, draft, &params, None), &ctx.now_iso()).await?;
     enqueue_outbox(&ctx.env, draft.queue, &ids).await?;
     Ok(ids.len())
 }

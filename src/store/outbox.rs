@@ -28,6 +28,11 @@ pub struct OutboxRow {
     #[serde(deserialize_with = "super::optional_flag")]
     pub billable: Option<bool>,
     pub pricing_category: Option<String>,
+    pub pricing_type: Option<String>,
+    /// The category it went out as (`service` for free-form text).
+    pub sent_as: Option<String>,
+    /// Reply buttons, JSON `[[id, title], …]`.
+    pub buttons: Option<String>,
     pub sent_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -35,7 +40,7 @@ pub struct OutboxRow {
 
 pub const COLUMNS: &str = "id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body, template_name, \
                        template_language, template_params, status, attempts, last_error, wamid, billable, \
-                       pricing_category, sent_at, created_at, updated_at";
+                       pricing_category, pricing_type, sent_as, buttons, sent_at, created_at, updated_at";
 
 /// What a message says, in both forms (see `domain::messages`).
 pub struct Content<'a> {
@@ -45,6 +50,8 @@ pub struct Content<'a> {
     pub template_name: Option<&'a str>,
     pub template_language: &'a str,
     pub template_params: &'a str,
+    /// Reply buttons (JSON), for a free-form reply only.
+    pub buttons: Option<&'a str>,
 }
 
 pub struct To<'a> {
@@ -64,8 +71,8 @@ pub async fn insert(db: &Db, id: &str, to: &To<'_>, c: &Content<'_>, now: &str) 
     let row: Option<Id> = db
         .one(
             "INSERT INTO outbox (id, idempotency_key, queue, kind, recipient, trip_id, participant_id, body,
-                                 template_name, template_language, template_params, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+                                 template_name, template_language, template_params, created_at, updated_at, buttons)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)
              ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
             &[
                 id.into(),
@@ -80,6 +87,7 @@ pub async fn insert(db: &Db, id: &str, to: &To<'_>, c: &Content<'_>, now: &str) 
                 c.template_language.into(),
                 c.template_params.into(),
                 now.into(),
+                c.buttons.into(),
             ],
         )
         .await?;
@@ -127,20 +135,28 @@ pub async fn claim(db: &Db, id: &str, now: i64, until: i64) -> ApiResult<Option<
     .await
 }
 
+/// How a send ended: its status, Meta's id, the error, the category it went out as.
+pub struct Finished<'a> {
+    pub status: OutboxStatus,
+    pub wamid: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub sent_as: Option<&'a str>,
+}
+
+impl Finished<'_> {
+    pub fn failed(error: &str) -> Finished<'_> {
+        Finished { status: OutboxStatus::Failed, wamid: None, error: Some(error), sent_as: None }
+    }
+}
+
 /// The end of a send: `sent` (with Meta's id), `simulated` or `failed`.
-pub async fn finish(
-    db: &Db,
-    id: &str,
-    status: OutboxStatus,
-    wamid: Option<&str>,
-    error: Option<&str>,
-    now: &str,
-) -> ApiResult<()> {
+pub async fn finish(db: &Db, id: &str, f: &Finished<'_>, now: &str) -> ApiResult<()> {
     db.exec(
         "UPDATE outbox SET status = ?2, wamid = COALESCE(?3, wamid), last_error = ?4, claimed_until = NULL,
-                sent_at = CASE WHEN ?2 IN ('sent', 'simulated') THEN ?5 ELSE sent_at END, updated_at = ?5
+                sent_at = CASE WHEN ?2 IN ('sent', 'simulated') THEN ?5 ELSE sent_at END, updated_at = ?5,
+                sent_as = COALESCE(?6, sent_as)
          WHERE id = ?1",
-        &[id.into(), status.into(), wamid.into(), error.into(), now.into()],
+        &[id.into(), f.status.into(), f.wamid.into(), f.error.into(), now.into(), f.sent_as.into()],
     )
     .await?;
     Ok(())
@@ -158,13 +174,25 @@ pub async fn release(db: &Db, id: &str, error: &str, now: &str) -> ApiResult<()>
 
 /// Applies a status callback as outbox `status`: only ever forwards (in
 /// `OutboxStatus::rank` order, repeated in the SQL below), recording Meta's
-/// pricing when given and its error when the message failed.
-pub async fn apply_status(db: &Db, s: &StatusUpdate, status: OutboxStatus, now: &str) -> ApiResult<usize> {
-    db.exec(
+/// pricing when given and its error when the message failed. The first
+/// priced callback of a message counts it in `message_costs` for `month`
+/// (the same batch, so a re-delivered callback never counts twice).
+pub async fn apply_status(db: &Db, s: &StatusUpdate, status: OutboxStatus, month: &str, now: &str) -> ApiResult<()> {
+    let billable = s.billable.map_or(Arg::Null, |b| Arg::Int(i64::from(b)));
+    let count = db.stmt(
+        "INSERT INTO message_costs (jastiper_id, month, category, messages, billable)
+         SELECT COALESCE(t.jastiper_id, ''), ?2, ?3, 1, ?4 FROM outbox o LEFT JOIN trips t ON t.id = o.trip_id
+         WHERE o.wamid = ?1 AND o.billable IS NULL AND ?4 IS NOT NULL AND ?3 IS NOT NULL
+         ON CONFLICT (jastiper_id, month, category)
+         DO UPDATE SET messages = messages + 1, billable = billable + excluded.billable",
+        &[s.wamid.as_str().into(), month.into(), s.category.as_deref().into(), billable],
+    )?;
+    let update = db.stmt(
         "UPDATE outbox SET
              status = CASE WHEN (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
                                               WHEN 'read' THEN 4 ELSE 0 END) < ?3 THEN ?2 ELSE status END,
              billable = COALESCE(?4, billable), pricing_category = COALESCE(?5, pricing_category),
+             pricing_type = COALESCE(?8, pricing_type),
              last_error = CASE WHEN ?2 = 'failed' AND ?6 IS NOT NULL AND
                                     (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
                                                  WHEN 'read' THEN 4 ELSE 0 END) < ?3 THEN ?6 ELSE last_error END,
@@ -174,13 +202,41 @@ pub async fn apply_status(db: &Db, s: &StatusUpdate, status: OutboxStatus, now: 
             s.wamid.as_str().into(),
             status.into(),
             i64::from(status.rank()).into(),
-            s.billable.map_or(Arg::Null, |b| Arg::Int(i64::from(b))),
+            billable,
             s.category.as_deref().into(),
             s.error.as_deref().into(),
             now.into(),
+            s.pricing_type.as_deref().into(),
         ],
+    )?;
+    db.batch(vec![count, update]).await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CategoryCount {
+    pub category: String,
+    pub billable: i64,
+}
+
+/// What Meta charged `owner` in `month` (from status callbacks), per category.
+pub fn month_costs_query(db: &Db, owner: &str, month: &str) -> ApiResult<super::Select<CategoryCount>> {
+    super::Select::new(
+        db,
+        "SELECT category, billable FROM message_costs WHERE jastiper_id = ?1 AND month = ?2",
+        &[owner.into(), month.into()],
     )
-    .await
+}
+
+/// Messages charged on the whole business number in `month` (the free allowance is the number's).
+pub async fn charged_in_month(db: &Db, month: &str) -> ApiResult<i64> {
+    #[derive(Deserialize)]
+    struct N {
+        n: Option<i64>,
+    }
+    let row: Option<N> =
+        db.one("SELECT SUM(billable) AS n FROM message_costs WHERE month = ?1", &[month.into()]).await?;
+    Ok(row.and_then(|r| r.n).unwrap_or(0))
 }
 
 #[derive(Debug, Deserialize)]

@@ -156,6 +156,21 @@ pub async fn touch_inbound(db: &Db, phone: &Phone, user_id: Option<&str>, now: &
     Ok(())
 }
 
+/// The number a user known by `user_id` (BSUID) gave in an earlier message.
+pub async fn phone_of_user(db: &Db, user_id: &str) -> ApiResult<Option<Phone>> {
+    #[derive(Deserialize)]
+    struct Row {
+        phone: Phone,
+    }
+    let row: Option<Row> = db
+        .one(
+            "SELECT phone FROM participants WHERE wa_user_id = ?1 AND phone <> ?1 ORDER BY joined_at DESC LIMIT 1",
+            &[user_id.into()],
+        )
+        .await?;
+    Ok(row.map(|r| r.phone))
+}
+
 /// Whether `phone` ever wrote to the business number (the consent to be
 /// messaged first, for numbers that are not participants).
 pub async fn has_written(db: &Db, phone: &str) -> ApiResult<bool> {
