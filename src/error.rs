@@ -39,6 +39,8 @@ pub enum ErrorCode {
     TripClosed,
     /// A price the trip's currency or kurs cannot take (state the body cannot know).
     PriceConflict,
+    /// A free-form answer after the buyer's 24-hour window closed.
+    WindowClosed,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
@@ -70,6 +72,7 @@ impl ErrorCode {
             TooManyPendingOrders => "too_many_pending_orders",
             TripClosed => "trip_closed",
             PriceConflict => "price_conflict",
+            WindowClosed => "window_closed",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             TooManyRequests => "too_many_requests",
@@ -87,7 +90,7 @@ impl ErrorCode {
             NotFound => 404,
             MethodNotAllowed => 405,
             AlreadyExists | OutOfStock | ProductUnavailable | InvalidTransition | SlugUnavailable | NotFailed
-            | ProductHasOrders | LimitPerBuyer | TooManyPendingOrders | TripClosed | PriceConflict => 409,
+            | ProductHasOrders | LimitPerBuyer | TooManyPendingOrders | TripClosed | PriceConflict | WindowClosed => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             TooManyRequests => 429,

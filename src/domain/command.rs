@@ -166,8 +166,86 @@ pub fn parse(text: &str) -> Option<Command> {
     }
 }
 
+/// The amount in a proof photo's caption, as people write it: `250.000`,
+/// `Rp 250.000`, `rp250000`, `250rb`, `250k`, `1,2jt` (the first amount of at
+/// least Rp 1.000 in the text); `None` when there is none.
+pub fn caption_amount(caption: &str) -> Option<i64> {
+    let lower = caption.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let mut w = words[i].trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != ',');
+        w = w.trim_end_matches(['.', ',']);
+        if matches!(w, "rp" | "rp." | "idr") {
+            i += 1;
+            continue;
+        }
+        let w = w.strip_prefix("rp.").or_else(|| w.strip_prefix("rp")).or_else(|| w.strip_prefix("idr")).unwrap_or(w);
+        let (number, scale) = [("jt", 1_000_000), ("rb", 1_000), ("k", 1_000)]
+            .iter()
+            .find_map(|(suffix, scale)| w.strip_suffix(suffix).map(|n| (n, *scale)))
+            .unwrap_or((w, 1));
+        let amount = if scale == 1 {
+            super::money::parse_rupiah(number).ok()
+        } else {
+            // "1,2jt" / "1.5jt" / "250rb": a decimal of the unit.
+            let (whole, frac) = number.split_once([',', '.']).unwrap_or((number, ""));
+            let ok = !whole.is_empty()
+                && whole.len() <= 4
+                && frac.len() <= 3
+                && whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
+            ok.then(|| {
+                let f = if frac.is_empty() { 0 } else { frac.parse::<i64>().unwrap_or(0) };
+                whole.parse::<i64>().unwrap_or(0) * scale + f * scale / 10_i64.pow(frac.len() as u32)
+            })
+        };
+        if let Some(a) = amount.filter(|a| (1_000..=1_000_000_000).contains(a)) {
+            return Some(a);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A bare number answering a numbered question (`1`, `2.`, ` 3 `): 1–9.
+pub fn choice_number(text: &str) -> Option<usize> {
+    let t = text.trim().trim_end_matches(['.', ')']);
+    match t.len() == 1 {
+        true => t.parse::<usize>().ok().filter(|n| (1..=9).contains(n)),
+        false => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn amounts_in_a_caption() {
+        use super::caption_amount;
+        for (caption, want) in [
+            ("tf 250.000 ya kak", Some(250_000)),
+            ("Rp 125.000", Some(125_000)),
+            ("rp125000", Some(125_000)),
+            ("udah transfer 250rb", Some(250_000)),
+            ("dp 1,2jt kak", Some(1_200_000)),
+            ("150k", Some(150_000)),
+            ("bukti tf tagihan 2", None),
+            ("", None),
+            ("5 pcs", None),
+        ] {
+            assert_eq!(caption_amount(caption), want, "{caption}");
+        }
+    }
+
+    #[test]
+    fn a_bare_choice() {
+        use super::choice_number;
+        assert_eq!(choice_number(" 2 "), Some(2));
+        assert_eq!(choice_number("1."), Some(1));
+        assert_eq!(choice_number("0"), None);
+        assert_eq!(choice_number("12"), None);
+        assert_eq!(choice_number("halo"), None);
+    }
+
     use super::*;
 
     fn join(trip: &str, name: Option<&str>) -> Option<Command> {

@@ -410,9 +410,65 @@ pub fn new_orders(trip: &str, count: usize, lines: &[String], link: &str) -> Mes
     }
 }
 
+fn said(body: String) -> Message {
+    Message { body: body.clone(), params: vec![body] }
+}
+
+/// A photo from the chat became a payment on her bill.
+pub fn proof_received(trip: &str, claimed: i64, link: &str) -> Message {
+    said(format!(
+        "📸 Bukti transfer {} untuk tagihan {trip} sudah diterima dan sedang dicek jastiper. Kami kabari begitu dikonfirmasi. Tagihan: {link}",
+        rupiah(claimed)
+    ))
+}
+
+/// She has several open bills: which one does the photo pay?
+pub fn proof_choice(choices: &[(String, i64)]) -> Message {
+    let listed: String =
+        choices.iter().enumerate().map(|(i, (trip, due))| format!("\n{}. {trip} — {}", i + 1, rupiah(*due))).collect();
+    said(format!("📸 Bukti transfer ini untuk tagihan yang mana?{listed}\nBalas dengan nomornya (misalnya 1)."))
+}
+
+/// A photo that could not be taken as a proof, and what to do.
+pub fn proof_problem(why: &str) -> Message {
+    said(format!(
+        "Maaf, foto ini belum bisa dipakai sebagai bukti transfer: {why}. Kirim ulang fotonya (JPG/PNG, maks. 5 MB), atau unggah lewat link tagihan."
+    ))
+}
+
+/// A number that nobody knows yet wrote something that is not a command.
+pub fn chat_help() -> Message {
+    said(
+        "Halo! Ini nomor WhatsApp Jastipin. Untuk ikut trip ketik JOIN <kode trip> (kodenya ada di link trip dari jastiper). \
+         Setelah itu kamu bisa pesan dengan PESAN <kode barang> <jumlah>, cek tagihan dengan REKAP <kode trip>, \
+         dan kirim foto bukti transfer di chat ini."
+            .into(),
+    )
+}
+
+/// A reply typed by the jastiper in her inbox.
+pub fn inbox_reply(text: &str) -> Message {
+    Message { body: text.into(), params: vec![] }
+}
+
+/// New messages in the jastiper's inbox, coalesced.
+pub fn inbox_new(count: i64, senders: &[String], link: &str) -> Message {
+    let from = senders.join(", ");
+    Message {
+        body: format!("💬 {count} pesan baru dari penitip ({from}). Balas di: {link}"),
+        params: vec![count.to_string(), from, link.into()],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_choice_numbers_the_bills() {
+        let m = proof_choice(&[("Jepang Des".into(), 125_000), ("Korea".into(), 50_000)]);
+        assert!(m.body.contains("\n1. Jepang Des — Rp 125.000\n2. Korea — Rp 50.000"), "{}", m.body);
+    }
 
     #[test]
     fn product_new_reads_like_the_spec() {

@@ -79,6 +79,15 @@ pub struct Inbound {
     /// The text of a text message; commands come only from these.
     pub text: Option<String>,
     pub timestamp: Option<i64>,
+    /// An image message: Meta's media id (downloaded through the media
+    /// endpoint) and its caption.
+    #[serde(default)]
+    pub media_id: Option<String>,
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// The id of a reply button (or list row, or template quick reply) tapped.
+    #[serde(default)]
+    pub reply_id: Option<String>,
 }
 
 /// One status callback for a message we sent.
@@ -139,6 +148,12 @@ pub fn read_delivery(body: &[u8]) -> Result<Events, String> {
                 kind: str_of(m, "type").unwrap_or_else(|| "unknown".into()),
                 text: m.pointer("/text/body").and_then(Value::as_str).map(String::from),
                 timestamp: str_of(m, "timestamp").and_then(|t| t.parse().ok()),
+                media_id: m.get("image").and_then(|i| str_of(i, "id")),
+                caption: m.get("image").and_then(|i| str_of(i, "caption")),
+                reply_id: ["/interactive/button_reply/id", "/interactive/list_reply/id", "/button/payload"]
+                    .iter()
+                    .find_map(|p| m.pointer(p).and_then(Value::as_str))
+                    .map(String::from),
             });
         }
         for s in &v.statuses {
@@ -371,8 +386,38 @@ mod tests {
                 kind: "text".into(),
                 text: Some("JOIN jpn25".into()),
                 timestamp: Some(1_700_000_000),
+                media_id: None,
+                caption: None,
+                reply_id: None,
             }]
         );
+    }
+
+    #[test]
+    fn reads_images_and_button_taps() {
+        let body = br#"{"entry":[{"changes":[{"value":{"contacts":[{"profile":{"name":"Siti"},"wa_id":"628123456789"}],
+            "messages":[{"from":"628123456789","id":"wamid.I","type":"image","image":{"id":"777","mime_type":"image/jpeg","caption":"tf 250rb"}},
+                        {"from":"628123456789","id":"wamid.J","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"bukti:x:2","title":"Trip B"}}},
+                        {"from":"628123456789","id":"wamid.K","type":"button","button":{"payload":"p1","text":"Ya"}}]}}]}]}"#;
+        let e = read_delivery(body).unwrap();
+        assert_eq!((e.messages[0].media_id.as_deref(), e.messages[0].caption.as_deref()), (Some("777"), Some("tf 250rb")));
+        assert_eq!(e.messages[1].reply_id.as_deref(), Some("bukti:x:2"));
+        assert_eq!(e.messages[2].reply_id.as_deref(), Some("p1"));
+        assert_eq!(e.messages[0].text, None);
+    }
+
+    #[test]
+    fn reply_buttons_are_an_interactive_message() {
+        let m = Outbound::Buttons {
+            to: "628123".into(),
+            body: "Untuk tagihan yang mana?".into(),
+            buttons: vec![("bukti:a:1".into(), "1. Trip Jepang Desember".into()), ("bukti:a:2".into(), "2".into())],
+        };
+        let p = m.payload();
+        assert_eq!(p["type"], "interactive");
+        assert_eq!(p["to"], "628123");
+        assert_eq!(p["interactive"]["action"]["buttons"][0]["reply"]["id"], "bukti:a:1");
+        assert_eq!(p["interactive"]["action"]["buttons"][0]["reply"]["title"], "1. Trip Jepang Desem");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod bills;
 pub mod health;
+pub mod inbox;
 pub mod media;
 pub mod messages;
 pub mod orders;

@@ -4,7 +4,7 @@
 
 use worker::{Method, Request, Response};
 
-use super::{accounts, bills, health, media, messages, orders, participants, products, profile, trips};
+use super::{accounts, bills, health, inbox, media, messages, orders, participants, products, profile, trips};
 use crate::ctx::Ctx;
 use crate::domain::order::Action;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -248,6 +248,21 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Re
         // POST /api/messages/{messageId}/resend — re-send a failed message (owner)
         ["api", "messages", id, "resend"] => match method {
             Post => messages::resend(ctx, req, id).await,
+            _ => not_allowed("POST"),
+        },
+        // GET /api/inbox — her conversations with penitip, latest first (signed in)
+        ["api", "inbox"] => match method {
+            Get => inbox::list(ctx, req).await,
+            _ => not_allowed("GET"),
+        },
+        // GET /api/inbox/{threadId} — one conversation, marked read (owner)
+        ["api", "inbox", id] => match method {
+            Get => inbox::show(ctx, req, id).await,
+            _ => not_allowed("GET"),
+        },
+        // POST /api/inbox/{threadId}/reply — her answer, free-form inside the 24-hour window (owner)
+        ["api", "inbox", id, "reply"] => match method {
+            Post => inbox::reply(ctx, req, id).await,
             _ => not_allowed("POST"),
         },
         // GET|POST /api/webhooks/whatsapp — Meta's verification; signed deliveries

@@ -93,6 +93,10 @@ pub enum InboundJob {
     PasswordReset {
         email: String,
     },
+    /// Tell the jastiper about new messages in her inbox (delayed: coalesced).
+    InboxDigest {
+        jastiper_id: String,
+    },
     /// A payment was rejected: its penitip is told, unless it was taken back
     /// meanwhile (sent delayed by the undo window).
     PaymentRejected {

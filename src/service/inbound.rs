@@ -7,7 +7,7 @@ use serde_json::json;
 use super::outbox::{send_one, Draft};
 use super::{accounts, notify, public};
 use crate::ctx::Ctx;
-use crate::domain::command::{parse, Command, CONNECT_CODE_LEN};
+use crate::domain::command::{choice_number, parse, Command, CONNECT_CODE_LEN};
 use crate::domain::ids::{confirm_code, new_id};
 use crate::domain::messages::{self, ProductLine};
 use crate::domain::outbox::OutboxStatus;
@@ -52,6 +52,9 @@ pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<Processed> {
         InboundJob::Status(s) => status(ctx, s).await.map(|()| Processed::Done),
         InboundJob::OrderDigest { trip_id } => notify::send_order_digest(ctx, &trip_id).await.map(|()| Processed::Done),
         InboundJob::PasswordReset { email } => accounts::send_reset(ctx, &email).await.map(|()| Processed::Done),
+        InboundJob::InboxDigest { jastiper_id } => {
+            super::inbox::send_digest(ctx, &jastiper_id).await.map(|()| Processed::Done)
+        }
         InboundJob::PaymentRejected { payment_id } => {
             notify::send_payment_rejected(ctx, &payment_id).await.map(|()| Processed::Done)
         }
@@ -104,7 +107,7 @@ async fn process_message(ctx: &Ctx, m: Inbound) -> ApiResult<()> {
     }
     let command = m.text.as_deref().and_then(parse);
     let outcome = match command {
-        None => "ignored",
+        None => not_a_command(ctx, &m, phone.as_ref()).await?,
         Some(Command::Join { trip, name }) => join(ctx, &m, phone.as_ref(), &trip, name).await?,
         Some(Command::Info { trip }) => info(ctx, &m, &trip).await?,
         Some(Command::Stop { trip }) => stop(ctx, &m, phone.as_ref(), &trip).await?,
@@ -135,6 +138,32 @@ async fn sender(ctx: &Ctx, m: &Inbound) -> ApiResult<Option<Phone>> {
     match participants::phone_of_user(&ctx.db, user_id).await? {
         Some(phone) => Ok(Some(phone)),
         None => Ok(Phone::from_bsuid(user_id)),
+    }
+}
+
+/// Everything that is not a command: a photo (a payment proof), the answer
+/// to "which bill?", or words for the jastiper's inbox.
+async fn not_a_command(ctx: &Ctx, m: &Inbound, sender: Option<&Phone>) -> ApiResult<&'static str> {
+    let Some(sender) = sender else {
+        return Ok("ignored");
+    };
+    if let Some(media) = m.media_id.as_deref() {
+        return super::chat_proof::photo(ctx, m, sender, media).await;
+    }
+    // "bukti:<id>:<n>" from a reply button, or a bare number typed.
+    let choice = match m.reply_id.as_deref().and_then(|r| r.strip_prefix("bukti:")) {
+        Some(rest) => rest.rsplit_once(':').and_then(|(id, n)| Some((Some(id), n.parse::<usize>().ok()?))),
+        None => m.text.as_deref().and_then(choice_number).map(|n| (None, n)),
+    };
+    if let Some((id, n)) = choice {
+        if let Some(outcome) = super::chat_proof::chosen(ctx, m, sender, id, n).await? {
+            return Ok(outcome);
+        }
+    }
+    let words = m.text.as_deref().or(m.reply_id.as_deref()).map(str::trim).filter(|t| !t.is_empty());
+    match words {
+        Some(text) => super::inbox::receive(ctx, m, sender, text).await,
+        None => Ok("ignored"), // a sticker, a reaction, a location: nothing to do
     }
 }
 

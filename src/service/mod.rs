@@ -9,9 +9,11 @@
 pub mod accounts;
 pub mod bills;
 pub mod chat;
+pub mod chat_proof;
 pub mod dashboard;
 pub mod delivery;
 pub mod housekeeping;
+pub mod inbox;
 pub mod inbound;
 pub mod messages;
 pub mod notify;

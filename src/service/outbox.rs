@@ -24,6 +24,10 @@ pub const REPLY_KINDS: &[&str] = &[
     "order_help",
     "order_problem",
     "bill_reply",
+    "proof_received",
+    "proof_problem",
+    "proof_choice",
+    "chat_help",
 ];
 
 /// The one-time password reset code, sent with the authentication template.

@@ -103,8 +103,20 @@ pub async fn create(ctx: &Ctx, bill: &BillRow, claim: Claim, upload: Upload) -> 
     check_takes_payment(bill)?;
     let proof_hash = proof_hash(&upload);
     let key = ctx.media().put(&format!("payments/{}", bill.id), upload).await?;
+    create_stored(ctx, bill, claim, key, &proof_hash).await
+}
+
+/// `create` with the proof already in R2 (`key`; a photo from the chat);
+/// the key is deleted when the bill no longer takes payment.
+pub async fn create_stored(
+    ctx: &Ctx,
+    bill: &BillRow,
+    claim: Claim,
+    key: String,
+    proof_hash: &str,
+) -> ApiResult<PaymentRow> {
     let (id, now) = (new_id(), ctx.now_iso());
-    let new = NewPayment { id: &id, bill, claimed: claim.amount, proof_key: &key, proof_hash: &proof_hash, now: &now };
+    let new = NewPayment { id: &id, bill, claimed: claim.amount, proof_key: &key, proof_hash, now: &now };
     if !payments::insert(&ctx.db, &new).await? {
         ctx.media().delete_quietly(&[key]).await;
         return Err(takes_no_payment());

@@ -375,6 +375,27 @@ pub async fn of_phone(db: &Db, trip_id: &str, phone: &str) -> ApiResult<(Vec<Bil
     .await
 }
 
+/// A bill asking money, with its trip's title (a chat photo asks which).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Owing {
+    pub bill_id: String,
+    pub trip_title: String,
+}
+
+/// The bills of a sender (phone or BSUID) across trips that still ask
+/// money, newest first, at most `limit`, and their trips' titles; one batch.
+pub async fn owing_of_phone(db: &Db, phone: &str, limit: i64) -> ApiResult<(Vec<BillRow>, Vec<Owing>)> {
+    let filter = "FROM bills b JOIN participants pa ON pa.id = b.participant_id JOIN trips t ON t.id = b.trip_id
+                  WHERE pa.phone = ?1 AND b.status IN ('unpaid', 'dp_paid') AND b.total > b.paid
+                  ORDER BY b.updated_at DESC, b.id LIMIT ?2";
+    let args = [phone.into(), limit.into()];
+    db.read((
+        Select::new(db, &format!("SELECT {COLUMNS} {filter}"), &args)?,
+        Select::new(db, &format!("SELECT b.id AS bill_id, t.title AS trip_title {filter}"), &args)?,
+    ))
+    .await
+}
+
 /// A trip's open bills with something left to pay.
 pub async fn owing_of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<BillRow>> {
     db.many(

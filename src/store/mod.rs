@@ -5,7 +5,9 @@
 //! columns, checked text (`Phone`, `Email`, `Slug`).
 
 pub mod bills;
+pub mod chat_proofs;
 pub mod dashboard;
+pub mod inbox;
 pub mod login_throttle;
 pub mod orders;
 pub mod outbox;
