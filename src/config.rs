@@ -61,6 +61,8 @@ pub struct WhatsApp {
     pub template_trip_totals: String,
     /// New orders of a trip, coalesced, for the jastiper.
     pub template_new_orders: String,
+    /// New messages in the jastiper's inbox, coalesced.
+    pub template_inbox: String,
     /// A security notice to a jastiper's number (another number was connected).
     pub template_security: String,
     /// Approved templates without parameters a jastiper may broadcast by name
@@ -107,6 +109,7 @@ impl WhatsApp {
                 &self.template_trip_totals,
                 &self.template_new_orders,
                 &self.template_security,
+                &self.template_inbox,
             ]
             .map(String::clone),
         );
@@ -172,6 +175,7 @@ impl Config {
                     .unwrap_or_else(|| "jastipin_trip_totals".into()),
                 template_new_orders: non_empty("WA_TEMPLATE_NEW_ORDERS")
                     .unwrap_or_else(|| "jastipin_new_orders".into()),
+                template_inbox: non_empty("WA_TEMPLATE_INBOX").unwrap_or_else(|| "jastipin_inbox_new".into()),
                 template_security: non_empty("WA_TEMPLATE_SECURITY")
                     .unwrap_or_else(|| "jastipin_security_notice".into()),
                 broadcast_templates: non_empty("WA_BROADCAST_TEMPLATES")

@@ -38,6 +38,7 @@ pub async fn page(ctx: &Ctx, s: &PageSession, _notice: Option<&str>) -> ApiResul
             div.kpi { span.mute { "Pendapatan" } b #kpi-revenue { (rupiah(a.revenue_now)) } span.mute { (change(a.revenue_now, a.revenue_before, rupiah)) } }
             div.kpi { span.mute { "Pesanan" } b #kpi-orders { (a.orders_now) } span.mute { (change(a.orders_now, a.orders_before, count)) } }
             div.kpi { span.mute { "Penitip baru" } b #kpi-people { (a.people_now) } span.mute { (change(a.people_now, a.people_before, count)) } }
+            div.kpi { span.mute { "Inbox" } b #kpi-unread { a href="/dashboard/inbox" { (home.unread) " belum dibaca" } } span.mute { "pesan penitip di WhatsApp" } }
             div.kpi { span.mute { "Masih harus ditagih" } b #kpi-to-collect { (rupiah(a.to_collect)) } span.mute { "dari tagihan yang belum lunas" } }
         }
         @if !home.top_products.is_empty() {

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod bills;
 pub mod home;
+pub mod inbox;
 pub mod invoice;
 pub mod orders;
 pub mod people;
@@ -156,6 +157,12 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
         (Post, ["orders", id, action @ ("confirm" | "reject" | "ship")]) => {
             let form = checked_form(req, me).await?;
             orders::act(ctx, me, id, action, form).await
+        }
+        (Get, ["inbox"]) => inbox::list(ctx, me).await,
+        (Get, ["inbox", id]) => inbox::page(ctx, me, id, FormState::default()).await,
+        (Post, ["inbox", id, "reply"]) => {
+            let form = checked_form(req, me).await?;
+            inbox::reply(ctx, me, id, form).await
         }
         (Get, ["trips", id, "participants"]) => people::participants(ctx, me, id).await,
         (Get, ["trips", id, "messages"]) => people::messages(ctx, me, id, FormState::default(), None).await,

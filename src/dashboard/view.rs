@@ -23,6 +23,7 @@ pub fn shell(ctx: &Ctx, s: Option<&PageSession>, title: &str, status: u16, body:
         @if let Some(s) = s {
             nav.dash aria-label="Menu dashboard" {
                 a href="/dashboard" { "Dashboard" }
+                a href="/dashboard/inbox" { "Inbox" }
                 a href="/dashboard/profile" { "Profil" }
                 form method="post" action="/logout" {
                     (csrf(s))

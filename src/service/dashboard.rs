@@ -32,21 +32,25 @@ pub struct Home {
     pub trips: Vec<TripSummary>,
     pub analytics: Analytics,
     pub top_products: Vec<q::ProductSales>,
+    /// Unread messages in her inbox.
+    pub unread: i64,
 }
 
 pub async fn home(ctx: &Ctx, me: &AuthUser) -> ApiResult<Home> {
     let (week, fortnight) = (iso_days_ago(ctx, 7), iso_days_ago(ctx, 14));
     let db = &ctx.db;
-    let (user, trips, analytics, top_products) = db
+    let (user, trips, analytics, top_products, unread) = db
         .read((
             users::by_id_query(db, &me.id)?,
             q::trip_summaries(db, &me.id)?,
             q::analytics(db, &me.id, &week, &fortnight)?,
             q::top_products(db, &me.id, &week)?,
+            crate::store::inbox::unread_query(db, &me.id)?,
         ))
         .await?;
     let analytics = analytics.into_iter().next().unwrap_or_default();
-    Ok(Home { user: first(user, "Account")?, trips, analytics, top_products })
+    let unread = unread.into_iter().next().and_then(|u| u.n).unwrap_or(0);
+    Ok(Home { user: first(user, "Account")?, trips, analytics, top_products, unread })
 }
 
 pub struct TripPage {

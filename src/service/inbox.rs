@@ -103,7 +103,7 @@ pub async fn send_digest(ctx: &Ctx, owner: &str) -> ApiResult<()> {
         kind: "inbox_new",
         queue: Queue::ProofNotify,
         message: messages::inbox_new(count, &senders, &link),
-        template: Some(&ctx.config.wa.template_new_orders),
+        template: Some(&ctx.config.wa.template_inbox),
     };
     send_one(ctx, &to, &draft).await?;
     worker::console_log!("{}", json!({"level": "info", "msg": "inbox_digest_sent", "owner": owner, "unread": count}));

@@ -5,7 +5,7 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnApp, registerJastiper } from "../support/app.mjs";
 import { createTrip, createProduct, form, upload, PNG_1x1 } from "../support/fixtures.mjs";
-import { deliver, textDelivery, eventually } from "../support/whatsapp.mjs";
+import { deliver, textDelivery, imageDelivery, buttonDelivery, eventually } from "../support/whatsapp.mjs";
 
 let app, j, trip, banana, kitkat;
 before(async () => {
@@ -113,6 +113,96 @@ describe("REKAP and BATAL", () => {
     assert.match(await answer(phone, 0, "closed"), /chatold/);
     const page = await (await app.fetch("/join?trip=chat25")).text();
     assert.ok(page.includes("Kode <b>tkbnn</b>"), "the code on the product card");
+  });
+});
+
+describe("a photo in the chat is a payment proof", () => {
+  const sent = (phone) => app.graph.sends().filter((s) => s.body.to === phone);
+  const billOf = async (phone, tripId) => (await app.db.prepare("SELECT b.id FROM bills b JOIN participants p ON p.id = b.participant_id WHERE p.phone = ? AND b.trip_id = ?").bind(phone, tripId).first()).id;
+  const paymentsOf = (billId) => app.db.prepare("SELECT id, claimed, status, proof_key, proof_hash FROM payments WHERE bill_id = ? ORDER BY created_at").bind(billId).all().then((r) => r.results);
+  async function photo(phone, mediaId, bytes, opts = {}) {
+    app.graph.addMedia(mediaId, bytes, opts.mime ?? "image/png", opts.size);
+    const d = imageDelivery(mediaId, { from: phone, caption: opts.caption });
+    assert.equal((await deliver(app, d.body)).status, 200);
+    return d;
+  }
+
+  test("with one open bill: downloaded through the media endpoint into R2, a pending payment of the caption's amount, one answer; the same image again is flagged as reused", async () => {
+    const phone = "6281560000201";
+    await say("PESAN tkbnn 1", phone);
+    await answer(phone, 0, "the receipt");
+    const bill = await billOf(phone, trip.id);
+    const bytes = Buffer.concat([PNG_1x1, Buffer.from("transfer-201")]);
+    await photo(phone, "9000201", bytes, { caption: "udah tf 50rb ya kak" });
+    assert.match(await answer(phone, 1, "proof received"), /Bukti transfer Rp 50\.000 untuk tagihan Jastip Chat sudah diterima/);
+    const [p] = await paymentsOf(bill);
+    assert.deepEqual([p.claimed, p.status], [50000, "pending"]);
+    const stored = await (await app.bucket()).get(p.proof_key);
+    assert.deepEqual(Buffer.from(await stored.arrayBuffer()), bytes, "the bytes Meta served, in R2");
+    const downloads = app.graph.mediaDownloads("9000201");
+    assert.equal(downloads.length, 1);
+    assert.equal(downloads[0].headers.authorization, "Bearer test-access-token");
+    assert.match(downloads[0].headers.host, /^localhost:/, "followed the URL the media endpoint gave, whatever its host");
+    const waiting = await app.json("GET", `/api/trips/${trip.id}/payments?status=pending`, undefined, { token: j.token });
+    assert.ok(waiting.body.payments.some((x) => x.id === p.id && x.claimed === 50000));
+
+    await photo(phone, "9000202", bytes);
+    await answer(phone, 2, "the second proof");
+    const [, again] = await paymentsOf(bill);
+    assert.equal(again.claimed, 50000, "no caption: what the bill asks now (the DP)");
+    const shown = await app.json("GET", `/api/trips/${trip.id}/payments?status=pending`, undefined, { token: j.token });
+    assert.equal(shown.body.payments.find((x) => x.id === again.id).reusedProof, true);
+  });
+
+  test("with several open bills one reply asks which, with a button per bill; a tap or a typed number files it there", async () => {
+    const second = await createTrip(app, j.token, { slug: "chat26", title: "Jastip Korea" });
+    await createProduct(app, j.token, second.id, { title: "Sheet mask", price: 30000, stock: 10, slug: "shmsk" });
+    const phone = "6281560000202";
+    await say("PESAN kitkt 1", phone);
+    await answer(phone, 0, "receipt 1");
+    await say("PESAN shmsk 2", phone);
+    await answer(phone, 1, "receipt 2");
+    await photo(phone, "9000203", Buffer.concat([PNG_1x1, Buffer.from("two-bills")]));
+    await answer(phone, 2, "which bill?");
+    const ask = sent(phone).at(-1).body;
+    assert.equal(ask.type, "interactive");
+    assert.match(ask.interactive.body.text, /untuk tagihan yang mana\?\n1\. Jastip Korea — Rp 60\.000\n2\. Jastip Chat — Rp 25\.000/);
+    const buttons = ask.interactive.action.buttons.map((b) => [b.reply.id.replace(/:[^:]+:/, ":…:"), b.reply.title]);
+    assert.deepEqual(buttons, [["bukti:…:1", "1. Jastip Korea"], ["bukti:…:2", "2. Jastip Chat"]]);
+    const chat = await billOf(phone, trip.id), korea = await billOf(phone, second.id);
+    assert.equal((await paymentsOf(chat)).length + (await paymentsOf(korea)).length, 0, "nothing filed before she says");
+
+    const tap = buttonDelivery(ask.interactive.action.buttons[1].reply.id, "2. Jastip Chat", { from: phone });
+    await deliver(app, tap.body);
+    assert.match(await answer(phone, 3, "filed"), /Bukti transfer Rp 25\.000 untuk tagihan Jastip Chat/);
+    assert.deepEqual((await paymentsOf(chat)).map((p) => p.claimed), [25000]);
+    await deliver(app, buttonDelivery(ask.interactive.action.buttons[0].reply.id, "1. Jastip Korea", { from: phone }).body);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await paymentsOf(korea)).length, 0, "a photo pays one bill: a second tap files nothing");
+
+    await photo(phone, "9000204", Buffer.concat([PNG_1x1, Buffer.from("typed")]), { caption: "Rp 60.000" });
+    await eventually(() => sent(phone).length >= 5, { what: "the second question" });
+    const listed = sent(phone).at(-1).body.interactive.body.text;
+    const korean = listed.match(/\n(\d)\. Jastip Korea/)[1];
+    await say(korean, phone);
+    await eventually(() => texts(phone).some((t) => /Bukti transfer Rp 60\.000 untuk tagihan Jastip Korea/.test(t)), { what: "filed by number" });
+    assert.deepEqual((await paymentsOf(korea)).map((p) => p.claimed), [60000]);
+  });
+
+  test("a file that is too large, not an image or gone gets one answer and files nothing", async () => {
+    const phone = "6281560000203";
+    await say("PESAN kitkt 1", phone);
+    await answer(phone, 0, "receipt");
+    const bill = await billOf(phone, trip.id);
+    await photo(phone, "9000205", PNG_1x1, { size: 6 * 1024 * 1024 });
+    assert.match(await answer(phone, 1, "too large"), /lebih dari 5 MB/);
+    assert.equal(app.graph.mediaDownloads("9000205").length, 0, "refused before downloading");
+    await photo(phone, "9000206", Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "binary"));
+    assert.match(await answer(phone, 2, "not an image"), /bukan foto JPG, PNG atau WebP/);
+    const gone = imageDelivery("9000299", { from: phone });
+    await deliver(app, gone.body);
+    assert.match(await answer(phone, 3, "gone"), /tidak bisa diunduh/);
+    assert.equal((await paymentsOf(bill)).length, 0);
   });
 });
 

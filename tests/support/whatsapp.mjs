@@ -28,6 +28,25 @@ export function textDelivery(text, { from = "628123456789", name = "Siti", wamid
   };
 }
 
+/** A delivery of one message of another type (`fields`: its `type` and body). */
+export function messageDelivery(fields, { from = "628123456789", name = "Siti", wamid, userId } = {}) {
+  const d = textDelivery("", { from, name, wamid, userId });
+  const m = d.body.entry[0].changes[0].value.messages[0];
+  delete m.text;
+  Object.assign(m, fields);
+  return d;
+}
+
+/** An image message, as Meta sends it (the media id to fetch, an optional caption). */
+export function imageDelivery(mediaId, { caption, ...opts } = {}) {
+  return messageDelivery({ type: "image", image: { id: mediaId, mime_type: "image/png", sha256: "x", ...(caption ? { caption } : {}) } }, opts);
+}
+
+/** A tap on a reply button. */
+export function buttonDelivery(id, title, opts = {}) {
+  return messageDelivery({ type: "interactive", interactive: { type: "button_reply", button_reply: { id, title } } }, opts);
+}
+
 export function statusDelivery(wamid, status, { pricing, errors } = {}) {
   const s = { id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: "628123456789" };
   if (pricing) s.pricing = pricing;
