@@ -168,19 +168,90 @@ describe("broadcast", () => {
     assert.equal((await app.json("GET", `/api/trips/${trip.id}/broadcast/estimate`, undefined, { token: stranger.token })).status, 404);
   });
 
-  test("the estimate counts subscribed participants and frees utility messages inside the window", async () => {
+  test("the estimate prices every message by its category (Meta's Indonesia rates at Rp 15.500/USD), utility and free-form inside the window included", async () => {
     const { j, trip } = await setup("628149", []);
     await addParticipants(app.db, trip.id, 60, { prefix: "62814901", lastInboundAt: hoursAgo(1) });
     await addParticipants(app.db, trip.id, 40, { prefix: "62814902", lastInboundAt: hoursAgo(48) });
-    const marketing = await app.json("GET", `/api/trips/${trip.id}/broadcast/estimate?template=jastipin_broadcast`, undefined, { token: j.token });
+    const get = (q) => app.json("GET", `/api/trips/${trip.id}/broadcast/estimate${q}`, undefined, { token: j.token });
+    // By hand: marketing 0,0411 × 15.500 = 637,05 a message; × 100 = 63.705.
+    const marketing = await get("?template=jastipin_broadcast");
     assert.equal(marketing.status, 200);
     assert.deepEqual(
-      [marketing.body.participantCount, marketing.body.costPerMessage, marketing.body.totalCostIDR, marketing.body.recommendation, marketing.body.freeCount],
-      [100, "Rp 637", "Rp 63.700", "High cost - consider opt-in", 0],
+      [marketing.body.participantCount, marketing.body.costPerMessage, marketing.body.totalCostIDR, marketing.body.recommendation, marketing.body.freeCount, marketing.body.category],
+      [100, "Rp 637", "Rp 63.705", "High cost - consider opt-in", 0, "marketing"],
     );
-    const utility = await app.json("GET", `/api/trips/${trip.id}/broadcast/estimate?template=jastipin_order_update&category=utility`, undefined, { token: j.token });
-    assert.deepEqual([utility.body.freeCount, utility.body.billableCount, utility.body.totalCostIDR, utility.body.recommendation], [60, 40, "Rp 15.520", "OK"]);
-    assert.equal((await app.json("GET", `/api/trips/${trip.id}/broadcast/estimate?category=premium`, undefined, { token: j.token })).status, 400);
+    // Utility: 0,02 × 15.500 = 310, charged inside the window too: 31.000.
+    const utility = await get("?template=jastipin_order_update&category=utility");
+    assert.deepEqual([utility.body.inWindowCount, utility.body.billableCount, utility.body.totalCostIDR, utility.body.recommendation], [60, 100, "Rp 31.000", "OK"]);
+    // A { message } broadcast: 60 free-form (service, 0,019 × 15.500 = 294,5) + 40 templates
+    // (marketing, 637,05) = 17.670 + 25.482 = 43.152.
+    const text = await get("");
+    assert.equal(text.body.category, "message");
+    assert.deepEqual(text.body.parts, [
+      { category: "service", count: 60, costPerMessage: "Rp 295", costPerMessageMilliIDR: 294500 },
+      { category: "marketing", count: 40, costPerMessage: "Rp 637", costPerMessageMilliIDR: 637050 },
+    ]);
+    assert.deepEqual([text.body.totalCostIDR, text.body.totalCostValue], ["Rp 43.152", 43152]);
+    // Authentication: 0,03 × 15.500 = 465 × 100.
+    assert.equal((await get("?category=authentication")).body.totalCostIDR, "Rp 46.500");
+    for (const bad of ["?category=premium", "?category=service"]) assert.equal((await get(bad)).status, 400, bad);
+  });
+
+  test("status callbacks' pricing is counted once per message, priced per category: the outbox shows each message's cost and the dashboard the month's", async () => {
+    const { j, trip, phones: [a, b] } = await setup("628160", [hoursAgo(1), hoursAgo(2)]);
+    const res = await app.json("POST", `/api/trips/${trip.id}/broadcast`, { message: "Besok tutup PO ya" }, { token: j.token });
+    assert.equal(res.body.queued, 2);
+    await eventually(() => sendsTo(a).length && sendsTo(b).length, { what: "both sends" });
+    const rowOf = (phone) => eventually(async () => {
+      const r = await app.db.prepare("SELECT * FROM outbox WHERE trip_id = ? AND recipient = ? AND status = 'sent'").bind(trip.id, phone).first();
+      return r?.wamid && r;
+    }, { what: `sent to ${phone}` });
+    const [ra, rb] = [await rowOf(a), await rowOf(b)];
+    assert.deepEqual([ra.sent_as, rb.sent_as], ["service", "service"], "free-form inside the window goes as a service message");
+    const listed = await app.json("GET", `/api/trips/${trip.id}/messages`, undefined, { token: j.token });
+    assert.deepEqual(listed.body.messages.map((m) => [m.costCategory, m.costIdr]), [["service", 295], ["service", 295]], "what each will cost, before Meta says");
+    const pricing = (billable, category, type) => ({ pricing: { billable, pricing_model: "PMP", category, type } });
+    for (const [wamid, status, extra] of [
+      [ra.wamid, "sent", pricing(true, "service", "regular")],
+      [ra.wamid, "delivered", pricing(true, "service", "regular")],
+      [ra.wamid, "read", pricing(true, "service", "regular")],
+      [rb.wamid, "delivered", pricing(false, "service", "free_customer_service")],
+    ]) {
+      assert.equal((await deliver(app, statusDelivery(wamid, status, extra))).status, 200);
+    }
+    const counted = await eventually(async () => {
+      const r = await app.db.prepare("SELECT messages, billable FROM message_costs WHERE jastiper_id = ? AND category = 'service'").bind(j.user.id).first();
+      return r?.messages === 2 && r;
+    }, { what: "the month's counts" });
+    await settle(1000);
+    assert.deepEqual({ ...(await app.db.prepare("SELECT messages, billable FROM message_costs WHERE jastiper_id = ? AND category = 'service'").bind(j.user.id).first()) }, { messages: 2, billable: 1 }, "three callbacks of one message count once; the free one is not charged");
+    assert.ok(counted);
+    const after = await app.json("GET", `/api/trips/${trip.id}/messages`, undefined, { token: j.token });
+    const byRecipient = Object.fromEntries(after.body.messages.map((m) => [m.recipient, [m.costCategory, m.costIdr, m.pricingType]]));
+    assert.deepEqual(byRecipient, { [a]: ["service", 295, "regular"], [b]: [null, null, "free_customer_service"] });
+    const { Browser } = await import("../support/browser-session.mjs");
+    const s = new Browser(app);
+    assert.equal((await s.post("/login", { email: j.user.email, password: j.password }, { csrf: false })).status, 303);
+    const page = await s.get(`/dashboard/trips/${trip.id}/messages`);
+    assert.match(page.html, /Biaya WhatsApp bulan ini[^]*?Rp 295[^]*?1 × layanan \(chat 24 jam\) @ Rp 295/);
+    assert.match(page.html, /Rp 295 · menurut Meta layanan/);
+    assert.match(page.html, /2 × layanan \(chat 24 jam\) @ Rp 295/, "the broadcast estimate by category");
+  });
+
+  test("a monthly free allowance covers the first messages of the month on the business number", async () => {
+    const free = await spawnApp({ bindings: { WA_FREE_MESSAGES_PER_MONTH: "150" } });
+    try {
+      const j = await registerJastiper(free);
+      const trip = await createTrip(free, j.token);
+      await addParticipants(free.db, trip.id, 100, { prefix: "62816100", lastInboundAt: null });
+      const month = new Date().toISOString().slice(0, 7);
+      await free.db.prepare("INSERT INTO message_costs (jastiper_id, month, category, messages, billable) VALUES ('', ?, 'utility', 80, 80)").bind(month).run();
+      // 150 free − 80 charged already = 70 free; 30 marketing templates charged: 30 × 637,05 = 19.111,5.
+      const e = await free.json("GET", `/api/trips/${trip.id}/broadcast/estimate?category=marketing`, undefined, { token: j.token });
+      assert.deepEqual([e.body.freeCount, e.body.billableCount, e.body.totalCostIDR], [70, 30, "Rp 19.112"]);
+    } finally {
+      await free.close();
+    }
   });
 });
 
