@@ -185,9 +185,8 @@ impl Config {
                 payment_undo_secs: number("PAYMENT_UNDO_SECONDS", 300.0).clamp(0.0, 900.0) as u32,
                 template_language: non_empty("WA_TEMPLATE_LANGUAGE").unwrap_or_else(|| "id".into()),
                 rates: Rates {
-                    micro_usd: DEFAULT_MICRO_USD.map(|(name, default)| {
-                        non_empty(name).and_then(|v| parse_micro_usd(&v)).unwrap_or(default)
-                    }),
+                    micro_usd: DEFAULT_MICRO_USD
+                        .map(|(name, default)| non_empty(name).and_then(|v| parse_micro_usd(&v)).unwrap_or(default)),
                     idr_per_usd: whole("USD_TO_IDR", 15_500).clamp(1, 1_000_000),
                     free_per_month: whole("WA_FREE_MESSAGES_PER_MONTH", 0).clamp(0, 100_000_000),
                 },

@@ -90,7 +90,9 @@ impl ErrorCode {
             NotFound => 404,
             MethodNotAllowed => 405,
             AlreadyExists | OutOfStock | ProductUnavailable | InvalidTransition | SlugUnavailable | NotFailed
-            | ProductHasOrders | LimitPerBuyer | TooManyPendingOrders | TripClosed | PriceConflict | WindowClosed => 409,
+            | ProductHasOrders | LimitPerBuyer | TooManyPendingOrders | TripClosed | PriceConflict | WindowClosed => {
+                409
+            }
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
             TooManyRequests => 429,

@@ -60,7 +60,11 @@ pub async fn list(ctx: &Ctx, s: &PageSession) -> ApiResult<Response> {
 
 fn excerpt(body: &str) -> String {
     let cut: String = body.chars().take(140).collect();
-    if cut.len() < body.len() { format!("{cut}…") } else { cut }
+    if cut.len() < body.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }
 
 pub async fn page(ctx: &Ctx, s: &PageSession, id: &str, form: FormState) -> ApiResult<Response> {

@@ -31,7 +31,7 @@ pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResul
         ul.list #participants {
             @for p in &d.people {
                 li.card {
-                    b { (p.name) } " · " (contact(p.phone.as_str())) 
+                    b { (p.name) } " · " (contact(p.phone.as_str()))
                     p.mute {
                         "Ikut " (wib_time(&p.joined_at))
                         @if p.confirmed_at.is_none() { " · " span.badge { "Belum konfirmasi WhatsApp" } }
@@ -82,7 +82,13 @@ fn cost_words(ctx: &Ctx, m: &OutboxRow) -> String {
         None => "Rp 0".into(),
         Some((c, milli)) => {
             let known = m.pricing_category.is_some();
-            let said = if known { "menurut Meta" } else if m.sent_as.is_some() { "terkirim sebagai" } else { "perkiraan" };
+            let said = if known {
+                "menurut Meta"
+            } else if m.sent_as.is_some() {
+                "terkirim sebagai"
+            } else {
+                "perkiraan"
+            };
             format!("{} · {} {}", rupiah(whole_rupiah(milli)), said, c.label())
         }
     }

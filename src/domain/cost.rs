@@ -18,7 +18,8 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::Marketing, Category::Utility, Category::Authentication, Category::Service];
+    pub const ALL: [Category; 4] =
+        [Category::Marketing, Category::Utility, Category::Authentication, Category::Service];
 
     pub fn parse(s: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.as_str() == s)

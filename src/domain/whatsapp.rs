@@ -400,7 +400,10 @@ mod tests {
                         {"from":"628123456789","id":"wamid.J","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"bukti:x:2","title":"Trip B"}}},
                         {"from":"628123456789","id":"wamid.K","type":"button","button":{"payload":"p1","text":"Ya"}}]}}]}]}"#;
         let e = read_delivery(body).unwrap();
-        assert_eq!((e.messages[0].media_id.as_deref(), e.messages[0].caption.as_deref()), (Some("777"), Some("tf 250rb")));
+        assert_eq!(
+            (e.messages[0].media_id.as_deref(), e.messages[0].caption.as_deref()),
+            (Some("777"), Some("tf 250rb"))
+        );
         assert_eq!(e.messages[1].reply_id.as_deref(), Some("bukti:x:2"));
         assert_eq!(e.messages[2].reply_id.as_deref(), Some("p1"));
         assert_eq!(e.messages[0].text, None);

@@ -84,4 +84,3 @@ pub async fn reply(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
     let t = inbox::answer(ctx, &me, &t, form).await?;
     respond::json(201, &json!({ "thread": thread(ctx, &t) }))
 }
-

@@ -49,7 +49,10 @@ pub async fn photo(ctx: &Ctx, m: &Inbound, sender: &Phone, media_id: &str) -> Ap
         Err(MediaProblem::TooLarge) => return problem(ctx, m, "ukurannya lebih dari 5 MB").await,
         Err(MediaProblem::NotAnImage) => return problem(ctx, m, "bukan foto JPG, PNG atau WebP").await,
         Err(MediaProblem::Unavailable(why)) => {
-            worker::console_log!("{}", serde_json::json!({"level": "warn", "msg": "media download failed", "why": why}));
+            worker::console_log!(
+                "{}",
+                serde_json::json!({"level": "warn", "msg": "media download failed", "why": why})
+            );
             return problem(ctx, m, "fotonya tidak bisa diunduh dari WhatsApp").await;
         }
     };
@@ -94,7 +97,11 @@ async fn ask_which(ctx: &Ctx, m: &Inbound, id: &str, open: &[BillRow], titles: &
     let to = To { key: &key, recipient, trip_id: None, participant_id: None };
     let draft = Draft { kind: "proof_choice", queue: Queue::Confirmation, message, template: None };
     let buttons: Vec<(String, String)> = match choices.len() <= 3 {
-        true => choices.iter().enumerate().map(|(i, (t, _))| (format!("bukti:{id}:{}", i + 1), format!("{}. {t}", i + 1))).collect(),
+        true => choices
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (format!("bukti:{id}:{}", i + 1), format!("{}. {t}", i + 1)))
+            .collect(),
         false => vec![],
     };
     send_buttons(ctx, &to, &draft, &buttons).await?;
@@ -106,7 +113,13 @@ fn title_of(titles: &[Owing], bill: &str) -> String {
 }
 
 /// Her answer to the question: a button (`bukti:<id>:<n>`) or a typed number.
-pub async fn chosen(ctx: &Ctx, m: &Inbound, sender: &Phone, id: Option<&str>, n: usize) -> ApiResult<Option<&'static str>> {
+pub async fn chosen(
+    ctx: &Ctx,
+    m: &Inbound,
+    sender: &Phone,
+    id: Option<&str>,
+    n: usize,
+) -> ApiResult<Option<&'static str>> {
     let since = (ctx.now - Duration::hours(CHOICE_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let Some(waiting) = chat_proofs::waiting(&ctx.db, sender.as_str(), id, &since).await? else {
         return Ok(None); // no photo waits: a typed number is just words

@@ -30,9 +30,18 @@ const MAX_BODY: usize = 4096;
 pub async fn receive(ctx: &Ctx, m: &Inbound, sender: &Phone, text: &str) -> ApiResult<&'static str> {
     let Some(route) = store::route(&ctx.db, sender.as_str()).await? else {
         let day = ctx.now.format("%Y-%m-%d");
-        let to = To { key: &format!("chat_help:{}:{day}", sender.as_str()), recipient: reply_to(m, sender), trip_id: None, participant_id: None };
-        send_one(ctx, &to, &Draft { kind: "chat_help", queue: Queue::Confirmation, message: messages::chat_help(), template: None })
-            .await?;
+        let to = To {
+            key: &format!("chat_help:{}:{day}", sender.as_str()),
+            recipient: reply_to(m, sender),
+            trip_id: None,
+            participant_id: None,
+        };
+        send_one(
+            ctx,
+            &to,
+            &Draft { kind: "chat_help", queue: Queue::Confirmation, message: messages::chat_help(), template: None },
+        )
+        .await?;
         return Ok("help");
     };
     let name = route
@@ -166,8 +175,12 @@ pub async fn answer(ctx: &Ctx, me: &AuthUser, thread: &ThreadRow, form: ReplyFor
     let outbox_id = new_id();
     let key = format!("inbox_reply:{outbox_id}");
     let to = To { key: &key, recipient: &thread.sender, trip_id: thread.trip_id.as_deref(), participant_id: None };
-    let draft =
-        Draft { kind: "inbox_reply", queue: Queue::Confirmation, message: messages::inbox_reply(&form.message), template: None };
+    let draft = Draft {
+        kind: "inbox_reply",
+        queue: Queue::Confirmation,
+        message: messages::inbox_reply(&form.message),
+        template: None,
+    };
     super::outbox::send_one_as(ctx, &outbox_id, &to, &draft).await?;
     let now = ctx.now_iso();
     let out = NewMessage {

@@ -118,15 +118,12 @@ pub fn row_cost(ctx: &Ctx, row: &OutboxRow) -> Option<(Category, i64)> {
     if row.billable == Some(false) || matches!(row.status, OutboxStatus::Failed | OutboxStatus::Simulated) {
         return None;
     }
-    let category = row
-        .pricing_category
-        .as_deref()
-        .or(row.sent_as.as_deref())
-        .and_then(Category::parse)
-        .unwrap_or_else(|| match (&row.template_name, super::outbox::REPLY_KINDS.contains(&row.kind.as_str())) {
+    let category = row.pricing_category.as_deref().or(row.sent_as.as_deref()).and_then(Category::parse).unwrap_or_else(
+        || match (&row.template_name, super::outbox::REPLY_KINDS.contains(&row.kind.as_str())) {
             (Some(t), false) => ctx.config.wa.template_category(t),
             _ => Category::Service,
-        });
+        },
+    );
     Some((category, ctx.config.wa.rates.milli_idr(category)))
 }
 

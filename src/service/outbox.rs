@@ -95,7 +95,8 @@ async fn insert_and_queue(
 /// One message per subscribed participant of a trip; answers how many were queued.
 pub async fn fan_out(ctx: &Ctx, trip_id: &str, key_prefix: &str, draft: &Draft<'_>) -> ApiResult<usize> {
     let params = serde_json::to_string(&draft.message.params)?;
-    let ids = outbox::fan_out(&ctx.db, trip_id, key_prefix, &content(ctx, draft, &params, None), &ctx.now_iso()).await?;
+    let ids =
+        outbox::fan_out(&ctx.db, trip_id, key_prefix, &content(ctx, draft, &params, None), &ctx.now_iso()).await?;
     enqueue_outbox(&ctx.env, draft.queue, &ids).await?;
     Ok(ids.len())
 }

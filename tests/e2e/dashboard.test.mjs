@@ -294,7 +294,8 @@ describe("trips, products and orders", () => {
     await app.db.batch([1, 2, 3].map((i) => app.db.prepare("INSERT INTO participants (id, trip_id, phone, name, joined_at, confirmed_at, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(`sp${i}`, trip.id, `62815700000${i}`, `P${i}`, now, now, i === 1 ? now : null)));
     const preview = await b.post(`/dashboard/trips/${trip.id}/messages`, { step: "preview", message: "Barang sudah sampai!\nCek ya" });
     assert.equal(preview.status, 200);
-    assert.match(preview.html, /Ke <b>3 penitip<\/b>: 1 gratis/);
+    // 1 inside the window (a service message, 294,5) + 2 templates (marketing, 637,05 each) = 1.568,6.
+    assert.match(preview.html, /Ke <b>3 penitip<\/b>: 1 × layanan \(chat 24 jam\) @ Rp 295 \+ 2 × marketing @ Rp 637 = <b>Rp 1\.569<\/b>/);
     assert.equal((await app.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE trip_id = ?").bind(trip.id).first()).n, 0, "nothing sent by a preview");
     const sent = await b.post(`/dashboard/trips/${trip.id}/messages`, { step: "send", message: "Barang sudah sampai!\nCek ya" });
     assert.equal(sent.location, `/dashboard/trips/${trip.id}/messages`);
