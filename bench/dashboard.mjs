@@ -7,6 +7,7 @@ import zlib from "node:zlib";
 import { spawnApp } from "../tests/support/app.mjs";
 import { Browser } from "../tests/support/browser-session.mjs";
 import { placeOrder, form, upload, PNG_1x1 } from "../tests/support/fixtures.mjs";
+import { deliver, textDelivery, eventually } from "../tests/support/whatsapp.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const app = await spawnApp({ bindings: { BENCHMARK: "1" } });
@@ -39,6 +40,14 @@ try {
     payments.push([bl, p.body.payment]);
   }
   const [bill] = payments[0];
+  // The inbox: each buyer (her web order made her a participant) writes twice.
+  for (let i = 0; i < 10; i++) {
+    for (const words of ["Kak, kapan sampai?", "Makasih kak"]) {
+      await deliver(app, textDelivery(words, { from: `628127000${String(i).padStart(4, "0")}`, name: `Penitip ${i}` }).body);
+    }
+  }
+  await eventually(async () => (await app.db.prepare("SELECT COUNT(*) AS n FROM inbox_messages").first()).n === 20, { what: "20 inbox messages", ms: 30000 });
+  const thread = (await app.db.prepare("SELECT id FROM inbox_threads LIMIT 1").first()).id;
   const pages = [
     ["/dashboard", "home (3 trips, analytics)"],
     ["/dashboard/profile", "profile"],
@@ -56,6 +65,8 @@ try {
     [`/dashboard/bills?amount=10000`, "find a bill by amount"],
     [`/dashboard/trips/${trips[0]}/rekap.csv`, "bills.csv (50 lines)"],
     [`/b/${bill.id}?token=${bill.accessToken}`, "the penitip's bill page"],
+    ["/dashboard/inbox", "inbox (10 conversations)"],
+    [`/dashboard/inbox/${thread}`, "one conversation (2 messages)"],
   ];
   console.log("| page | HTML bytes | gzip | D1 round trips | D1 rows read | median ms | p95 ms |\n| --- | --- | --- | --- | --- | --- | --- |");
   for (const [path, name] of pages) {

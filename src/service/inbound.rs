@@ -161,9 +161,13 @@ async fn not_a_command(ctx: &Ctx, m: &Inbound, sender: Option<&Phone>) -> ApiRes
         }
     }
     let words = m.text.as_deref().or(m.reply_id.as_deref()).map(str::trim).filter(|t| !t.is_empty());
-    match words {
-        Some(text) => super::inbox::receive(ctx, m, sender, text).await,
-        None => Ok("ignored"), // a sticker, a reaction, a location: nothing to do
+    match (words, m.kind.as_str()) {
+        (Some(text), _) => super::inbox::receive(ctx, m, sender, text).await,
+        // What the jastiper should know came, though only the phone shows it.
+        (None, kind @ ("document" | "audio" | "video" | "location" | "contacts")) => {
+            super::inbox::receive(ctx, m, sender, &format!("📎 [{kind}: buka WhatsApp untuk melihatnya]")).await
+        }
+        _ => Ok("ignored"), // a sticker, a reaction, an edit: nothing to do
     }
 }
 

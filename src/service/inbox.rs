@@ -129,16 +129,18 @@ pub async fn threads(ctx: &Ctx, me: &AuthUser, after: Option<&Cursor>, limit: i6
     Ok(rows)
 }
 
-/// One conversation of `me`'s and its latest messages (one batch); opening
-/// it marks it read.
+/// One conversation of `me`'s and its latest messages, marked read, in one
+/// batch (the answer shows the unread count it had).
 pub async fn open(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(ThreadRow, Vec<MessageRow>)> {
     let db = &ctx.db;
-    let (thread, messages) =
-        db.read((store::thread_query(db, id, &me.id)?, store::messages_query(db, id, &me.id, 100)?)).await?;
+    let (thread, messages, _) = db
+        .read((
+            store::thread_query(db, id, &me.id)?,
+            store::messages_query(db, id, &me.id, 100)?,
+            store::mark_read(db, id, &me.id)?,
+        ))
+        .await?;
     let thread = thread.into_iter().next().ok_or_else(|| ApiError::not_found("Conversation"))?;
-    if thread.unread > 0 {
-        store::mark_read(db, &thread.id, &me.id).await?;
-    }
     Ok((thread, messages))
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Db, Select};
+use super::{Db, Select, Write};
 use crate::domain::page::Cursor;
 use crate::error::ApiResult;
 
@@ -158,14 +158,12 @@ pub fn unread_query(db: &Db, owner: &str) -> ApiResult<Select<Unread>> {
     Select::new(db, "SELECT SUM(unread) AS n FROM inbox_threads WHERE jastiper_id = ?1", &[owner.into()])
 }
 
-/// The conversation was read.
-pub async fn mark_read(db: &Db, id: &str, owner: &str) -> ApiResult<()> {
-    db.exec(
+/// The conversation was read (in the batch that reads it).
+pub fn mark_read(db: &Db, id: &str, owner: &str) -> ApiResult<Write> {
+    Ok(Write(db.stmt(
         "UPDATE inbox_threads SET unread = 0 WHERE id = ?1 AND jastiper_id = ?2 AND unread > 0",
         &[id.into(), owner.into()],
-    )
-    .await?;
-    Ok(())
+    )?))
 }
 
 /// The coalesced notice: claims it (false when one is on its way) and

@@ -3,7 +3,8 @@
 // confirms it in her dashboard, the goods arrive, the penitip pays the rest
 // and gives her address, the jastiper adds the ongkir, confirms and ships
 // with courier and resi from the rekap; the penitip's bill says so. axe-core
-// finds 0 violations (any impact) on every new page.
+// finds 0 violations (any impact) on every new page. Then the inbox: a
+// penitip's question read and answered from the dashboard at 390 px.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -134,5 +135,35 @@ test("a 50 % DP bill goes DP → lunas → shipped, both sides in the browser at
   assert.ok(await buyer.locator("#nothing-to-pay").isVisible());
   assert.equal(await buyer.locator("#bill-total").textContent(), "Rp 270.000");
   await check(buyer, "8-bill-shipped");
+  assert.deepEqual(errors, [], "no console errors");
+});
+
+test("the inbox at 390 px: a penitip's question under its trip, unread, read and answered from the reply box", async () => {
+  const { deliver, textDelivery, eventually } = await import("../support/whatsapp.mjs");
+  const j = await registerJastiper(app, { slug: "inboxtina", fullName: "Jastip Inbox Tina", email: "inbox-tina@example.com" });
+  const trip = await createTrip(app, j.token, { slug: "inbxjp", title: "Jastip Jepang Inbox" });
+  await createProduct(app, j.token, trip.id, { title: "Royce", price: 100000, stock: 10, slug: "roysb" });
+  const sender = "6281590000001";
+  await deliver(app, textDelivery("PESAN roysb 1", { from: sender, name: "Sari" }).body);
+  await deliver(app, textDelivery("Kak, Royce-nya yang original ya 🙏", { from: sender, name: "Sari" }).body);
+  await eventually(async () => (await app.db.prepare("SELECT COUNT(*) AS n FROM inbox_messages").first()).n >= 1, { what: "in the inbox" });
+
+  const desk = await phone();
+  await desk.goto(`${app.url}/login`);
+  await desk.fill("input[name=email]", "inbox-tina@example.com");
+  await desk.fill("input[name=password]", j.password);
+  await desk.click("button[type=submit]");
+  await desk.waitForURL(/\/dashboard$/);
+  assert.match(await desk.locator("#kpi-unread").textContent(), /1 belum dibaca/);
+  await desk.goto(`${app.url}/dashboard/inbox`);
+  assert.match(await desk.locator("section.inbox-trip h2").first().textContent(), /Jastip Jepang Inbox\s+1 baru/);
+  await check(desk, "9-inbox");
+  await desk.click("text=Sari");
+  await desk.locator("#messages").getByText("Royce-nya yang original").waitFor();
+  await check(desk, "10-conversation");
+  await desk.fill("textarea[name=message]", "Siap kak, original ya");
+  await desk.click("#reply button[type=submit]");
+  await desk.locator("#messages li[data-direction=out]").getByText("Siap kak, original ya").waitFor();
+  await eventually(() => app.graph.sends().some((s) => s.body.to === sender && s.body.text?.body === "Siap kak, original ya"), { what: "the answer sent" });
   assert.deepEqual(errors, [], "no console errors");
 });
