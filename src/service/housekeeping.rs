@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::domain::order::OrderStatus;
 use crate::error::ApiResult;
-use crate::store::{login_throttle, orders, password_resets, refresh_tokens, sessions, trips, webhook_messages};
+use crate::store::{chat_proofs, login_throttle, orders, password_resets, refresh_tokens, sessions, trips, webhook_messages};
 
 use super::notify;
 
@@ -44,8 +44,22 @@ pub async fn expire_unpaid_orders(ctx: &Ctx) -> ApiResult<usize> {
     Ok(expired)
 }
 
+/// A photo sent in the chat waits two days for the penitip to say which
+/// bill it pays; then it and its stored image go (at most 100 a run).
+async fn prune_chat_proofs(ctx: &Ctx) -> ApiResult<usize> {
+    let before = (ctx.now - Duration::days(2)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    let stale = chat_proofs::unchosen_before(&ctx.db, &before, 100).await?;
+    let keys: Vec<String> = stale.iter().map(|s| s.proof_key.clone()).collect();
+    if !keys.is_empty() {
+        ctx.media().delete_quietly(&keys).await;
+    }
+    let ids: Vec<String> = stale.into_iter().map(|s| s.id).collect();
+    chat_proofs::delete(&ctx.db, &ids, &before).await
+}
+
 /// Deletes what no longer protects anything: finished login throttles,
-/// expired refresh tokens, browser sessions and reset codes, webhook ids older than 8 days.
+/// expired refresh tokens, browser sessions and reset codes, webhook ids
+/// older than 8 days, chat photos nobody chose a bill for.
 pub async fn prune(ctx: &Ctx) -> ApiResult<serde_json::Value> {
     let now = ctx.now_secs();
     let ids_before = (ctx.now - Duration::days(WEBHOOK_IDS_KEPT_DAYS)).to_rfc3339_opts(SecondsFormat::Millis, true);
@@ -55,6 +69,7 @@ pub async fn prune(ctx: &Ctx) -> ApiResult<serde_json::Value> {
         "sessions": sessions::prune(&ctx.db, now).await?,
         "passwordResets": password_resets::prune(&ctx.db, now).await?,
         "webhookIds": webhook_messages::prune(&ctx.db, &ids_before).await?,
+        "chatProofs": prune_chat_proofs(ctx).await?,
     }))
 }
 

@@ -74,3 +74,28 @@ pub async fn take(db: &Db, id: &str, now: &str) -> ApiResult<bool> {
         .await?;
     Ok(n == 1)
 }
+
+#[derive(Debug, Deserialize)]
+pub struct Stale {
+    pub id: String,
+    pub proof_key: String,
+}
+
+/// Photos nobody chose a bill for, sent before `before`, at most `limit`.
+pub async fn unchosen_before(db: &Db, before: &str, limit: i64) -> ApiResult<Vec<Stale>> {
+    db.many(
+        "SELECT id, proof_key FROM chat_proofs WHERE used_at IS NULL AND created_at < ?1 ORDER BY created_at LIMIT ?2",
+        &[before.into(), limit.into()],
+    )
+    .await
+}
+
+/// Forgets photos (their R2 objects are deleted first); and the rows of used ones older than `before`.
+pub async fn delete(db: &Db, ids: &[String], before: &str) -> ApiResult<usize> {
+    let list = serde_json::to_string(ids)?;
+    db.exec(
+        "DELETE FROM chat_proofs WHERE id IN (SELECT value FROM json_each(?1)) OR (used_at IS NOT NULL AND used_at < ?2)",
+        &[(&list).into(), before.into()],
+    )
+    .await
+}

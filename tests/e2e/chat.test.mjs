@@ -189,6 +189,18 @@ describe("a photo in the chat is a payment proof", () => {
     assert.deepEqual((await paymentsOf(korea)).map((p) => p.claimed), [60000]);
   });
 
+  test("a photo nobody chose a bill for is forgotten after two days, its image too", async () => {
+    const old = new Date(Date.now() - 3 * 86400e3).toISOString();
+    const key = `payments/chat/old/${Date.now()}.png`;
+    await (await app.bucket()).put(key, new Uint8Array(PNG_1x1));
+    await app.db.prepare("INSERT INTO chat_proofs (id, sender, proof_key, proof_hash, bill_ids, created_at) VALUES ('cp-old', '6281560000299', ?, 'h', '[]', ?)").bind(key, old).run();
+    await app.db.prepare("INSERT INTO chat_proofs (id, sender, proof_key, proof_hash, bill_ids, created_at) VALUES ('cp-new', '6281560000299', 'payments/chat/new.png', 'h', '[]', ?)").bind(new Date().toISOString()).run();
+    await (await app.mf.getWorker()).scheduled({ cron: "*/10 * * * *" });
+    const left = (await app.db.prepare("SELECT id FROM chat_proofs WHERE id IN ('cp-old', 'cp-new')").all()).results.map((r) => r.id);
+    assert.deepEqual(left, ["cp-new"], "a fresh one still waits for her answer");
+    assert.equal(await (await app.bucket()).get(key), null, "the image went with it");
+  });
+
   test("a file that is too large, not an image or gone gets one answer and files nothing", async () => {
     const phone = "6281560000203";
     await say("PESAN kitkt 1", phone);
