@@ -8,7 +8,9 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::domain::order::OrderStatus;
 use crate::error::ApiResult;
-use crate::store::{chat_proofs, login_throttle, orders, password_resets, refresh_tokens, sessions, trips, webhook_messages};
+use crate::store::{
+    chat_proofs, login_throttle, orders, password_resets, refresh_tokens, sessions, trips, webhook_messages,
+};
 
 use super::notify;
 
