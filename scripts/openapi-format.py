@@ -1,10 +1,10 @@
-"""Writes assets/openapi.json in its diff-friendly layout: everything but
+"""Writes src/http/openapi.json in its diff-friendly layout: everything but
 the paths on the first line, then one line per path. Run after editing the
 document with a script: python3 scripts/openapi-format.py"""
 import json
 import pathlib
 
-path = pathlib.Path(__file__).resolve().parent.parent / "assets/openapi.json"
+path = pathlib.Path(__file__).resolve().parent.parent / "src/http/openapi.json"
 doc = json.loads(path.read_text())
 paths = doc.pop("paths")
 head = json.dumps(doc)[:-1]

@@ -12,33 +12,20 @@ use crate::service::profile::ProfileImage;
 use crate::web::respond;
 use crate::whatsapp::webhook;
 
-/// The OpenAPI document is a static asset (`assets/openapi.json`, served
-/// to the Worker through the `ASSETS` binding), not bytes in the wasm: it is
-/// 139 KB of JSON (issue "speed").
-async fn openapi_document(ctx: &Ctx) -> ApiResult<String> {
-    let assets = ctx.env.assets("ASSETS").map_err(|e| ApiError::internal(format!("ASSETS binding: {e}")))?;
-    let mut res = assets
-        .fetch("https://assets.local/openapi.json", None)
-        .await
-        .map_err(|e| ApiError::internal(format!("the OpenAPI asset: {e}")))?;
-    if res.status_code() != 200 {
-        return Err(ApiError::internal(format!("the OpenAPI asset answered {}", res.status_code())));
-    }
-    let text = res.text().await.map_err(|e| ApiError::internal(format!("the OpenAPI asset: {e}")))?;
-    Ok(openapi(&text, &ctx.config.wa))
-}
+const OPENAPI: &str = include_str!("openapi.json");
 
 /// The served document: the templates a broadcast and an estimate may
 /// name are this deployment's (`WA_BROADCAST_TEMPLATES`, `WA_TEMPLATE_*`),
 /// so the document says exactly what the code accepts.
-fn openapi(doc: &str, wa: &crate::config::WhatsApp) -> String {
+fn openapi(wa: &crate::config::WhatsApp) -> String {
     let list = |names: &[String]| serde_json::to_string(names).unwrap_or_else(|_| "[]".into());
     let broadcast = list(&wa.broadcast_templates);
     let broadcast = match broadcast.as_str() {
         "[]" => "null".to_string(),
         l => format!("{}, null", &l[1..l.len() - 1]),
     };
-    doc.replace(r#""__BROADCAST_TEMPLATES__", null"#, &broadcast)
+    OPENAPI
+        .replace(r#""__BROADCAST_TEMPLATES__", null"#, &broadcast)
         .replace(r#"["__KNOWN_TEMPLATES__"]"#, &list(&wa.known_templates()))
 }
 
@@ -61,7 +48,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method) -> ApiResult<Re
         // GET /api/openapi.json — this API, described
         ["api", "openapi.json"] => match method {
             Get => respond::header(
-                respond::raw(&openapi_document(ctx).await?, "application/json", "public, max-age=300")?,
+                respond::raw(&openapi(&ctx.config.wa), "application/json", "public, max-age=300")?,
                 "x-content-type-options",
                 "nosniff",
             ),
@@ -357,7 +344,6 @@ mod tests {
     use serde_json::Value;
 
     const ROUTER: &str = include_str!("router.rs");
-    const OPENAPI: &str = include_str!("../../assets/openapi.json");
 
     /// `(METHODS, /path)` of every `// METHOD /path — …` route comment.
     fn documented_routes() -> Vec<(Vec<String>, String)> {
@@ -384,8 +370,7 @@ mod tests {
                 "WA_BROADCAST_TEMPLATES" => list.map(String::from),
                 _ => None,
             });
-            let doc: Value =
-                serde_json::from_str(&super::openapi(OPENAPI, &config.wa)).expect("the served document is JSON");
+            let doc: Value = serde_json::from_str(&super::openapi(&config.wa)).expect("the served document is JSON");
             let body = &doc["paths"]["/api/trips/{tripId}/broadcast"]["post"]["requestBody"]["content"]
                 ["application/json"]["schema"]["properties"]["template"]["enum"];
             let estimate = doc["paths"]["/api/trips/{tripId}/broadcast/estimate"]["get"]["parameters"]
@@ -419,7 +404,7 @@ mod tests {
 
     #[test]
     fn openapi_describes_every_route_and_method() {
-        let doc: Value = serde_json::from_str(OPENAPI).expect("openapi.json is JSON");
+        let doc: Value = serde_json::from_str(super::OPENAPI).expect("openapi.json is JSON");
         assert_eq!(doc["openapi"], "3.1.0");
         let routes = documented_routes();
         assert!(routes.len() >= 25, "found {} routes", routes.len());
@@ -432,13 +417,13 @@ mod tests {
 
     #[test]
     fn openapi_lists_no_test_only_route() {
-        let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+        let doc: Value = serde_json::from_str(super::OPENAPI).unwrap();
         assert!(doc["paths"].as_object().unwrap().keys().all(|p| !p.contains("__test")));
     }
 
     #[test]
     fn openapi_describes_no_route_that_does_not_exist() {
-        let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+        let doc: Value = serde_json::from_str(super::OPENAPI).unwrap();
         let routes = documented_routes();
         for (path, item) in doc["paths"].as_object().unwrap() {
             for method in item.as_object().unwrap().keys() {

