@@ -156,8 +156,11 @@ async fn not_a_command(ctx: &Ctx, m: &Inbound, sender: Option<&Phone>) -> ApiRes
         None => m.text.as_deref().and_then(choice_number).map(|n| (None, n)),
     };
     if let Some((id, n)) = choice {
-        if let Some(outcome) = super::chat_proof::chosen(ctx, m, sender, id, n).await? {
-            return Ok(outcome);
+        match super::chat_proof::chosen(ctx, m, sender, id, n).await? {
+            Some(outcome) => return Ok(outcome),
+            // A button of a photo already filed: nothing to file, nothing for the inbox.
+            None if id.is_some() => return Ok("proof_taken"),
+            None => {}
         }
     }
     let words = m.text.as_deref().or(m.reply_id.as_deref()).map(str::trim).filter(|t| !t.is_empty());

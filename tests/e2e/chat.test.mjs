@@ -179,6 +179,8 @@ describe("a photo in the chat is a payment proof", () => {
     await deliver(app, buttonDelivery(ask.interactive.action.buttons[0].reply.id, "1. Jastip Korea", { from: phone }).body);
     await new Promise((r) => setTimeout(r, 600));
     assert.equal((await paymentsOf(korea)).length, 0, "a photo pays one bill: a second tap files nothing");
+    const words = await app.db.prepare("SELECT COUNT(*) AS n FROM inbox_messages WHERE body LIKE 'bukti:%'").first();
+    assert.equal(words.n, 0, "nor does it reach the jastiper's inbox as words");
 
     await photo(phone, "9000204", Buffer.concat([PNG_1x1, Buffer.from("typed")]), { caption: "Rp 60.000" });
     await eventually(() => sent(phone).length >= 5, { what: "the second question" });
