@@ -7,8 +7,7 @@
 
 use chrono::Duration;
 
-use super::inbound::reply;
-use super::outbox::{send_buttons, Draft};
+use super::inbound::{reply, reply_with_buttons};
 use super::payments::{self, Claim};
 use crate::ctx::Ctx;
 use crate::domain::command::caption_amount;
@@ -19,11 +18,9 @@ use crate::domain::phone::Phone;
 use crate::domain::whatsapp::Inbound;
 use crate::error::ApiResult;
 use crate::platform::graph_api::{download_media, MediaProblem};
-use crate::platform::queues::Queue;
 use crate::platform::r2::Upload;
 use crate::store::bills::{self, BillRow, Owing};
 use crate::store::chat_proofs::{self, NewChatProof};
-use crate::store::outbox::To;
 
 /// Bills offered in one question (the numbered list's length).
 const MAX_CHOICES: i64 = 9;
@@ -90,12 +87,6 @@ pub async fn photo(ctx: &Ctx, m: &Inbound, sender: &Phone, media_id: &str) -> Ap
 async fn ask_which(ctx: &Ctx, m: &Inbound, id: &str, open: &[BillRow], titles: &[Owing]) -> ApiResult<()> {
     let choices: Vec<(String, i64)> = open.iter().map(|b| (title_of(titles, &b.id), b.due().amount())).collect();
     let message = messages::proof_choice(&choices);
-    let Some(recipient) = m.phone.as_deref().or(m.user_id.as_deref()) else {
-        return Ok(());
-    };
-    let key = format!("proof_choice:{}", m.wamid);
-    let to = To { key: &key, recipient, trip_id: None, participant_id: None };
-    let draft = Draft { kind: "proof_choice", queue: Queue::Confirmation, message, template: None };
     let buttons: Vec<(String, String)> = match choices.len() <= 3 {
         true => choices
             .iter()
@@ -104,8 +95,7 @@ async fn ask_which(ctx: &Ctx, m: &Inbound, id: &str, open: &[BillRow], titles: &
             .collect(),
         false => vec![],
     };
-    send_buttons(ctx, &to, &draft, &buttons).await?;
-    Ok(())
+    reply_with_buttons(ctx, m, "proof_choice", message, (None, None), &buttons).await
 }
 
 fn title_of(titles: &[Owing], bill: &str) -> String {

@@ -183,12 +183,28 @@ pub(super) async fn reply(
     trip: Option<&TripRow>,
     participant: Option<&str>,
 ) -> ApiResult<()> {
+    reply_with_buttons(ctx, m, kind, message, (trip, participant), &[]).await
+}
+
+/// `reply` with reply buttons (`[id, title]`, at most three; none: plain text).
+pub(super) async fn reply_with_buttons(
+    ctx: &Ctx,
+    m: &Inbound,
+    kind: &str,
+    message: messages::Message,
+    (trip, participant): (Option<&TripRow>, Option<&str>),
+    buttons: &[(String, String)],
+) -> ApiResult<()> {
     let Some(recipient) = m.phone.as_deref().or(m.user_id.as_deref()) else {
         return Ok(());
     };
     let key = format!("{kind}:{}", m.wamid);
     let to = To { key: &key, recipient, trip_id: trip.map(|t| t.id.as_str()), participant_id: participant };
-    send_one(ctx, &to, &Draft { kind, queue: Queue::Confirmation, message, template: None }).await?;
+    let draft = Draft { kind, queue: Queue::Confirmation, message, template: None };
+    match buttons.is_empty() {
+        true => send_one(ctx, &to, &draft).await?,
+        false => super::outbox::send_buttons(ctx, &to, &draft, buttons).await?,
+    };
     Ok(())
 }
 

@@ -80,11 +80,7 @@ async fn schedule_digest(ctx: &Ctx, owner: &str) -> ApiResult<()> {
     let Some(last_sent) = store::claim_digest(&ctx.db, owner).await? else {
         return Ok(()); // one is on its way: this message joins it
     };
-    let gather = i64::from(ctx.config.wa.order_digest_delay_secs);
-    let spacing = last_sent
-        .and_then(|t| t.parse::<DateTime<Utc>>().ok())
-        .map_or(0, |t| (t + chrono::Duration::minutes(5) - ctx.now).num_seconds());
-    let delay = gather.max(spacing).clamp(0, 900) as u32;
+    let delay = super::notify::digest_delay(ctx, last_sent.as_deref());
     enqueue_inbound_after(&ctx.env, InboundJob::InboxDigest { jastiper_id: owner.to_string() }, delay).await
 }
 
@@ -167,7 +163,6 @@ impl ReplyForm {
 /// a 409 `window_closed` (only an approved template may go, and none fits
 /// a free answer).
 pub async fn answer(ctx: &Ctx, me: &AuthUser, thread: &ThreadRow, form: ReplyForm) -> ApiResult<ThreadRow> {
-    let id = thread.id.as_str();
     if !can_reply(ctx, thread) {
         return Err(ApiError::new(
             ErrorCode::WindowClosed,
@@ -198,5 +193,6 @@ pub async fn answer(ctx: &Ctx, me: &AuthUser, thread: &ThreadRow, form: ReplyFor
         now: &now,
     };
     store::add(&ctx.db, &out).await?;
-    ctx.db.first(store::thread_query(&ctx.db, id, &me.id)?).await?.ok_or_else(|| ApiError::not_found("Conversation"))
+    // What `add` wrote, without reading it back: her words are the last ones.
+    Ok(ThreadRow { last_body: form.message, last_at: now, ..thread.clone() })
 }

@@ -419,6 +419,17 @@ async fn jastiper_phone(ctx: &Ctx, trip: &TripRow) -> ApiResult<Option<String>> 
     Ok(owner.filter(|u| u.phone_connected_at.is_some()).and_then(|u| u.phone).map(|p| p.as_str().to_string()))
 }
 
+/// When a coalesced notice (new orders, new inbox messages) goes: after
+/// `ORDER_DIGEST_DELAY_SECONDS` of gathering, and never sooner than 5
+/// minutes after the last one (`last_sent`), at most 15 minutes away.
+pub(super) fn digest_delay(ctx: &Ctx, last_sent: Option<&str>) -> u32 {
+    let gather = i64::from(ctx.config.wa.order_digest_delay_secs);
+    let spacing = last_sent
+        .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+        .map_or(0, |t| (t + chrono::Duration::minutes(5) - ctx.now).num_seconds());
+    gather.max(spacing).clamp(0, 900) as u32
+}
+
 /// At most one notice about new orders per trip per 5 minutes: the first
 /// order after a quiet spell schedules one (after `ORDER_DIGEST_DELAY_SECONDS`,
 /// or 5 minutes after the last notice); orders placed meanwhile join it.
@@ -426,11 +437,7 @@ async fn schedule_order_digest(ctx: &Ctx, trip_id: &str) -> ApiResult<()> {
     let Some(last_sent) = trips::claim_order_digest(&ctx.db, trip_id).await? else {
         return Ok(()); // one is already on its way (this order joins it), or nobody to tell
     };
-    let gather = i64::from(ctx.config.wa.order_digest_delay_secs);
-    let spacing = last_sent
-        .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
-        .map_or(0, |t| (t + chrono::Duration::minutes(5) - ctx.now).num_seconds());
-    let delay = gather.max(spacing).clamp(0, 900) as u32;
+    let delay = digest_delay(ctx, last_sent.as_deref());
     enqueue_inbound_after(&ctx.env, InboundJob::OrderDigest { trip_id: trip_id.to_string() }, delay).await?;
     event(ctx, "order_digest_scheduled", json!({"tripId": trip_id, "inSeconds": delay}));
     Ok(())
