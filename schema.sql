@@ -88,7 +88,7 @@ CREATE TABLE orders (
   updated_at        TEXT NOT NULL
 , proof_notified_at TEXT, proof_archived_at TEXT, buyer_name TEXT, bill_id TEXT REFERENCES bills(id) ON DELETE CASCADE, checkout_id TEXT);
 CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
-CREATE INDEX orders_by_participant ON orders (participant_id);
+CREATE INDEX orders_by_buyer ON orders (participant_id, status, product_id);
 CREATE INDEX orders_by_product ON orders (product_id);
 -- Profile stats count shipped orders per trip without reading the others.
 CREATE INDEX orders_by_trip_status ON orders (trip_id, status);

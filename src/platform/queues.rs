@@ -102,6 +102,11 @@ pub enum InboundJob {
     PaymentRejected {
         payment_id: String,
     },
+    /// A confirmed buyer's checkout was placed: its receipt is written here,
+    /// so the checkout itself is two D1 round trips.
+    Receipt {
+        checkout_id: String,
+    },
 }
 
 fn producer(env: &Env, queue: Queue) -> ApiResult<worker::Queue> {

@@ -51,6 +51,7 @@ pub async fn process(ctx: &Ctx, job: InboundJob) -> ApiResult<Processed> {
         InboundJob::Message(m) => message(ctx, m).await,
         InboundJob::Status(s) => status(ctx, s).await.map(|()| Processed::Done),
         InboundJob::OrderDigest { trip_id } => notify::send_order_digest(ctx, &trip_id).await.map(|()| Processed::Done),
+        InboundJob::Receipt { checkout_id } => notify::send_receipt(ctx, &checkout_id).await.map(|()| Processed::Done),
         InboundJob::PasswordReset { email } => accounts::send_reset(ctx, &email).await.map(|()| Processed::Done),
         InboundJob::InboxDigest { jastiper_id } => {
             super::inbox::send_digest(ctx, &jastiper_id).await.map(|()| Processed::Done)

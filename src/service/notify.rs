@@ -325,16 +325,20 @@ async fn receipt(
 
 /// A checkout was placed: its one receipt goes now when the buyer's phone
 /// has confirmed this trip, else when it does (`participant_confirmed`); the
-/// jastiper hears of it in the trip's next coalesced notice.
-/// `titles` are (product id, title) of the cart's products, read already by the checkout.
+/// jastiper hears of it in the trip's next coalesced notice, whose claim
+/// (`digest`) the checkout's own batch made. No D1 here: the receipt is a job
+/// for the inbound consumer (`send_receipt`), so a checkout answers after its
+/// two round trips however busy D1's writer is.
 pub async fn checkout_placed(
     ctx: &Ctx,
     orders: &[OrderRow],
-    titles: &[(&str, &str)],
     bill: &BillRow,
     p: &ParticipantRow,
+    digest: Option<Option<String>>,
 ) -> ApiResult<()> {
-    schedule_order_digest(ctx, &bill.trip_id).await?;
+    if let Some(last_sent) = digest {
+        schedule_order_digest(ctx, &bill.trip_id, last_sent.as_deref()).await?;
+    }
     let Some(checkout) = orders.first().and_then(|o| o.checkout_id.as_deref()) else {
         return Ok(());
     };
@@ -342,10 +346,22 @@ pub async fn checkout_placed(
         event(ctx, "order_placed", json!({"billId": bill.id, "lines": orders.len(), "receipt": "after confirmation"}));
         return Ok(());
     }
-    let title = |id: &str| titles.iter().find(|(pid, _)| *pid == id).map_or("pesanan", |(_, t)| *t);
-    let lines: Vec<(&OrderRow, &str)> = orders.iter().map(|o| (o, title(&o.product_id))).collect();
-    receipt(ctx, checkout, &lines, bill, p).await?;
+    enqueue_inbound_after(&ctx.env, InboundJob::Receipt { checkout_id: checkout.to_string() }, 0).await?;
     event(ctx, "order_placed", json!({"billId": bill.id, "lines": orders.len(), "receipt": "queued"}));
+    Ok(())
+}
+
+/// The receipt of a placed checkout (`InboundJob::Receipt`): its lines, its
+/// bill as it stands now and its buyer in one batch, then the outbox row.
+pub async fn send_receipt(ctx: &Ctx, checkout_id: &str) -> ApiResult<()> {
+    let (lines, bill, p) = orders::receipt_of(&ctx.db, checkout_id).await?;
+    let (Some(bill), Some(p)) = (bill, p) else {
+        return Ok(()); // the trip was deleted meanwhile
+    };
+    let lines: Vec<(&OrderRow, &str)> = lines.iter().map(|(o, t)| (o, t.as_str())).collect();
+    if !lines.is_empty() {
+        receipt(ctx, checkout_id, &lines, &bill, &p).await?;
+    }
     Ok(())
 }
 
@@ -433,11 +449,8 @@ pub(super) fn digest_delay(ctx: &Ctx, last_sent: Option<&str>) -> u32 {
 /// At most one notice about new orders per trip per 5 minutes: the first
 /// order after a quiet spell schedules one (after `ORDER_DIGEST_DELAY_SECONDS`,
 /// or 5 minutes after the last notice); orders placed meanwhile join it.
-async fn schedule_order_digest(ctx: &Ctx, trip_id: &str) -> ApiResult<()> {
-    let Some(last_sent) = trips::claim_order_digest(&ctx.db, trip_id).await? else {
-        return Ok(()); // one is already on its way (this order joins it), or nobody to tell
-    };
-    let delay = digest_delay(ctx, last_sent.as_deref());
+async fn schedule_order_digest(ctx: &Ctx, trip_id: &str, last_sent: Option<&str>) -> ApiResult<()> {
+    let delay = digest_delay(ctx, last_sent);
     enqueue_inbound_after(&ctx.env, InboundJob::OrderDigest { trip_id: trip_id.to_string() }, delay).await?;
     event(ctx, "order_digest_scheduled", json!({"tripId": trip_id, "inSeconds": delay}));
     Ok(())

@@ -196,15 +196,18 @@ pub struct Placed {
 
 /// Places a checkout: every product must be orderable in one open trip (any
 /// trip for its owner); all lines are reserved in one transaction, or none.
-/// D1: one batch reads the products, the trip and the buyer's position, one
-/// batch writes and reads back the bill.
+/// D1: one batch reads the products, the trip, the buyer's position and the
+/// public pages' names; one batch writes, claims the jastiper's coalesced
+/// notice and reads back the bill. Nothing else touches D1 before the answer:
+/// the receipt is written by the inbound consumer (`notify::checkout_placed`).
 pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> ApiResult<Placed> {
     let keys: Vec<&str> = form.items.iter().map(|i| i.product.as_str()).collect();
     let buyer_key = match &form.buyer {
         BuyerForm::Participant(pid) => orders::BuyerKey::Participant(pid),
         BuyerForm::Person { phone, .. } => orders::BuyerKey::Phone(phone),
     };
-    let (found, held, trip, pending) = orders::cart_position(&ctx.db, &keys, &buyer_key).await?;
+    let orders::CartPosition { products: found, held, trip, pending, pages } =
+        orders::cart_position(&ctx.db, &keys, &buyer_key).await?;
     let trip = trip.ok_or_else(|| ApiError::not_found("Product"))?;
     let held_of = |id: &str| held.iter().find(|h| h.product_id == id).map_or(0, |h| h.held);
     let mut lines: Vec<(&ProductRow, i64, Option<&str>)> = Vec::new();
@@ -306,12 +309,12 @@ pub async fn place(ctx: &Ctx, caller: Option<&AuthUser>, form: OrderForm) -> Api
                 repeated: true,
             })
         }
-        Checkout::Placed { bill, orders, participant } => {
-            // The stock shown on the public pages changed.
-            let one = (lines.len() == 1).then(|| lines[0].0.slug.as_str());
-            super::public_cache::trip_changed(ctx, &trip.id, one).await;
-            let titles: Vec<(&str, &str)> = lines.iter().map(|(p, _, _)| (p.id.as_str(), p.title.as_str())).collect();
-            notify::checkout_placed(ctx, &orders, &titles, &bill, &participant).await?;
+        Checkout::Placed { bill, orders, participant, digest } => {
+            // The stock shown on the public pages changed: the trip's and its products' pages.
+            if let Some(pages) = &pages {
+                super::public_cache::purge_trip(ctx, &trip.id, pages, None).await;
+            }
+            notify::checkout_placed(ctx, &orders, &bill, &participant, digest).await?;
             let bill_token = bill_token(&bill.id)?;
             let access_token = ids.into_iter().next().map(|(_, t)| t);
             Ok(Placed {

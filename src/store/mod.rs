@@ -249,6 +249,11 @@ pub struct Write(pub D1PreparedStatement);
 /// each one's changed rows.
 pub struct Writes(pub Vec<D1PreparedStatement>);
 
+/// Pairs of a write and a statement that reads what it did (an `INSERT …
+/// RETURNING` whose condition is the write's `changes()`), one pair per item
+/// of something (a cart's lines); answers the rows of every pair's second.
+pub struct Paired<T>(pub Vec<(D1PreparedStatement, Select<T>)>);
+
 /// One element of a batch: how many statements it is and how its results decode.
 pub trait Statement {
     type Out;
@@ -294,6 +299,26 @@ impl Statement for Writes {
     }
     fn decode(results: &[D1Result]) -> ApiResult<Vec<usize>> {
         Ok(results.iter().map(changes).collect())
+    }
+}
+
+impl<T: DeserializeOwned> Statement for Paired<T> {
+    type Out = Vec<T>;
+    fn count(&self) -> usize {
+        2 * self.0.len()
+    }
+    fn push_to(self, out: &mut Vec<D1PreparedStatement>) {
+        for (write, read) in self.0 {
+            out.push(write);
+            out.push(read.stmt);
+        }
+    }
+    fn decode(results: &[D1Result]) -> ApiResult<Vec<T>> {
+        let mut out = Vec::new();
+        for pair in results.chunks(2) {
+            out.extend(rows::<T>(pair.get(1).ok_or_else(|| ApiError::internal("a pair without its read"))?)?);
+        }
+        Ok(out)
     }
 }
 

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::bills::{BillRow, OPEN};
 use super::participants::ParticipantRow;
-use super::{Arg, Db, Select, Write, Writes};
+use super::{Arg, Db, Paired, Select, Write, Writes};
 use crate::domain::order::{OrderRefusal, OrderStatus, MAX_PENDING_PER_BUYER};
 use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
@@ -100,14 +100,22 @@ pub struct Held {
     pub held: i64,
 }
 
+/// What a checkout reads before it writes (`cart_position`).
+pub struct CartPosition {
+    pub products: Vec<super::products::ProductRow>,
+    pub held: Vec<Held>,
+    pub trip: Option<super::trips::TripRow>,
+    /// How many of the buyer's checkouts in the trip wait for payment.
+    pub pending: i64,
+    /// The names of the public pages the checkout makes stale (the trip's,
+    /// its jastiper's and the cart's products'), for the edge-cache purge.
+    pub pages: Option<super::public::TripKeys>,
+}
+
 /// Before a checkout, in one batch: its products (by id or slug), what the
-/// buyer holds of each, their trip, and how many of the buyer's checkouts in
-/// it wait for payment.
-pub async fn cart_position(
-    db: &Db,
-    keys: &[&str],
-    buyer: &BuyerKey<'_>,
-) -> ApiResult<(Vec<super::products::ProductRow>, Vec<Held>, Option<super::trips::TripRow>, i64)> {
+/// buyer holds of each, their trip, how many of the buyer's checkouts in it
+/// wait for payment, and the public pages it will change.
+pub async fn cart_position(db: &Db, keys: &[&str], buyer: &BuyerKey<'_>) -> ApiResult<CartPosition> {
     let keys = serde_json::to_string(keys)?;
     const PRODUCTS: &str =
         "(SELECT id FROM products WHERE id IN (SELECT value FROM json_each(?1)) OR slug IN (SELECT lower(value) FROM json_each(?1)))";
@@ -118,7 +126,7 @@ pub async fn cart_position(
             (format!("(SELECT id FROM participants WHERE trip_id = {trip} AND phone = ?2)"), (*phone).into())
         }
     };
-    let (products, held, trips, pending) = db
+    let (products, held, trips, pending, pages) = db
         .read((
             Select::<super::products::ProductRow>::new(
                 db,
@@ -129,7 +137,7 @@ pub async fn cart_position(
                 db,
                 &format!(
                     "SELECT o.product_id, COALESCE(SUM(o.quantity), 0) AS held FROM orders o
-                     WHERE o.product_id IN {PRODUCTS} AND o.participant_id = {holder} AND o.status IN ('pending', 'confirmed')
+                     WHERE o.participant_id = {holder} AND o.status IN ('pending', 'confirmed') AND o.product_id IN {PRODUCTS}
                      GROUP BY o.product_id"
                 ),
                 &[keys.as_str().into(), key],
@@ -143,13 +151,28 @@ pub async fn cart_position(
                 db,
                 &format!(
                     "SELECT COUNT(DISTINCT checkout_id) AS n FROM orders
-                     WHERE trip_id = {trip} AND participant_id = {holder} AND status = 'pending'"
+                     WHERE participant_id = {holder} AND status = 'pending'"
                 ),
                 &[keys.as_str().into(), key],
             )?,
+            Select::<super::public::TripKeys>::new(
+                db,
+                &format!(
+                    "SELECT t.slug AS trip_slug, u.slug AS owner_slug,
+                       (SELECT json_group_array(slug) FROM products WHERE id IN {PRODUCTS}) AS product_slugs
+                     FROM trips t JOIN users u ON u.id = t.jastiper_id WHERE t.id = {trip}"
+                ),
+                &[keys.as_str().into()],
+            )?,
         ))
         .await?;
-    Ok((products, held, trips.into_iter().next(), pending.into_iter().next().map_or(0, |p| p.n)))
+    Ok(CartPosition {
+        products,
+        held,
+        trip: trips.into_iter().next(),
+        pending: pending.into_iter().next().map_or(0, |p| p.n),
+        pages: pages.into_iter().next(),
+    })
 }
 
 /// A bill's lines, in the order they were placed.
@@ -171,8 +194,17 @@ const FREE_CODE: &str = "COALESCE((WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SE
 
 /// What a checkout did: placed its lines, or found the same form already placed.
 pub enum Checkout {
-    Placed { bill: Box<BillRow>, orders: Vec<OrderRow>, participant: Box<ParticipantRow> },
-    Repeat { bill_id: String },
+    Placed {
+        bill: Box<BillRow>,
+        orders: Vec<OrderRow>,
+        participant: Box<ParticipantRow>,
+        /// The trip's new-order notice, claimed in the same transaction: `Some`
+        /// when this checkout schedules it (with when the last one went).
+        digest: Option<Option<String>>,
+    },
+    Repeat {
+        bill_id: String,
+    },
 }
 
 /// Places a cart in one D1 batch (one transaction): the participant (by
@@ -186,16 +218,28 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
     let open_bill = format!("(SELECT id FROM bills WHERE trip_id = ?1 AND participant_id = {b} AND status IN {OPEN})");
     // Every statement below reads ?1 as the trip, ?2 as the buyer's key, ?3 as now.
     let base = || vec![Arg::Text(c.trip_id), buyer.key(), Arg::Text(c.now)];
-    let mut first = Vec::new();
-    if let Buyer::ByPhone { new_id, phone, name, code } = buyer {
+    // What each write returns is what the answer shows: no statement reads back
+    // (each statement of a batch costs D1's one writer, which a war order queues on).
+    let who = match buyer {
         // A new participant waits for their phone to confirm; an existing one is left as it is.
-        first.push(db.stmt(
-            "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (trip_id, phone) DO UPDATE SET
-               confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)",
+        Buyer::ByPhone { new_id, phone, name, code } => Select::<ParticipantRow>::new(
+            db,
+            &format!(
+                "INSERT INTO participants (id, trip_id, phone, name, joined_at, confirm_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (trip_id, phone) DO UPDATE SET
+                   confirm_code = COALESCE(participants.confirm_code, excluded.confirm_code)
+                 RETURNING {}",
+                super::participants::COLUMNS
+            ),
             &[(*new_id).into(), c.trip_id.into(), (*phone).into(), (*name).into(), c.now.into(), (*code).into()],
-        )?);
-    }
+        )?,
+        Buyer::Existing(id) => Select::<ParticipantRow>::new(
+            db,
+            &format!("SELECT {} FROM participants WHERE id = ?1", super::participants::COLUMNS),
+            &[(*id).into()],
+        )?,
+    };
+    let mut first = Vec::new();
     first.push(db.stmt(
         &format!(
             "INSERT INTO bills (id, trip_id, participant_id, status, created_at, updated_at, jastiper_id, unique_code,
@@ -213,14 +257,15 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
         &base().into_iter().chain([c.id.into(), c.key.into()]).collect::<Vec<_>>(),
     )?);
     // The buyer's limits are part of the same condition, so concurrent
-    // checkouts of one phone cannot pass them together.
+    // checkouts of one phone cannot pass them together. Both guards start
+    // from the buyer (`orders_by_buyer`), not the product's or trip's orders.
     let reserve = format!(
         "UPDATE products SET stock = stock - ?5,
              status = CASE WHEN stock - ?5 = 0 THEN 'sold_out' ELSE status END, updated_at = ?3
          WHERE id = ?4 AND trip_id = ?1 AND status = 'active' AND stock >= ?5
-           AND ?5 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE product_id = ?4
-                     AND participant_id = {b} AND status IN ('pending', 'confirmed')) <= max_per_buyer
-           AND (SELECT COUNT(DISTINCT checkout_id) FROM orders WHERE trip_id = ?1 AND participant_id = {b}
+           AND ?5 + (SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE participant_id = {b}
+                     AND status IN ('pending', 'confirmed') AND product_id = ?4) <= max_per_buyer
+           AND (SELECT COUNT(DISTINCT checkout_id) FROM orders WHERE participant_id = {b}
                 AND status = 'pending' AND checkout_id != ?7) < ?6"
     );
     let insert = format!(
@@ -228,14 +273,16 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
                              status, notes, access_token_hash, created_at, updated_at, buyer_name, bill_id, checkout_id)
          SELECT ?4, ?1, {b}, p.id, CASE WHEN changes() = 1 THEN ?6 END, p.price, p.price * ?6,
                 'pending', ?7, ?8, ?3, ?3, ?9, {open_bill}, ?10
-         FROM products p WHERE p.id = ?5"
+         FROM products p WHERE p.id = ?5
+         RETURNING {}",
+        COLUMNS.replace("o.", "")
     );
     let mut lines = Vec::new();
     for l in &c.lines {
         let mut args = base();
         let more: [Arg<'_>; 4] = [l.product_id.into(), l.quantity.into(), MAX_PENDING_PER_BUYER.into(), c.id.into()];
         args.extend(more);
-        lines.push(db.stmt(&reserve, &args)?);
+        let reserve = db.stmt(&reserve, &args)?;
         let mut args = base();
         let more: [Arg<'_>; 7] = [
             l.order_id.into(),
@@ -247,38 +294,30 @@ pub async fn place(db: &Db, c: &NewCheckout<'_>, buyer: &Buyer<'_>) -> ApiResult
             c.id.into(),
         ];
         args.extend(more);
-        lines.push(db.stmt(&insert, &args)?);
+        lines.push((reserve, Select::<OrderRow>::new(db, &insert, &args)?));
     }
+    let settled = format!(
+        "{} RETURNING {}",
+        super::bills::settle_sql(&open_bill, "?3"),
+        super::bills::COLUMNS.replace("b.", "bills.")
+    );
     let placed = db
         .read((
+            who,
             Writes(first),
-            Writes(lines),
-            Write(db.stmt(&super::bills::settle_sql(&open_bill, "?3"), &base())?),
-            Select::<BillRow>::new(
-                db,
-                &format!(
-                    "SELECT {} FROM bills b WHERE b.id = (SELECT bill_id FROM checkouts WHERE id = ?1)",
-                    super::bills::COLUMNS
-                ),
-                &[c.id.into()],
-            )?,
-            Select::<OrderRow>::new(
-                db,
-                &format!("SELECT {COLUMNS} FROM orders o WHERE o.checkout_id = ?1 ORDER BY o.created_at, o.rowid"),
-                &[c.id.into()],
-            )?,
-            Select::<ParticipantRow>::new(
-                db,
-                &format!("SELECT {} FROM participants WHERE id = {b}", super::participants::COLUMNS),
-                &[c.trip_id.into(), buyer.key()],
-            )?,
+            Paired(lines),
+            Select::<BillRow>::new(db, &settled, &base())?,
+            super::trips::claim_order_digest(db, c.trip_id)?,
         ))
         .await;
     match placed {
-        Ok((_, _, _, bill, orders, participant)) => match (bill.into_iter().next(), participant.into_iter().next()) {
-            (Some(bill), Some(participant)) => {
-                Ok(Checkout::Placed { bill: Box::new(bill), orders, participant: Box::new(participant) })
-            }
+        Ok((participant, _, orders, bill, digest)) => match (bill.into_iter().next(), participant.into_iter().next()) {
+            (Some(bill), Some(participant)) => Ok(Checkout::Placed {
+                bill: Box::new(bill),
+                orders,
+                participant: Box::new(participant),
+                digest: digest.into_iter().next().map(|d| d.order_digest_sent_at),
+            }),
             _ => Err(crate::error::ApiError::internal("a placed checkout has no bill or buyer")),
         },
         // The insert writes a NULL quantity when a line's stock update changed nothing.
@@ -486,24 +525,62 @@ pub async fn claim_proof_notice(db: &Db, id: &str, since: &str, now: &str) -> Ap
     Ok(n == 1)
 }
 
+/// An order with its product's title (for receipts).
+#[derive(Deserialize)]
+struct TitledRow {
+    #[serde(flatten)]
+    order: OrderRow,
+    product_title: String,
+}
+
+fn titled(db: &Db, filter: &str, arg: &str) -> ApiResult<Select<TitledRow>> {
+    Select::new(
+        db,
+        &format!(
+            "SELECT {COLUMNS}, p.title AS product_title FROM orders o JOIN products p ON p.id = o.product_id
+             WHERE {filter} ORDER BY o.created_at, o.rowid"
+        ),
+        &[arg.into()],
+    )
+}
+
+fn untitle(rows: Vec<TitledRow>) -> Vec<(OrderRow, String)> {
+    rows.into_iter().map(|r| (r.order, r.product_title)).collect()
+}
+
 /// A participant's pending orders with their product's title (for receipts).
 pub async fn pending_of_participant(db: &Db, participant_id: &str) -> ApiResult<Vec<(OrderRow, String)>> {
-    #[derive(Deserialize)]
-    struct Row {
-        #[serde(flatten)]
-        order: OrderRow,
-        product_title: String,
-    }
-    let rows: Vec<Row> = db
-        .many(
-            &format!(
-                "SELECT {COLUMNS}, p.title AS product_title FROM orders o JOIN products p ON p.id = o.product_id
-                 WHERE o.participant_id = ?1 AND o.status = 'pending' ORDER BY o.created_at"
-            ),
-            &[participant_id.into()],
-        )
+    let (rows,) = db.read((titled(db, "o.participant_id = ?1 AND o.status = 'pending'", participant_id)?,)).await?;
+    Ok(untitle(rows))
+}
+
+/// A checkout's receipt in one batch: its lines with their titles, its bill, its buyer.
+pub async fn receipt_of(
+    db: &Db,
+    checkout_id: &str,
+) -> ApiResult<(Vec<(OrderRow, String)>, Option<BillRow>, Option<ParticipantRow>)> {
+    let (lines, bill, buyer) = db
+        .read((
+            titled(db, "o.checkout_id = ?1", checkout_id)?,
+            Select::<BillRow>::new(
+                db,
+                &format!(
+                    "SELECT {} FROM bills b WHERE b.id = (SELECT bill_id FROM checkouts WHERE id = ?1)",
+                    super::bills::COLUMNS
+                ),
+                &[checkout_id.into()],
+            )?,
+            Select::<ParticipantRow>::new(
+                db,
+                &format!(
+                    "SELECT {} FROM participants WHERE id = (SELECT participant_id FROM orders WHERE checkout_id = ?1 LIMIT 1)",
+                    super::participants::COLUMNS
+                ),
+                &[checkout_id.into()],
+            )?,
+        ))
         .await?;
-    Ok(rows.into_iter().map(|r| (r.order, r.product_title)).collect())
+    Ok((untitle(lines), bill.into_iter().next(), buyer.into_iter().next()))
 }
 
 /// A proof for one line (`POST /api/orders/:id/proof`): set on the line,

@@ -340,24 +340,24 @@ pub async fn claim_close(db: &Db, id: &str, deadline: &str) -> ApiResult<bool> {
     Ok(changed == 1)
 }
 
-/// The coalesced new-order notice: `Some` (with when the last one went) when
-/// this call may schedule it — none pending, and the trip's jastiper has a
-/// connected WhatsApp number. One statement: it runs with every order.
-pub async fn claim_order_digest(db: &Db, id: &str) -> ApiResult<Option<Option<String>>> {
-    #[derive(Deserialize)]
-    struct Row {
-        order_digest_sent_at: Option<String>,
-    }
-    let row: Option<Row> = db
-        .one(
-            "UPDATE trips SET order_digest_pending = 1 WHERE id = ?1 AND order_digest_pending = 0
-               AND EXISTS (SELECT 1 FROM users u WHERE u.id = trips.jastiper_id
-                             AND u.phone IS NOT NULL AND u.phone_connected_at IS NOT NULL)
-             RETURNING order_digest_sent_at",
-            &[id.into()],
-        )
-        .await?;
-    Ok(row.map(|r| r.order_digest_sent_at))
+/// A claimed order notice: when the last one went (`None`: never).
+#[derive(Deserialize)]
+pub struct DigestClaim {
+    pub order_digest_sent_at: Option<String>,
+}
+
+/// The coalesced new-order notice: a row (with when the last one went) when
+/// this statement may schedule it — none pending, and the trip's jastiper has
+/// a connected WhatsApp number. One statement, in the checkout's batch.
+pub fn claim_order_digest(db: &Db, id: &str) -> ApiResult<Select<DigestClaim>> {
+    Select::new(
+        db,
+        "UPDATE trips SET order_digest_pending = 1 WHERE id = ?1 AND order_digest_pending = 0
+           AND EXISTS (SELECT 1 FROM users u WHERE u.id = trips.jastiper_id
+                         AND u.phone IS NOT NULL AND u.phone_connected_at IS NOT NULL)
+         RETURNING order_digest_sent_at",
+        &[id.into()],
+    )
 }
 
 /// Ends the pending notice: answers the time of the last order already told
