@@ -17,7 +17,7 @@ CREATE TABLE users (
   phone         TEXT,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL
-, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT, connect_code_expires_at INTEGER, connect_code_failures INTEGER NOT NULL DEFAULT 0, previous_phone TEXT, phone_changed_at TEXT, unique_codes INTEGER NOT NULL DEFAULT 0 CHECK (unique_codes IN (0, 1)), inbox_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (inbox_digest_pending IN (0, 1)), inbox_digest_sent_at TEXT);
+, avatar_key TEXT, cover_key TEXT, pay_bank_name TEXT, pay_bank_account TEXT, pay_bank_holder TEXT, pay_gopay TEXT, pay_ovo TEXT, pay_dana TEXT, pay_shopeepay TEXT, qris_image TEXT, qris_key TEXT, connect_code TEXT, phone_connected_at TEXT, connect_code_expires_at INTEGER, connect_code_failures INTEGER NOT NULL DEFAULT 0, previous_phone TEXT, phone_changed_at TEXT, unique_codes INTEGER NOT NULL DEFAULT 0 CHECK (unique_codes IN (0, 1)), inbox_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (inbox_digest_pending IN (0, 1)), inbox_digest_sent_at TEXT, inbox_unread INTEGER NOT NULL DEFAULT 0);
 CREATE UNIQUE INDEX users_by_connect_code ON users (connect_code);
 
 CREATE TABLE trips (
@@ -30,7 +30,7 @@ CREATE TABLE trips (
   is_active   INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)),
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
-, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT, currency TEXT NOT NULL DEFAULT 'IDR', exchange_rate INTEGER, exchange_rate_at TEXT, fee_percent INTEGER NOT NULL DEFAULT 0 CHECK (fee_percent BETWEEN 0 AND 10000), fee_per_item INTEGER NOT NULL DEFAULT 0 CHECK (fee_per_item >= 0), round_to INTEGER NOT NULL DEFAULT 1 CHECK (round_to IN (1, 100, 500, 1000)), dp_percent INTEGER NOT NULL DEFAULT 0 CHECK (dp_percent BETWEEN 0 AND 100), shipping_flat INTEGER CHECK (shipping_flat >= 0), arrived_at TEXT, reminder_days INTEGER NOT NULL DEFAULT 3 CHECK (reminder_days BETWEEN 1 AND 30));
+, closed_at_deadline TEXT, order_digest_pending INTEGER NOT NULL DEFAULT 0 CHECK (order_digest_pending IN (0, 1)), order_digest_sent_at TEXT, order_digest_through TEXT, currency TEXT NOT NULL DEFAULT 'IDR', exchange_rate INTEGER, exchange_rate_at TEXT, fee_percent INTEGER NOT NULL DEFAULT 0 CHECK (fee_percent BETWEEN 0 AND 10000), fee_per_item INTEGER NOT NULL DEFAULT 0 CHECK (fee_per_item >= 0), round_to INTEGER NOT NULL DEFAULT 1 CHECK (round_to IN (1, 100, 500, 1000)), dp_percent INTEGER NOT NULL DEFAULT 0 CHECK (dp_percent BETWEEN 0 AND 100), shipping_flat INTEGER CHECK (shipping_flat >= 0), arrived_at TEXT, reminder_days INTEGER NOT NULL DEFAULT 3 CHECK (reminder_days BETWEEN 1 AND 30), participant_count INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX trips_by_jastiper ON trips (jastiper_id, created_at);
 CREATE INDEX trips_by_deadline ON trips (deadline);
 
@@ -91,7 +91,7 @@ CREATE INDEX orders_by_trip ON orders (trip_id, created_at);
 CREATE INDEX orders_by_buyer ON orders (participant_id, status, product_id);
 CREATE INDEX orders_by_product ON orders (product_id);
 -- Profile stats count shipped orders per trip without reading the others.
-CREATE INDEX orders_by_trip_status ON orders (trip_id, status);
+CREATE INDEX orders_by_trip_status ON orders (trip_id, status, created_at);
 -- The cron finds unpaid pending orders past their time.
 CREATE INDEX orders_by_status_created ON orders (status, created_at);
 
@@ -299,3 +299,70 @@ CREATE INDEX chat_proofs_by_sender ON chat_proofs (sender, created_at);
 
 -- A user known only by username (BSUID) is found by the number an earlier message gave.
 CREATE INDEX participants_by_user_id ON participants (wa_user_id) WHERE wa_user_id IS NOT NULL;
+
+-- Per-trip counters, kept by triggers (0010_trip_counters.sql).
+CREATE TRIGGER participants_count_in AFTER INSERT ON participants BEGIN
+  UPDATE trips SET participant_count = participant_count + 1 WHERE id = NEW.trip_id;
+END;
+CREATE TRIGGER participants_count_out AFTER DELETE ON participants BEGIN
+  UPDATE trips SET participant_count = participant_count - 1 WHERE id = OLD.trip_id;
+END;
+CREATE TRIGGER orders_total_in AFTER INSERT ON orders BEGIN
+  INSERT INTO trip_order_totals (trip_id, status, n, total) VALUES (NEW.trip_id, NEW.status, 1, NEW.total_price)
+    ON CONFLICT (trip_id, status) DO UPDATE SET n = n + 1, total = total + excluded.total;
+END;
+CREATE TRIGGER orders_total_out AFTER DELETE ON orders BEGIN
+  UPDATE trip_order_totals SET n = n - 1, total = total - OLD.total_price
+    WHERE trip_id = OLD.trip_id AND status = OLD.status;
+END;
+CREATE TRIGGER orders_total_moved AFTER UPDATE OF status, total_price ON orders
+  WHEN OLD.status IS NOT NEW.status OR OLD.total_price IS NOT NEW.total_price BEGIN
+  UPDATE trip_order_totals SET n = n - 1, total = total - OLD.total_price
+    WHERE trip_id = OLD.trip_id AND status = OLD.status;
+  INSERT INTO trip_order_totals (trip_id, status, n, total) VALUES (NEW.trip_id, NEW.status, 1, NEW.total_price)
+    ON CONFLICT (trip_id, status) DO UPDATE SET n = n + 1, total = total + excluded.total;
+END;
+CREATE TRIGGER bills_total_in AFTER INSERT ON bills BEGIN
+  INSERT INTO trip_bill_totals (trip_id, status, n, total, paid) VALUES (NEW.trip_id, NEW.status, 1, NEW.total, NEW.paid)
+    ON CONFLICT (trip_id, status) DO UPDATE SET n = n + 1, total = total + excluded.total, paid = paid + excluded.paid;
+END;
+CREATE TRIGGER bills_total_out AFTER DELETE ON bills BEGIN
+  UPDATE trip_bill_totals SET n = n - 1, total = total - OLD.total, paid = paid - OLD.paid
+    WHERE trip_id = OLD.trip_id AND status = OLD.status;
+END;
+CREATE TRIGGER bills_total_moved AFTER UPDATE OF status, total, paid ON bills
+  WHEN OLD.status IS NOT NEW.status OR OLD.total IS NOT NEW.total OR OLD.paid IS NOT NEW.paid BEGIN
+  UPDATE trip_bill_totals SET n = n - 1, total = total - OLD.total, paid = paid - OLD.paid
+    WHERE trip_id = OLD.trip_id AND status = OLD.status;
+  INSERT INTO trip_bill_totals (trip_id, status, n, total, paid) VALUES (NEW.trip_id, NEW.status, 1, NEW.total, NEW.paid)
+    ON CONFLICT (trip_id, status) DO UPDATE SET n = n + 1, total = total + excluded.total, paid = paid + excluded.paid;
+END;
+CREATE TRIGGER inbox_unread_in AFTER INSERT ON inbox_threads BEGIN
+  UPDATE users SET inbox_unread = inbox_unread + NEW.unread WHERE id = NEW.jastiper_id;
+END;
+CREATE TRIGGER inbox_unread_moved AFTER UPDATE OF unread ON inbox_threads WHEN OLD.unread IS NOT NEW.unread BEGIN
+  UPDATE users SET inbox_unread = inbox_unread - OLD.unread + NEW.unread WHERE id = NEW.jastiper_id;
+END;
+CREATE TRIGGER inbox_unread_out AFTER DELETE ON inbox_threads BEGIN
+  UPDATE users SET inbox_unread = inbox_unread - OLD.unread WHERE id = OLD.jastiper_id;
+END;
+CREATE TRIGGER trips_totals_gone AFTER DELETE ON trips BEGIN
+  DELETE FROM trip_order_totals WHERE trip_id = OLD.id;
+  DELETE FROM trip_bill_totals WHERE trip_id = OLD.id;
+END;
+CREATE TABLE trip_order_totals (
+  trip_id TEXT NOT NULL,
+  status  TEXT NOT NULL,
+  n       INTEGER NOT NULL DEFAULT 0,
+  total   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (trip_id, status)
+);
+CREATE TABLE trip_bill_totals (
+  trip_id TEXT NOT NULL,
+  status  TEXT NOT NULL,
+  n       INTEGER NOT NULL DEFAULT 0,
+  total   INTEGER NOT NULL DEFAULT 0,
+  paid    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (trip_id, status)
+);
+CREATE INDEX participants_by_trip_joined ON participants (trip_id, joined_at, id);

@@ -6,22 +6,28 @@
 use maud::html;
 use worker::Response;
 
-use super::view::{contact, csrf, shell, wib_time};
+use super::view::{contact, csrf, next_page, shell, wib_time};
 use crate::ctx::Ctx;
 use crate::domain::fields;
+use crate::domain::page::Cursor;
 use crate::error::ApiResult;
 use crate::service::accounts::PageSession;
 use crate::service::inbox::{self, ReplyForm};
 use crate::store::inbox::ThreadRow;
 use crate::web::form::{notice, Field, FormState, Posted};
 use crate::web::html::Query;
+use crate::web::query::Paging;
 use crate::web::respond;
 
 /// Conversations shown on the inbox page.
-const SHOWN: i64 = 100;
+const SHOWN: i64 = crate::store::dashboard::PAGE;
 
-pub async fn list(ctx: &Ctx, s: &PageSession) -> ApiResult<Response> {
-    let threads = inbox::threads(ctx, &s.user, None, SHOWN).await?;
+/// One page of her conversations (`cursor=` for the next), grouped by trip.
+pub async fn list(ctx: &Ctx, s: &PageSession, paging: &Paging) -> ApiResult<Response> {
+    let (threads, unread) = inbox::page(ctx, &s.user, paging.after.as_ref(), SHOWN).await?;
+    let next = (threads.len() as i64 == SHOWN)
+        .then(|| threads.last().map(|t| Cursor { created_at: t.last_at.clone(), id: t.id.clone() }.encode()))
+        .flatten();
     // Grouped by trip in the order of each trip's latest conversation.
     let mut groups: Vec<(Option<&str>, Vec<&ThreadRow>)> = Vec::new();
     for t in &threads {
@@ -31,7 +37,6 @@ pub async fn list(ctx: &Ctx, s: &PageSession) -> ApiResult<Response> {
             None => groups.push((key, vec![t])),
         }
     }
-    let unread: i64 = threads.iter().map(|t| t.unread).sum();
     let body = html! {
         h1 { "Inbox" }
         p.mute #inbox-unread { (unread) " pesan belum dibaca" }
@@ -54,6 +59,7 @@ pub async fn list(ctx: &Ctx, s: &PageSession) -> ApiResult<Response> {
                 }
             }
         }
+        (next_page("/dashboard/inbox", next.as_deref()))
     };
     shell(ctx, Some(s), "Inbox", 200, body)
 }

@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::service::accounts::PageSession;
 use crate::web::body;
 use crate::web::form::{FormState, Posted};
+use crate::web::query::Paging;
 
 /// A signed-in, same-site urlencoded form carrying this session's token
 /// (`csrf`, which is not passed on).
@@ -119,7 +120,7 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
             trips::product_page(ctx, me, &trip, Some(&product), FormState::default())
         }
         (Post, ["products", id]) => trips::product_update(ctx, req, me, id).await,
-        (Get, ["trips", id, "orders"]) => orders::list(ctx, me, id, status()).await,
+        (Get, ["trips", id, "orders"]) => orders::list(ctx, me, id, status(), &Paging::from(q)?).await,
         (Post, ["trips", id, "bills"]) => {
             let form = checked_form(req, me).await?;
             trips::keyed_in(ctx, me, id, form).await
@@ -158,13 +159,13 @@ pub async fn route(ctx: &Ctx, req: &mut Request, method: Method, s: &[&str]) -> 
             let form = checked_form(req, me).await?;
             orders::act(ctx, me, id, action, form).await
         }
-        (Get, ["inbox"]) => inbox::list(ctx, me).await,
+        (Get, ["inbox"]) => inbox::list(ctx, me, &Paging::from(q)?).await,
         (Get, ["inbox", id]) => inbox::page(ctx, me, id, FormState::default()).await,
         (Post, ["inbox", id, "reply"]) => {
             let form = checked_form(req, me).await?;
             inbox::reply(ctx, me, id, form).await
         }
-        (Get, ["trips", id, "participants"]) => people::participants(ctx, me, id).await,
+        (Get, ["trips", id, "participants"]) => people::participants(ctx, me, id, &Paging::from(q)?).await,
         (Get, ["trips", id, "messages"]) => people::messages(ctx, me, id, FormState::default(), None).await,
         (Post, ["trips", id, "messages"]) => {
             let form = checked_form(req, me).await?;

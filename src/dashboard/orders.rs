@@ -5,7 +5,7 @@
 use maud::{html, Markup};
 use worker::Response;
 
-use super::view::{csrf, shell, wib_time};
+use super::view::{csrf, next_page, shell, wib_time};
 use crate::ctx::Ctx;
 use crate::domain::fields;
 use crate::domain::money::rupiah;
@@ -17,6 +17,7 @@ use crate::service::orders::{self, TransitionForm};
 use crate::store::orders::OrderDetailRow;
 use crate::web::form::{notice, Field, FormState, Posted};
 use crate::web::html::{Query, SafeUrl};
+use crate::web::query::Paging;
 use crate::web::respond;
 
 pub fn status_label(s: OrderStatus) -> &'static str {
@@ -45,9 +46,20 @@ fn order_card(o: &OrderDetailRow) -> Markup {
     }
 }
 
-pub async fn list(ctx: &Ctx, s: &PageSession, trip_id: &str, status: Option<OrderStatus>) -> ApiResult<Response> {
-    let d = dashboard::orders(ctx, &s.user, trip_id, status).await?;
+/// One page of a trip's orders (`cursor=` for the next), optionally of one status.
+pub async fn list(
+    ctx: &Ctx,
+    s: &PageSession,
+    trip_id: &str,
+    status: Option<OrderStatus>,
+    paging: &Paging,
+) -> ApiResult<Response> {
+    let d = dashboard::orders(ctx, &s.user, trip_id, status, paging.after.as_ref()).await?;
     let base = format!("/dashboard/trips/{}/orders", d.trip.id);
+    let this = match status {
+        Some(st) => format!("{base}?status={}", st.as_str()),
+        None => base.clone(),
+    };
     let body = html! {
         p.mt1 { a href={ "/dashboard/trips/" (Query(&d.trip.id)) } { "← " (d.trip.title) } }
         h1 { "Pesanan" }
@@ -68,6 +80,7 @@ pub async fn list(ctx: &Ctx, s: &PageSession, trip_id: &str, status: Option<Orde
         }
         @if d.orders.is_empty() { p.card { "Belum ada pesanan di sini." } }
         ul.list #orders { @for o in &d.orders { (order_card(o)) } }
+        (next_page(&this, d.next.as_deref()))
     };
     shell(ctx, Some(s), "Pesanan", 200, body)
 }

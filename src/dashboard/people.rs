@@ -6,7 +6,7 @@ use maud::html;
 use worker::Response;
 
 use super::orders::status_label;
-use super::view::{contact, csrf, shell, wib_time};
+use super::view::{contact, csrf, next_page, shell, wib_time};
 use crate::ctx::Ctx;
 use crate::domain::cost::{whole_rupiah, Estimate};
 use crate::domain::fields;
@@ -20,13 +20,15 @@ use crate::service::trips;
 use crate::store::outbox::OutboxRow;
 use crate::web::form::{notice, Field, FormState, Posted};
 use crate::web::html::Query;
+use crate::web::query::Paging;
 use crate::web::respond;
 
-pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResult<Response> {
-    let d = dashboard::people(ctx, &s.user, trip_id).await?;
+/// One page of a trip's participants with their orders (`cursor=` for the next).
+pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str, paging: &Paging) -> ApiResult<Response> {
+    let d = dashboard::people(ctx, &s.user, trip_id, paging.after.as_ref()).await?;
     let body = html! {
         p.mt1 { a href={ "/dashboard/trips/" (Query(&d.trip.id)) } { "← " (d.trip.title) } }
-        h1 { "Penitip (" (d.people.len()) ")" }
+        h1 { "Penitip (" (d.trip.participant_count) ")" }
         @if d.people.is_empty() { p.card { "Belum ada penitip. Bagikan link trip di grup WhatsApp." } }
         ul.list #participants {
             @for p in &d.people {
@@ -46,6 +48,7 @@ pub async fn participants(ctx: &Ctx, s: &PageSession, trip_id: &str) -> ApiResul
                 }
             }
         }
+        (next_page(&format!("/dashboard/trips/{}/participants", d.trip.id), d.next.as_deref()))
     };
     shell(ctx, Some(s), "Penitip", 200, body)
 }

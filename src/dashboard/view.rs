@@ -69,3 +69,14 @@ pub fn contact(phone: &str) -> Markup {
         false => html! { a href=(crate::web::html::SafeUrl(&format!("https://wa.me/{phone}"))) { "+" (phone) } },
     }
 }
+
+/// The link to a list's next page (`cursor=`), when there is one; `base`
+/// is the list's own address with its other parameters.
+pub fn next_page(base: &str, next: Option<&str>) -> Markup {
+    let join = if base.contains('?') { '&' } else { '?' };
+    html! {
+        @if let Some(cursor) = next {
+            p.pager { a.btn.alt rel="next" href={ (base) (join) "cursor=" (crate::web::html::Query(cursor)) } { "Berikutnya →" } }
+        }
+    }
+}

@@ -21,18 +21,30 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct TripDetails<'a> {
     #[serde(flatten)]
     trip: Trip<'a>,
+    /// The newest page of participants; `participants_next_cursor` goes on.
     participants: Vec<Participant<'a>>,
+    participant_count: i64,
+    participants_next_cursor: Option<String>,
     products: Vec<Product<'a>>,
 }
 
-/// `GET /api/trips/:id`: the trip with its participants and products.
+/// `GET /api/trips/:id`: the trip with its products and its newest participants.
 pub async fn get(ctx: &Ctx, req: &Request, id: &str) -> ApiResult<Response> {
     let me = require_user(ctx, req)?;
     let (trip, people, items) = trips::details(ctx, &me, id).await?;
-    let view = TripDetails { trip: Trip::from(&trip), participants: views::all(&people), products: views::all(&items) };
+    let page = Paging { after: None, limit: crate::store::dashboard::PAGE };
+    let next = page.next(&people, |p| (p.joined_at.clone(), p.id.clone()));
+    let view = TripDetails {
+        trip: Trip::from(&trip),
+        participants: views::all(&people),
+        participant_count: trip.participant_count,
+        participants_next_cursor: next,
+        products: views::all(&items),
+    };
     respond::json(200, &json!({ "trip": view }))
 }
 

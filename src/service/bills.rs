@@ -88,13 +88,9 @@ impl BillPage {
     }
 }
 
-/// One page of a trip's bills (two round trips after the trip).
+/// One page of a trip's bills (one round trip after the trip).
 pub async fn of_trip(ctx: &Ctx, trip: &TripRow, after: Option<&Cursor>, limit: i64) -> ApiResult<BillPage> {
-    let db = &ctx.db;
-    let (bills, buyers) = bills::page_of_trip(db, &trip.id, after, limit).await?;
-    let ids: Vec<&str> = bills.iter().map(|b| b.id.as_str()).collect();
-    let ids = serde_json::to_string(&ids)?;
-    let (lines, payments) = db.read((bills::lines_of_query(db, &ids)?, payments::of_bills_query(db, &ids)?)).await?;
+    let (bills, buyers, lines, payments) = bills::page_of_trip(&ctx.db, &trip.id, after, limit).await?;
     Ok(BillPage { bills, buyers, lines, payments })
 }
 

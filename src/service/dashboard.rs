@@ -10,6 +10,7 @@ use crate::ctx::Ctx;
 use crate::domain::cost::{estimate, month_cost, Category, Estimate, Part};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
+use crate::domain::page::Cursor;
 use crate::error::{ApiError, ApiResult};
 use crate::store::dashboard::{self as q, Analytics, Audience, OrderView, StatusTotal, TripSummary};
 use crate::store::orders::OrderDetailRow;
@@ -77,9 +78,12 @@ pub async fn trip(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<TripPage> {
 
 pub struct OrdersPage {
     pub trip: TripRow,
+    /// One page, newest first.
     pub orders: Vec<OrderDetailRow>,
     /// Count and sum of every status, zero included, in the order of `OrderStatus::ALL`.
     pub totals: Vec<(OrderStatus, i64, i64)>,
+    /// The next page's cursor, when this one was full.
+    pub next: Option<String>,
 }
 
 pub fn all_totals(found: &[StatusTotal]) -> Vec<(OrderStatus, i64, i64)> {
@@ -89,16 +93,35 @@ pub fn all_totals(found: &[StatusTotal]) -> Vec<(OrderStatus, i64, i64)> {
         .collect()
 }
 
-pub async fn orders(ctx: &Ctx, me: &AuthUser, trip_id: &str, status: Option<OrderStatus>) -> ApiResult<OrdersPage> {
+/// The cursor after `rows` when they fill a page.
+fn next_cursor<T>(rows: &[T], key: impl Fn(&T) -> (&str, &str)) -> Option<String> {
+    if (rows.len() as i64) < q::PAGE {
+        return None;
+    }
+    rows.last().map(|r| {
+        let (created_at, id) = key(r);
+        Cursor { created_at: created_at.into(), id: id.into() }.encode()
+    })
+}
+
+/// One page of a trip's orders; the totals come from the trip's counters.
+pub async fn orders(
+    ctx: &Ctx,
+    me: &AuthUser,
+    trip_id: &str,
+    status: Option<OrderStatus>,
+    after: Option<&Cursor>,
+) -> ApiResult<OrdersPage> {
     let db = &ctx.db;
     let (trip, orders, totals) = db
         .read((
             trips::owned_query(db, trip_id, &me.id)?,
-            q::orders_of_trip(db, trip_id, &me.id, status)?,
+            q::orders_of_trip(db, trip_id, &me.id, status, after)?,
             q::order_totals(db, trip_id, &me.id)?,
         ))
         .await?;
-    Ok(OrdersPage { trip: first(trip, "Trip")?, orders, totals: all_totals(&totals) })
+    let next = next_cursor(&orders, |o| (o.order.created_at.as_str(), o.order.id.as_str()));
+    Ok(OrdersPage { trip: first(trip, "Trip")?, orders, totals: all_totals(&totals), next })
 }
 
 /// One order with its product, buyer and trip.
@@ -108,20 +131,25 @@ pub async fn order(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<OrderView> {
 
 pub struct PeoplePage {
     pub trip: TripRow,
+    /// One page, newest first, and their orders.
     pub people: Vec<ParticipantRow>,
     pub orders: Vec<OrderDetailRow>,
+    pub next: Option<String>,
 }
 
-pub async fn people(ctx: &Ctx, me: &AuthUser, trip_id: &str) -> ApiResult<PeoplePage> {
+/// One page of a trip's participants with their orders; how many there are
+/// is the trip's counter.
+pub async fn people(ctx: &Ctx, me: &AuthUser, trip_id: &str, after: Option<&Cursor>) -> ApiResult<PeoplePage> {
     let db = &ctx.db;
     let (trip, people, orders) = db
         .read((
             trips::owned_query(db, trip_id, &me.id)?,
-            q::participants_of_trip(db, trip_id, &me.id)?,
-            q::orders_of_trip(db, trip_id, &me.id, None)?,
+            q::participants_of_trip(db, trip_id, &me.id, after, q::PAGE)?,
+            q::orders_of_people(db, trip_id, &me.id, after, q::PAGE)?,
         ))
         .await?;
-    Ok(PeoplePage { trip: first(trip, "Trip")?, people, orders })
+    let next = next_cursor(&people, |p| (p.joined_at.as_str(), p.id.as_str()));
+    Ok(PeoplePage { trip: first(trip, "Trip")?, people, orders, next })
 }
 
 pub struct MessagesPage {

@@ -125,6 +125,15 @@ pub async fn threads(ctx: &Ctx, me: &AuthUser, after: Option<&Cursor>, limit: i6
     Ok(rows)
 }
 
+/// One page of `me`'s conversations (latest first) and her unread messages
+/// in all of them, in one batch.
+pub async fn page(ctx: &Ctx, me: &AuthUser, after: Option<&Cursor>, limit: i64) -> ApiResult<(Vec<ThreadRow>, i64)> {
+    let db = &ctx.db;
+    let (rows, unread) =
+        db.read((store::threads_query(db, &me.id, after, limit)?, store::unread_query(db, &me.id)?)).await?;
+    Ok((rows, unread.into_iter().next().and_then(|u| u.n).unwrap_or(0)))
+}
+
 /// One conversation of `me`'s and its latest messages, marked read, in one
 /// batch (the answer shows the unread count it had).
 pub async fn open(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(ThreadRow, Vec<MessageRow>)> {

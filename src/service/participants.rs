@@ -9,7 +9,7 @@ use crate::domain::phone::Phone;
 use crate::domain::token::check_unsubscribe_token;
 use crate::error::{ApiError, ApiResult};
 use crate::input::Input;
-use crate::store::orders::{self, OrderRow};
+use crate::store::orders::OrderRow;
 use crate::store::participants::{self, JoinedBy, ParticipantRow};
 use crate::store::trips::{self, TripRow};
 
@@ -78,7 +78,8 @@ pub fn confirm_link(ctx: &Ctx, code: &str) -> String {
     format!("https://wa.me/{}?text={}", ctx.config.wa.business_number, text.replace(' ', "%20"))
 }
 
-/// One page of an owned trip's participants, each with their orders.
+/// One page of an owned trip's participants, each with their orders, in one
+/// batch (the trip's ownership, the page, the page's orders by buyer).
 pub async fn of_trip(
     ctx: &Ctx,
     me: &AuthUser,
@@ -86,14 +87,23 @@ pub async fn of_trip(
     after: Option<&Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<(ParticipantRow, Vec<OrderRow>)>> {
-    let trip = super::trips::owned(ctx, me, trip_id).await?;
-    let rows = participants::page(&ctx.db, &trip.id, after, limit).await?;
-    let ids: Vec<&str> = rows.iter().map(|p| p.id.as_str()).collect();
-    let their_orders = orders::of_participants(&ctx.db, &trip.id, &ids).await?;
+    use crate::store::dashboard as q;
+    let db = &ctx.db;
+    let (trip, rows, their_orders) = db
+        .read((
+            crate::store::trips::owned_query(db, trip_id, &me.id)?,
+            q::participants_of_trip(db, trip_id, &me.id, after, limit)?,
+            q::orders_of_people(db, trip_id, &me.id, after, limit)?,
+        ))
+        .await?;
+    if trip.is_empty() {
+        return Err(ApiError::not_found("Trip"));
+    }
     Ok(rows
         .into_iter()
         .map(|p| {
-            let mine = their_orders.iter().filter(|o| o.participant_id == p.id).cloned().collect();
+            let mine =
+                their_orders.iter().filter(|o| o.order.participant_id == p.id).map(|o| o.order.clone()).collect();
             (p, mine)
         })
         .collect())

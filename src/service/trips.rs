@@ -10,7 +10,7 @@ use crate::domain::{fields, time};
 use crate::error::{ApiError, ApiResult};
 use crate::input::{Input, Patch};
 use crate::store::orders;
-use crate::store::participants::{self, ParticipantRow};
+use crate::store::participants::ParticipantRow;
 use crate::store::products::{self, ProductRow};
 use crate::store::trips::{self, NewTrip, PricingChange, TripChange, TripRow};
 
@@ -268,12 +268,20 @@ pub async fn arrived(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<usize> {
     super::notify::arrived(ctx, &trip).await
 }
 
-/// A trip with everybody in it and everything on it.
+/// A trip with its products and its newest participants (one page: the rest
+/// page through `participants::of_trip`), in one batch; how many joined is
+/// the trip's counter, so a trip of thousands reads what it shows.
 pub async fn details(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(TripRow, Vec<ParticipantRow>, Vec<ProductRow>)> {
-    let trip = owned(ctx, me, id).await?;
-    let (people, items) =
-        futures::future::try_join(participants::of_trip(&ctx.db, &trip.id), products::of_trip(&ctx.db, &trip.id))
-            .await?;
+    use crate::store::dashboard as q;
+    let db = &ctx.db;
+    let (trip, items, people) = db
+        .read((
+            trips::owned_query(db, id, &me.id)?,
+            q::products_of_trip(db, id, &me.id)?,
+            q::participants_of_trip(db, id, &me.id, None, q::PAGE)?,
+        ))
+        .await?;
+    let trip = trip.into_iter().next().ok_or_else(|| ApiError::not_found("Trip"))?;
     Ok((trip, people, items))
 }
 

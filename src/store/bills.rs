@@ -155,13 +155,15 @@ pub fn lines_query(db: &Db, bill_id: &str) -> ApiResult<Select<LineRow>> {
     Select::new(db, &line_sql("o.bill_id = ?1"), &[bill_id.into()])
 }
 
-/// One page of a trip's bills, newest first, with their buyers.
+/// One page of a trip's bills, newest first, with their buyers, their lines
+/// and their payments, in one batch: every statement starts from the page's
+/// ids (`bills_by_trip`), so it reads what it shows however many bills the trip has.
 pub async fn page_of_trip(
     db: &Db,
     trip_id: &str,
     after: Option<&Cursor>,
     limit: i64,
-) -> ApiResult<(Vec<BillRow>, Vec<ParticipantRow>)> {
+) -> ApiResult<(Vec<BillRow>, Vec<ParticipantRow>, Vec<LineRow>, Vec<super::payments::PaymentRow>)> {
     let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
     let page = "SELECT b.id FROM bills b WHERE b.trip_id = ?1 AND (b.created_at, b.id) < (?2, ?3)
                 ORDER BY b.created_at DESC, b.id DESC LIMIT ?4";
@@ -180,13 +182,17 @@ pub async fn page_of_trip(
             ),
             &args,
         )?,
+        Select::new(db, &line_sql(&format!("o.bill_id IN ({page})")), &args)?,
+        Select::new(
+            db,
+            &format!(
+                "SELECT {} FROM payments p WHERE p.bill_id IN ({page}) ORDER BY p.created_at, p.id",
+                super::payments::COLUMNS
+            ),
+            &args,
+        )?,
     ))
     .await
-}
-
-/// Lines of every bill of a page (`bill_ids` as one JSON array).
-pub fn lines_of_query(db: &Db, bill_ids: &str) -> ApiResult<Select<LineRow>> {
-    Select::new(db, &line_sql("o.bill_id IN (SELECT value FROM json_each(?1))"), &[bill_ids.into()])
 }
 
 /// `owner`'s open bills that ask, or add up to, `amount`: its total, its
@@ -464,7 +470,8 @@ pub async fn cancel(db: &Db, id: &str, reason: &str, now: &str) -> ApiResult<(bo
             by_id_query(db, id)?,
         ))
         .await?;
-    Ok((cancelled == 1, bill.into_iter().next()))
+    // `> 0`: D1 counts the counter triggers' rows too (`store::changes`).
+    Ok((cancelled > 0, bill.into_iter().next()))
 }
 
 /// The latest payment's proof, on the bill and on its lines waiting for

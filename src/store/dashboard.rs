@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{orders, outbox, participants, products, trips, Arg, Db, Select};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
+use crate::domain::page::Cursor;
 use crate::error::ApiResult;
 
 /// A trip in the dashboard's list, with its numbers.
@@ -24,10 +25,10 @@ pub fn trip_summaries(db: &Db, owner: &str) -> ApiResult<Select<TripSummary>> {
         db,
         &format!(
             "SELECT {},
-               (SELECT COUNT(*) FROM participants p WHERE p.trip_id = trips.id) AS participants,
-               (SELECT COUNT(*) FROM orders o WHERE o.trip_id = trips.id AND o.status = 'pending') AS pending,
-               (SELECT COALESCE(SUM(o.total_price), 0) FROM orders o
-                 WHERE o.trip_id = trips.id AND o.status IN ('confirmed', 'shipped')) AS revenue
+               participant_count AS participants,
+               (SELECT COALESCE(SUM(s.n), 0) FROM trip_order_totals s WHERE s.trip_id = trips.id AND s.status = 'pending') AS pending,
+               (SELECT COALESCE(SUM(s.total), 0) FROM trip_order_totals s
+                 WHERE s.trip_id = trips.id AND s.status IN ('confirmed', 'shipped')) AS revenue
              FROM trips WHERE jastiper_id = ?1 ORDER BY created_at DESC LIMIT 100",
             trips::COLUMNS
         ),
@@ -105,18 +106,30 @@ pub fn products_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select
 const DETAIL: &str = "pr.slug AS product_slug, pr.title AS product_title, pr.image AS product_image, \
      pa.name AS participant_name, pa.phone AS participant_phone";
 
-/// A trip's orders (newest first, at most 500), optionally of one status.
+/// How many rows one page of a dashboard list shows.
+pub const PAGE: i64 = 50;
+
+/// The `(created_at, id)` a page starts below: the cursor, or past every row (the first page).
+fn before(after: Option<&Cursor>) -> (&str, &str) {
+    after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()))
+}
+
+/// One page of a trip's orders (newest first), optionally of one status:
+/// found through `orders_by_trip` or `orders_by_trip_status`, so it reads the
+/// rows it shows, however many the trip has.
 pub fn orders_of_trip(
     db: &Db,
     trip_id: &str,
     owner: &str,
     status: Option<OrderStatus>,
+    after: Option<&Cursor>,
 ) -> ApiResult<Select<orders::OrderDetailRow>> {
-    let mut args: Vec<Arg<'_>> = vec![trip_id.into(), owner.into()];
+    let (at, id) = before(after);
+    let mut args: Vec<Arg<'_>> = vec![trip_id.into(), owner.into(), at.into(), id.into(), PAGE.into()];
     let filter = match status {
         Some(s) => {
             args.push(s.into());
-            " AND o.status = ?3"
+            " AND o.status = ?6"
         }
         None => "",
     };
@@ -125,10 +138,61 @@ pub fn orders_of_trip(
         &format!(
             "SELECT {}, {DETAIL} FROM orders o JOIN trips t ON t.id = o.trip_id
                JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id
-             WHERE o.trip_id = ?1 AND t.jastiper_id = ?2{filter} ORDER BY o.created_at DESC, o.id DESC LIMIT 500",
+             WHERE o.trip_id = ?1 AND t.jastiper_id = ?2{filter} AND (o.created_at, o.id) < (?3, ?4)
+             ORDER BY o.created_at DESC, o.id DESC LIMIT ?5",
             orders::COLUMNS
         ),
         &args,
+    )
+}
+
+/// The page of a trip's participants (newest first) that `page_of_people` reads, as SQL naming their ids.
+/// The trip's ownership is part of it (a scalar subquery, read once); the
+/// orders are found from these ids, never from the trip's every order.
+const PEOPLE_PAGE: &str = "SELECT x.id FROM participants x
+     WHERE x.trip_id = (SELECT id FROM trips WHERE id = ?1 AND jastiper_id = ?2) AND (x.joined_at, x.id) < (?3, ?4)
+     ORDER BY x.joined_at DESC, x.id DESC LIMIT ?5";
+
+/// One page of a trip's participants, newest first (`participants_by_trip_joined`).
+pub fn participants_of_trip(
+    db: &Db,
+    trip_id: &str,
+    owner: &str,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Select<participants::ParticipantRow>> {
+    let (at, id) = before(after);
+    let columns = participants::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+    Select::new(
+        db,
+        &format!(
+            "SELECT {columns} FROM participants p
+             WHERE p.trip_id = (SELECT id FROM trips WHERE id = ?1 AND jastiper_id = ?2) AND (p.joined_at, p.id) < (?3, ?4)
+             ORDER BY p.joined_at DESC, p.id DESC LIMIT ?5"
+        ),
+        &[trip_id.into(), owner.into(), at.into(), id.into(), limit.into()],
+    )
+}
+
+/// The orders of the participants `participants_of_trip` shows (by `orders_by_buyer`).
+pub fn orders_of_people(
+    db: &Db,
+    trip_id: &str,
+    owner: &str,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Select<orders::OrderDetailRow>> {
+    let (at, id) = before(after);
+    Select::new(
+        db,
+        &format!(
+            "SELECT {}, {DETAIL} FROM orders o
+               JOIN products pr ON pr.id = o.product_id JOIN participants pa ON pa.id = o.participant_id
+             WHERE o.participant_id IN ({PEOPLE_PAGE})
+             ORDER BY o.created_at DESC, o.id DESC",
+            orders::COLUMNS
+        ),
+        &[trip_id.into(), owner.into(), at.into(), id.into(), limit.into()],
     )
 }
 
@@ -165,8 +229,8 @@ pub struct StatusTotal {
 pub fn order_totals(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<StatusTotal>> {
     Select::new(
         db,
-        "SELECT o.status, COUNT(*) AS n, COALESCE(SUM(o.total_price), 0) AS total FROM orders o
-           JOIN trips t ON t.id = o.trip_id WHERE o.trip_id = ?1 AND t.jastiper_id = ?2 GROUP BY o.status",
+        "SELECT s.status, s.n, s.total FROM trip_order_totals s
+           JOIN trips t ON t.id = s.trip_id WHERE s.trip_id = ?1 AND t.jastiper_id = ?2 AND s.n > 0",
         &[trip_id.into(), owner.into()],
     )
 }
@@ -176,21 +240,9 @@ pub fn open_bills(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<super
     Select::new(
         db,
         &format!(
-            "SELECT COUNT(*) AS n FROM bills b JOIN trips t ON t.id = b.trip_id
-             WHERE b.trip_id = ?1 AND t.jastiper_id = ?2 AND b.status IN {}",
+            "SELECT COALESCE(SUM(s.n), 0) AS n FROM trip_bill_totals s JOIN trips t ON t.id = s.trip_id
+             WHERE s.trip_id = ?1 AND t.jastiper_id = ?2 AND s.status IN {}",
             super::bills::OPEN
-        ),
-        &[trip_id.into(), owner.into()],
-    )
-}
-
-pub fn participants_of_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<Select<participants::ParticipantRow>> {
-    let columns = participants::COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-    Select::new(
-        db,
-        &format!(
-            "SELECT {columns} FROM participants p JOIN trips t ON t.id = p.trip_id
-             WHERE p.trip_id = ?1 AND t.jastiper_id = ?2 ORDER BY p.joined_at, p.id LIMIT 1000"
         ),
         &[trip_id.into(), owner.into()],
     )

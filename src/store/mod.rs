@@ -386,7 +386,11 @@ fn rows<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
     result.results::<T>().map_err(|e| ApiError::internal(format!("row decode: {e}")))
 }
 
-/// Changes reported by one statement's result.
+/// Changes reported by one statement's result. D1 counts the rows its
+/// triggers change too (an order's status change is 3: the order and its
+/// trip's two counters, 0010_trip_counters.sql), so a write to `orders`,
+/// `bills`, `participants` or `inbox_threads` is checked as `> 0`, never `== 1`.
+/// (SQL's own `changes()` counts the statement alone.)
 fn changes(result: &D1Result) -> usize {
     result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }

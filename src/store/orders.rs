@@ -397,24 +397,6 @@ pub async fn page_detailed(
     .await
 }
 
-/// Orders of the given participants (for the participants list). The ids
-/// travel as one JSON array: D1 allows 100 bound parameters per statement,
-/// and a page holds up to 100 participants.
-pub async fn of_participants(db: &Db, trip_id: &str, participant_ids: &[&str]) -> ApiResult<Vec<OrderRow>> {
-    if participant_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids = serde_json::to_string(participant_ids)?;
-    db.many(
-        &format!(
-            "SELECT {COLUMNS} FROM orders o WHERE o.trip_id = ?1 AND o.participant_id IN (SELECT value FROM json_each(?2))
-             ORDER BY o.created_at DESC, o.id DESC"
-        ),
-        &[trip_id.into(), ids.as_str().into()],
-    )
-    .await
-}
-
 /// Moves an order from `from` to `to` if it is still `from`; true when it did.
 /// A rejection releases the reserved stock in the same transaction.
 pub async fn transition(
@@ -470,7 +452,8 @@ pub async fn transition(
     } else {
         db.read((moved, super::bills::settle_of_order(db, &o.id, now)?)).await?.0
     };
-    Ok(moved == 1)
+    // `> 0`: D1 counts the counter triggers' rows too (`store::changes`).
+    Ok(moved > 0)
 }
 
 /// A line found short in the shop: `quantity` of it (0: not found, the
@@ -497,7 +480,8 @@ pub async fn found(db: &Db, o: &OrderRow, quantity: i64, now: &str) -> ApiResult
             super::bills::settle_of_order(db, &o.id, now)?,
         ))
         .await?;
-    Ok(moved == 1)
+    // `> 0`: D1 counts the counter triggers' rows too (`store::changes`).
+    Ok(moved > 0)
 }
 
 /// Pending orders with no payment proof placed before `before`: the cron expires them.

@@ -3,7 +3,6 @@
 use serde::Deserialize;
 
 use super::Db;
-use crate::domain::page::Cursor;
 use crate::domain::phone::Phone;
 use crate::error::{ApiError, ApiResult};
 
@@ -106,27 +105,6 @@ pub async fn owned(db: &Db, id: &str, owner: &str) -> ApiResult<Option<Participa
 
 pub async fn by_id(db: &Db, id: &str) -> ApiResult<Option<ParticipantRow>> {
     db.one(&format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"), &[id.into()]).await
-}
-
-/// One page of a trip's participants, newest first.
-pub async fn page(db: &Db, trip_id: &str, after: Option<&Cursor>, limit: i64) -> ApiResult<Vec<ParticipantRow>> {
-    let (after_at, after_id) = after.map_or(("\u{10FFFF}", ""), |c| (c.created_at.as_str(), c.id.as_str()));
-    db.many(
-        &format!(
-            "SELECT {COLUMNS} FROM participants WHERE trip_id = ?1 AND (joined_at, id) < (?2, ?3)
-             ORDER BY joined_at DESC, id DESC LIMIT ?4"
-        ),
-        &[trip_id.into(), after_at.into(), after_id.into(), limit.into()],
-    )
-    .await
-}
-
-pub async fn of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<ParticipantRow>> {
-    db.many(
-        &format!("SELECT {COLUMNS} FROM participants WHERE trip_id = ?1 ORDER BY joined_at DESC, id DESC"),
-        &[trip_id.into()],
-    )
-    .await
 }
 
 pub async fn unsubscribe(db: &Db, id: &str, now: &str) -> ApiResult<()> {

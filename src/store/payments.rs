@@ -96,18 +96,6 @@ pub fn of_bill_query(db: &Db, bill_id: &str) -> ApiResult<Select<PaymentRow>> {
     )
 }
 
-/// Payments of the bills `ids` (one JSON array), oldest first.
-pub fn of_bills_query(db: &Db, ids: &str) -> ApiResult<Select<PaymentRow>> {
-    Select::new(
-        db,
-        &format!(
-            "SELECT {COLUMNS} FROM payments p WHERE p.bill_id IN (SELECT value FROM json_each(?1))
-             ORDER BY p.created_at, p.id"
-        ),
-        &[ids.into()],
-    )
-}
-
 /// An owned trip and its payments, oldest first, of one status or all, in one batch.
 pub async fn of_trip(
     db: &Db,

@@ -41,6 +41,9 @@ pub struct TripRow {
     /// after how many days a bill still not lunas gets its one reminder.
     pub arrived_at: Option<String>,
     pub reminder_days: i64,
+    /// Kept by a trigger on `participants` (0010_trip_counters.sql).
+    #[serde(default)]
+    pub participant_count: i64,
 }
 
 impl TripRow {
@@ -73,7 +76,7 @@ impl TripRow {
 
 pub const COLUMNS: &str = "id, jastiper_id, slug, title, description, deadline, is_active, created_at, updated_at, \
      currency, exchange_rate, exchange_rate_at, fee_percent, fee_per_item, round_to, dp_percent, shipping_flat, \
-     arrived_at, reminder_days";
+     arrived_at, reminder_days, participant_count";
 
 pub struct NewTrip<'a> {
     pub id: &'a str,
