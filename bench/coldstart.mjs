@@ -28,14 +28,17 @@ if (!fs.existsSync(path.join(HELLO, "build/index_bg.wasm"))) {
 const config = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") });
 const { workerOptions } = unstable_getMiniflareWorkerOptions(config, undefined, { envFiles: [] });
 const quiet = { handleRuntimeStdio(out, err) { out.resume(); err.resume(); } };
+// All three get the product's bindings (D1, R2, Queues, rate limits), so the
+// services workerd starts for them are the same and only the script differs.
+const bindings = { ...workerOptions, cf: false };
 const workers = {
   "plain JS Worker (workerd's own start)": {
-    options: { modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: config.compatibility_date, ...quiet },
+    options: { ...bindings, modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: config.compatibility_date, ...quiet },
     path: "/",
   },
   "workers-rs hello world": {
     options: {
-      modules: true, scriptPath: path.join(HELLO, "build/index.js"), modulesRoot: path.join(HELLO, "build"),
+      ...bindings, modules: true, scriptPath: path.join(HELLO, "build/index.js"), modulesRoot: path.join(HELLO, "build"),
       modulesRules: [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
       compatibilityDate: config.compatibility_date, ...quiet,
     },

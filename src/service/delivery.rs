@@ -19,7 +19,7 @@ use crate::error::ApiResult;
 use crate::platform::graph_api;
 use crate::platform::queues::{enqueue_outbox, Queue};
 use crate::store::outbox::{self, Finished, OutboxRow};
-use crate::store::{pacer, participants};
+use crate::store::pacer;
 
 /// How long a consumer holds a row it is sending.
 const CLAIM_SECONDS: i64 = 60;
@@ -63,14 +63,17 @@ impl Pacer {
         format!("wa:{}", ctx.config.wa.phone_id)
     }
 
-    async fn wait(&self, ctx: &Ctx) -> ApiResult<()> {
-        let now = now_ms() as i64;
-        let slot = pacer::reserve(&ctx.db, &self.key(ctx), now, self.interval_ms).await?;
+    /// The pacer's row, its now and its gap, for `outbox::claim_for_send`.
+    fn slot_args<'a>(&self, key: &'a str) -> (&'a str, i64, i64) {
+        (key, now_ms() as i64, self.interval_ms)
+    }
+
+    /// Waits until `slot` (reserved with the claim).
+    async fn wait_for(&self, slot: i64) {
         let wait = slot - now_ms() as i64;
         if wait > 0 {
             Delay::from(StdDuration::from_millis(wait as u64)).await;
         }
-        Ok(())
     }
 }
 
@@ -84,32 +87,29 @@ pub const STOPPED_BY_STOP: &[&str] = &["broadcast", "product_new"];
 /// Sends the outbox row `id` if it is still queued and nobody holds it.
 pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
     let now = Utc::now();
-    let Some(row) = outbox::claim(&ctx.db, id, now.timestamp(), now.timestamp() + CLAIM_SECONDS).await? else {
+    // One round trip: the claim, what it needs to know, and its send slot.
+    let key = pacer.key(ctx);
+    let claimed =
+        outbox::claim_for_send(&ctx.db, id, now.timestamp(), now.timestamp() + CLAIM_SECONDS, pacer.slot_args(&key))
+            .await?;
+    let Some(row) = claimed.row else {
         return Ok(Step::Done); // already sent or failed, or another delivery holds it
     };
     let reply = REPLY_KINDS.contains(&row.kind.as_str());
-    // Consent: nobody gets a message they did not ask for. A reply answers
-    // what the phone just sent; anything else needs the phone's own message
-    // first (a participant confirmed by JOIN or its code; any other number
-    // must have written to the business number).
-    let (last_inbound, refusal) = match &row.participant_id {
-        Some(pid) => match participants::by_id(&ctx.db, pid).await? {
-            Some(p) => {
-                // STOP ends broadcasts and new-product messages; what is about
-                // the buyer's own orders still goes (part of a purchase they made).
-                let refusal = if p.unsubscribed_at.is_some() && STOPPED_BY_STOP.contains(&row.kind.as_str()) {
-                    Some("skipped: the participant unsubscribed")
-                } else if p.confirmed_at.is_none() {
-                    Some("skipped: the phone has not confirmed yet (no message from it)")
-                } else {
-                    None
-                };
-                (p.last_inbound_at.and_then(|t| t.parse::<DateTime<Utc>>().ok()), refusal)
-            }
-            None => (None, Some("skipped: the participant is gone")),
-        },
-        None if participants::has_written(&ctx.db, &row.recipient).await? => (None, None),
-        None => (None, Some("skipped: this number never wrote to the business number")),
+    let (last_inbound, refusal) = match (&row.participant_id, claimed.participant) {
+        (Some(_), Some(p)) => {
+            let refusal = if p.unsubscribed_at.is_some() && STOPPED_BY_STOP.contains(&row.kind.as_str()) {
+                Some("skipped: the participant unsubscribed")
+            } else if p.confirmed_at.is_none() {
+                Some("skipped: the phone has not confirmed yet (no message from it)")
+            } else {
+                None
+            };
+            (p.last_inbound_at.and_then(|t| t.parse::<DateTime<Utc>>().ok()), refusal)
+        }
+        (Some(_), None) => (None, Some("skipped: the participant is gone")),
+        (None, _) if claimed.has_written => (None, None),
+        (None, _) => (None, Some("skipped: this number never wrote to the business number")),
     };
     if let (Some(why), false) = (refusal, reply) {
         outbox::finish(&ctx.db, &row.id, &Finished::failed(why), &iso(now)).await?;
@@ -137,7 +137,7 @@ pub async fn send_row(ctx: &Ctx, id: &str, pacer: &Pacer) -> ApiResult<Step> {
         return Ok(Step::Done);
     };
 
-    pacer.wait(ctx).await?;
+    pacer.wait_for(claimed.slot.unwrap_or(0)).await;
     let finished = iso(Utc::now());
     match graph_api::send(&ctx.config.wa, token, &message).await {
         SendOutcome::Sent { wamid } => {

@@ -135,6 +135,76 @@ pub async fn claim(db: &Db, id: &str, now: i64, until: i64) -> ApiResult<Option<
     .await
 }
 
+/// What a send needs before it goes, claimed and read in one batch (one D1
+/// round trip instead of three, issue 21's send ceiling): the row, claimed;
+/// its participant; whether its number ever wrote to us; and, when the claim
+/// is this call's, the next slot of the shared pacer (`send_pacer`: at least
+/// the gap after the previous slot of any consumer of any outbound queue).
+pub struct ClaimedSend {
+    pub row: Option<OutboxRow>,
+    pub participant: Option<super::participants::ParticipantRow>,
+    pub has_written: bool,
+    /// When this send may go (Unix milliseconds).
+    pub slot: Option<i64>,
+}
+
+pub async fn claim_for_send(
+    db: &Db,
+    id: &str,
+    now: i64,
+    until: i64,
+    pacer: (&str, i64, i64),
+) -> ApiResult<ClaimedSend> {
+    #[derive(Deserialize)]
+    struct Hit {}
+    let (key, now_ms, gap_ms) = pacer;
+    // Each statement after the claim reads the row only if the claim is this call's (its `until`).
+    let ours = "(SELECT {col} FROM outbox WHERE id = ?1 AND claimed_until = ?2)";
+    let (row, participant, written, slot) = db
+        .read((
+            super::Select::<OutboxRow>::new(
+                db,
+                &format!(
+                    "UPDATE outbox SET claimed_until = ?3, attempts = attempts + 1
+                     WHERE id = ?1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < ?2)
+                     RETURNING {COLUMNS}"
+                ),
+                &[id.into(), now.into(), until.into()],
+            )?,
+            super::Select::<super::participants::ParticipantRow>::new(
+                db,
+                &format!(
+                    "SELECT {} FROM participants WHERE id = {}",
+                    super::participants::COLUMNS,
+                    ours.replace("{col}", "participant_id")
+                ),
+                &[id.into(), until.into()],
+            )?,
+            super::Select::<Hit>::new(
+                db,
+                &format!("SELECT 1 AS hit FROM wa_contacts WHERE phone = {}", ours.replace("{col}", "recipient")),
+                &[id.into(), until.into()],
+            )?,
+            super::Select::<super::pacer::Slot>::new(
+                db,
+                &format!(
+                    "INSERT INTO send_pacer (id, next_at_ms) SELECT ?3, ?4 + ?5 WHERE EXISTS {}
+                     ON CONFLICT (id) DO UPDATE SET next_at_ms = MAX(next_at_ms, ?4) + ?5
+                     RETURNING next_at_ms - ?5 AS slot",
+                    ours.replace("{col}", "1")
+                ),
+                &[id.into(), until.into(), key.into(), now_ms.into(), gap_ms.into()],
+            )?,
+        ))
+        .await?;
+    Ok(ClaimedSend {
+        row: row.into_iter().next(),
+        participant: participant.into_iter().next(),
+        has_written: !written.is_empty(),
+        slot: slot.into_iter().next().map(|s| s.slot),
+    })
+}
+
 /// How a send ended: its status, Meta's id, the error, the category it went out as.
 pub struct Finished<'a> {
     pub status: OutboxStatus,

@@ -79,11 +79,15 @@ async fn dead_letter(ctx: &Ctx, m: &Message<Value>) {
     }
 }
 
-/// How many messages of a batch are in flight at once. Each still waits for
-/// its own slot of the shared pacer, so the rate holds; the overlap hides
-/// the D1 and Graph API round trips that a one-at-a-time loop would add to
-/// every slot.
-const IN_FLIGHT: usize = 16;
+/// How many messages of a batch are in flight at once: enough to cover about
+/// 100 ms of round trips at the configured rate (16 at Meta's 80/s, a whole
+/// batch of 100 at 1,000/s; measured in BENCHMARKS.md, "send ceiling"). Each
+/// still waits for its own slot of the shared pacer, so the rate holds; the
+/// overlap hides the D1 and Graph API round trips that a one-at-a-time loop
+/// would add to every slot.
+fn in_flight(rate_per_sec: f64) -> usize {
+    ((rate_per_sec / 10.0).ceil() as usize).clamp(16, 100)
+}
 
 /// Sends a batch, paced to `WA_RATE_PER_SEC` across every consumer, acking
 /// or retrying each message on its own.
@@ -92,7 +96,7 @@ async fn send_all(ctx: &Ctx, queue: Queue, messages: Vec<Message<Value>>) {
     let pacer = Pacer::new(ctx.config.wa.rate_per_sec);
     let pacer = &pacer;
     futures::stream::iter(messages)
-        .for_each_concurrent(IN_FLIGHT, |m| async move {
+        .for_each_concurrent(in_flight(ctx.config.wa.rate_per_sec), |m| async move {
             let Ok(job) = serde_json::from_value::<OutboxJob>(m.body().clone()) else {
                 log("error", "malformed outbound job dropped", json!({"queue": queue.name(), "body": m.body()}));
                 m.ack();
