@@ -277,7 +277,7 @@ pub async fn details(ctx: &Ctx, me: &AuthUser, id: &str) -> ApiResult<(TripRow, 
     let (trip, items, people) = db
         .read((
             trips::owned_query(db, id, &me.id)?,
-            q::products_of_trip(db, id, &me.id)?,
+            products::newest_of_owned_trip(db, id, &me.id)?,
             q::participants_of_trip(db, id, &me.id, None, q::PAGE)?,
         ))
         .await?;

@@ -135,6 +135,18 @@ pub fn set_prices(db: &Db, prices: &[(String, i64)], now: &str) -> ApiResult<sup
     Ok(super::Writes(writes))
 }
 
+/// An owned trip's products, newest first (the API's trip view), for a batch.
+pub fn newest_of_owned_trip(db: &Db, trip_id: &str, owner: &str) -> ApiResult<super::Select<ProductRow>> {
+    super::Select::new(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM products p WHERE p.trip_id = (SELECT id FROM trips WHERE id = ?1 AND jastiper_id = ?2)
+             ORDER BY p.created_at DESC, p.id DESC"
+        ),
+        &[trip_id.into(), owner.into()],
+    )
+}
+
 pub async fn of_trip(db: &Db, trip_id: &str) -> ApiResult<Vec<ProductRow>> {
     db.many(
         &format!("SELECT {COLUMNS} FROM products p WHERE p.trip_id = ?1 ORDER BY p.created_at DESC, p.id DESC"),

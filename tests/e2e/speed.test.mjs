@@ -92,8 +92,11 @@ test("a trip of 120 participants pages: the trip view shows 50 and the count, th
   const j = await registerJastiper(app);
   const trip = await createTrip(app, j.token);
   await addParticipants(app.db, trip.id, 120, { prefix: "62866" });
+  await createProduct(app, j.token, trip.id, { title: "Lama" });
+  await createProduct(app, j.token, trip.id, { title: "Baru" });
   const view = await app.json("GET", `/api/trips/${trip.id}`, undefined, { token: j.token });
   assert.equal(view.status, 200);
+  assert.deepEqual(view.body.trip.products.map((p) => p.title), ["Baru", "Lama"], "products newest first, as before paging");
   assert.equal(view.headers.get("x-d1-round-trips"), "1");
   assert.equal(view.body.trip.participantCount, 120);
   assert.equal(view.body.trip.participants.length, 50);
