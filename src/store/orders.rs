@@ -545,7 +545,12 @@ pub async fn receipt_of(
 ) -> ApiResult<(Vec<(OrderRow, String)>, Option<BillRow>, Option<ParticipantRow>)> {
     let (lines, bill, buyer) = db
         .read((
-            titled(db, "o.checkout_id = ?1", checkout_id)?,
+            // Through its bill (`orders_by_bill`): no index leads from a checkout to its lines.
+            titled(
+                db,
+                "o.bill_id = (SELECT bill_id FROM checkouts WHERE id = ?1) AND o.checkout_id = ?1",
+                checkout_id,
+            )?,
             Select::<BillRow>::new(
                 db,
                 &format!(
@@ -557,7 +562,8 @@ pub async fn receipt_of(
             Select::<ParticipantRow>::new(
                 db,
                 &format!(
-                    "SELECT {} FROM participants WHERE id = (SELECT participant_id FROM orders WHERE checkout_id = ?1 LIMIT 1)",
+                    "SELECT {} FROM participants WHERE id =
+                       (SELECT participant_id FROM bills WHERE id = (SELECT bill_id FROM checkouts WHERE id = ?1))",
                     super::participants::COLUMNS
                 ),
                 &[checkout_id.into()],
