@@ -9,7 +9,7 @@ use worker::Response;
 use super::view::{contact, csrf, next_page, shell, wib_time};
 use crate::ctx::Ctx;
 use crate::domain::fields;
-use crate::domain::page::Cursor;
+use crate::domain::page::next_after;
 use crate::error::ApiResult;
 use crate::service::accounts::PageSession;
 use crate::service::inbox::{self, ReplyForm};
@@ -25,9 +25,7 @@ const SHOWN: i64 = crate::store::dashboard::PAGE;
 /// One page of her conversations (`cursor=` for the next), grouped by trip.
 pub async fn list(ctx: &Ctx, s: &PageSession, paging: &Paging) -> ApiResult<Response> {
     let (threads, unread) = inbox::page(ctx, &s.user, paging.after.as_ref(), SHOWN).await?;
-    let next = (threads.len() as i64 == SHOWN)
-        .then(|| threads.last().map(|t| Cursor { created_at: t.last_at.clone(), id: t.id.clone() }.encode()))
-        .flatten();
+    let next = next_after(&threads, SHOWN, |t| (t.last_at.clone(), t.id.clone()));
     // Grouped by trip in the order of each trip's latest conversation.
     let mut groups: Vec<(Option<&str>, Vec<&ThreadRow>)> = Vec::new();
     for t in &threads {

@@ -6,6 +6,18 @@
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 100;
 
+/// The cursor of the page after `items` when they fill a page of `limit`
+/// (`key`: the last item's `created_at` and id); `None` on the last page.
+pub fn next_after<T>(items: &[T], limit: i64, key: impl Fn(&T) -> (String, String)) -> Option<String> {
+    if (items.len() as i64) < limit {
+        return None;
+    }
+    items.last().map(|last| {
+        let (created_at, id) = key(last);
+        Cursor { created_at, id }.encode()
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
     pub created_at: String,

@@ -10,7 +10,7 @@ use crate::ctx::Ctx;
 use crate::domain::cost::{estimate, month_cost, Category, Estimate, Part};
 use crate::domain::order::OrderStatus;
 use crate::domain::outbox::OutboxStatus;
-use crate::domain::page::Cursor;
+use crate::domain::page::{next_after, Cursor};
 use crate::error::{ApiError, ApiResult};
 use crate::store::dashboard::{self as q, Analytics, Audience, OrderView, StatusTotal, TripSummary};
 use crate::store::orders::OrderDetailRow;
@@ -93,17 +93,6 @@ pub fn all_totals(found: &[StatusTotal]) -> Vec<(OrderStatus, i64, i64)> {
         .collect()
 }
 
-/// The cursor after `rows` when they fill a page.
-fn next_cursor<T>(rows: &[T], key: impl Fn(&T) -> (&str, &str)) -> Option<String> {
-    if (rows.len() as i64) < q::PAGE {
-        return None;
-    }
-    rows.last().map(|r| {
-        let (created_at, id) = key(r);
-        Cursor { created_at: created_at.into(), id: id.into() }.encode()
-    })
-}
-
 /// One page of a trip's orders; the totals come from the trip's counters.
 pub async fn orders(
     ctx: &Ctx,
@@ -120,7 +109,7 @@ pub async fn orders(
             q::order_totals(db, trip_id, &me.id)?,
         ))
         .await?;
-    let next = next_cursor(&orders, |o| (o.order.created_at.as_str(), o.order.id.as_str()));
+    let next = next_after(&orders, q::PAGE, |o| (o.order.created_at.clone(), o.order.id.clone()));
     Ok(OrdersPage { trip: first(trip, "Trip")?, orders, totals: all_totals(&totals), next })
 }
 
@@ -148,7 +137,7 @@ pub async fn people(ctx: &Ctx, me: &AuthUser, trip_id: &str, after: Option<&Curs
             q::orders_of_people(db, trip_id, &me.id, after, q::PAGE)?,
         ))
         .await?;
-    let next = next_cursor(&people, |p| (p.joined_at.as_str(), p.id.as_str()));
+    let next = next_after(&people, q::PAGE, |p| (p.joined_at.clone(), p.id.clone()));
     Ok(PeoplePage { trip: first(trip, "Trip")?, people, orders, next })
 }
 

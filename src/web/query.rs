@@ -32,13 +32,7 @@ impl Paging {
 
     /// The cursor of the next page, when this one was full.
     pub fn next<T>(&self, items: &[T], key: impl Fn(&T) -> (String, String)) -> Option<String> {
-        if (items.len() as i64) < self.limit {
-            return None;
-        }
-        items.last().map(|last| {
-            let (created_at, id) = key(last);
-            Cursor { created_at, id }.encode()
-        })
+        crate::domain::page::next_after(items, self.limit, key)
     }
 }
 
